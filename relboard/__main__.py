@@ -1,0 +1,3 @@
+from relboard.cli import main
+
+raise SystemExit(main())

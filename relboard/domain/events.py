@@ -1,0 +1,170 @@
+"""Everything that happens during a window is an event; the window state is their fold.
+
+Events are flat (scalars and lists of strings) so that each one is a single `[[event]]` block in
+the TOML journal.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+from enum import StrEnum
+from typing import Annotated, Literal, Union
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+
+
+class StepStatus(StrEnum):
+    PENDING = "pending"
+    PASS = "pass"
+    FAIL = "fail"
+    SKIP = "skip"
+    BLOCKED = "blocked"
+
+
+class Decision(StrEnum):
+    CONTINUE = "continue"
+    PAUSE = "pause"
+    ROLLBACK = "rollback"
+    RESCHEDULE = "reschedule"
+
+
+class NoticeKind(StrEnum):
+    BEFORE = "before"
+    AFTER = "after"
+    DECISION = "decision"
+
+
+def utc_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class _Event(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    at: AwareDatetime
+    by: str = ""
+
+
+class PlanLoaded(_Event):
+    """The window was opened against a plan; its hash and steps, to notice later edits."""
+
+    kind: Literal["plan_loaded"] = "plan_loaded"
+    plan_hash: str
+    step_ids: list[str]
+
+
+class StepMarked(_Event):
+    kind: Literal["step_marked"] = "step_marked"
+    step: str
+    status: StepStatus
+    note: str = ""
+
+
+class NoteAdded(_Event):
+    kind: Literal["note_added"] = "note_added"
+    step: str
+    note: str
+
+
+class IssueOpened(_Event):
+    """A known issue found during the window (accepted limitations come from the plan)."""
+
+    kind: Literal["issue_opened"] = "issue_opened"
+    issue: str
+    title: str
+    impact: str = ""
+    workaround: str = ""
+    owner: str = ""
+    step: str = ""
+
+
+class IssueUpdated(_Event):
+    """Changes to a known issue; only the fields listed in `changed` apply."""
+
+    kind: Literal["issue_updated"] = "issue_updated"
+    issue: str
+    changed: list[str] = Field(default_factory=list)
+    title: str = ""
+    impact: str = ""
+    workaround: str = ""
+    owner: str = ""
+    step: str = ""
+    resolved: bool = False
+
+
+class CriterionMarked(_Event):
+    kind: Literal["criterion_marked"] = "criterion_marked"
+    criterion: str
+    tripped: bool
+    reason: str
+
+
+class DecisionRecorded(_Event):
+    kind: Literal["decision_recorded"] = "decision_recorded"
+    decision: Decision
+    rationale: str
+    tripped: list[str] = Field(default_factory=list)
+    business_owner: str = ""
+    technical_owner: str = ""
+    impact_statement: str = ""
+    next_update: str = ""
+
+
+class ProbeRan(_Event):
+    kind: Literal["probe_ran"] = "probe_ran"
+    step: str
+    passed: bool
+    status_code: int = 0
+    latency_ms: float = 0.0
+    reason: str = ""
+
+
+class NoticeSent(_Event):
+    kind: Literal["notice_sent"] = "notice_sent"
+    notice: NoticeKind
+    delivered: bool
+    channel: str = ""
+    detail: str = ""
+    text: str = ""
+
+
+Event = Annotated[
+    Union[
+        PlanLoaded,
+        StepMarked,
+        NoteAdded,
+        IssueOpened,
+        IssueUpdated,
+        CriterionMarked,
+        DecisionRecorded,
+        ProbeRan,
+        NoticeSent,
+    ],
+    Field(discriminator="kind"),
+]
+
+EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
+EVENT_KINDS = (
+    "plan_loaded",
+    "step_marked",
+    "note_added",
+    "issue_opened",
+    "issue_updated",
+    "criterion_marked",
+    "decision_recorded",
+    "probe_ran",
+    "notice_sent",
+)
+
+
+def event_from_dict(data: dict) -> Event:
+    return EVENT_ADAPTER.validate_python(data)
+
+
+def event_to_dict(event: Event) -> dict:
+    """A TOML-ready dict: kind first, datetimes kept as datetimes, enums as strings."""
+    data = event.model_dump(mode="python")
+    ordered = {"kind": data.pop("kind")}
+    for key, value in data.items():
+        ordered[key] = value.value if isinstance(value, StrEnum) else value
+    return ordered

@@ -1,0 +1,239 @@
+"""The plan an engineer writes before the window (TOML, `schema = 1`).
+
+relboard never modifies a plan; everything that happens during the window is a state event.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+    PrivateAttr,
+    WithJsonSchema,
+    field_validator,
+)
+
+from relboard.domain.durations import DURATION_PATTERN, format_duration, parse_duration
+
+PLAN_SCHEMA = 1
+
+
+class Category(StrEnum):
+    PLATFORM_RELEASE = "platform-release"
+    MODULE_UPDATE = "module-update"
+    CONNECTOR_CHANGE = "connector-change"
+    CERTIFICATE_CHANGE = "certificate-change"
+    API_SCOPE_CHANGE = "api-scope-change"
+
+
+class Phase(StrEnum):
+    """The seed's validation steps, grouped in the order a window runs them."""
+
+    PREPARE = "prepare"
+    APPLY = "apply"
+    VALIDATE = "validate"
+    COMMUNICATE = "communicate"
+
+
+def _to_duration(value: Any) -> Any:
+    if isinstance(value, str):
+        return parse_duration(value)
+    return value
+
+
+Duration = Annotated[
+    timedelta,
+    BeforeValidator(_to_duration),
+    PlainSerializer(format_duration, return_type=str),
+    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN, "examples": ["2h30m", "90m"]}),
+]
+
+
+def _require_offset(value: Any) -> Any:
+    if isinstance(value, datetime) and value.tzinfo is None:
+        raise ValueError(
+            "is a local datetime without an offset; write the offset too, e.g. 2026-12-05T22:00:00+01:00"
+        )
+    if not isinstance(value, datetime):
+        raise ValueError("must be a TOML offset datetime (unquoted), e.g. 2026-12-05T22:00:00+01:00")
+    return value
+
+
+OffsetDatetime = Annotated[
+    datetime,
+    BeforeValidator(_require_offset),
+    WithJsonSchema({"type": "string", "format": "date-time"}),
+]
+
+_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
+
+
+def _check_id(value: str) -> str:
+    if not _ID.match(value):
+        raise ValueError(f"{value!r} is not a usable id: letters, digits, '.', '_' and '-', starting with a letter or digit")
+    return value
+
+
+Id = Annotated[str, AfterValidator(_check_id), WithJsonSchema({"type": "string", "pattern": _ID.pattern})]
+Text = Annotated[str, Field(min_length=1)]
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+
+
+class Release(_Model):
+    title: Text
+    environment: Text = Field(description="The exact environment that changes, e.g. prod-eu")
+    deployment_model: Text = Field(description="saas, private cloud, on-premises, ...")
+    scope: Text = Field(description="Release scope: what changes, from which version to which")
+    category: Category
+    change_ref: str = Field("", description="Change ticket id in the customer's change process")
+    release_notes: str = Field("", description="Link to the release notes or change description")
+
+
+class Window(_Model):
+    start: OffsetDatetime
+    timezone: str = Field("", description="IANA zone the window is announced in, e.g. Europe/Berlin; defaults to the start's offset")
+    duration: Duration
+    rollback_time: Duration = Field(description="How long a rollback takes once decided")
+    communication_owner: Text
+    validation_owner: Text
+    technical_owner: Text
+    business_owner: Text
+    escalation: list[Text] = Field(default_factory=list, description="Escalation path, in order")
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        if value:
+            try:
+                ZoneInfo(value)
+            except (ZoneInfoNotFoundError, ValueError):
+                raise ValueError(f"{value!r} is not a known IANA time zone (e.g. Europe/Berlin)") from None
+        return value
+
+    @field_validator("duration")
+    @classmethod
+    def _positive(cls, value: timedelta) -> timedelta:
+        if value <= timedelta(0):
+            raise ValueError("must be longer than zero")
+        return value
+
+    @property
+    def end(self) -> datetime:
+        return self.start + self.duration
+
+    @property
+    def rollback_deadline(self) -> datetime:
+        return self.end - self.rollback_time
+
+    @property
+    def zone(self):
+        return ZoneInfo(self.timezone) if self.timezone else self.start.tzinfo
+
+
+class AffectedUsers(_Model):
+    group: Text
+    impact: Text
+    access_interrupted: bool = False
+    workflows_to_wait: list[Text] = Field(default_factory=list)
+
+
+class ProbeSpec(_Model):
+    """An HTTP check a machine can make for a validation step."""
+
+    url: Annotated[str, Field(pattern=r"^https?://")]
+    method: Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] = "GET"
+    expect_status: int | None = Field(None, ge=100, le=599, description="Default: any 2xx")
+    expect_body: str | None = Field(None, description="Substring the body must contain")
+    expect_json: dict[str, Any] | None = Field(None, description="Fields a JSON body must have, with these values")
+    headers: dict[str, str] = Field(default_factory=dict, description='Values may be "env:NAME" to read a secret from the environment')
+    timeout: Duration = timedelta(seconds=10)
+    ca_bundle: str | None = Field(None, description="CA bundle path, relative to the plan's folder")
+
+
+class Step(_Model):
+    id: Id
+    phase: Phase
+    title: Text
+    owner: Text
+    details: str = ""
+    critical: bool = False
+    probe: ProbeSpec | None = None
+
+
+class Criterion(_Model):
+    id: Id
+    condition: Text
+    trips_on: list[str] = Field(default_factory=list, description="Step ids whose failure trips this criterion")
+
+
+class Rollback(_Model):
+    impact_statement: Text
+    decision_owners: list[Text] = Field(
+        default_factory=list, description="Who decides; defaults to the window's technical and business owners"
+    )
+    criteria: list[Criterion]
+
+
+class KnownIssue(_Model):
+    """An accepted limitation known before the window."""
+
+    title: Text
+    workaround: str = ""
+    owner: str = Field("", description="Follow-up owner")
+    impact: str = ""
+
+
+class Troubleshooting(_Model):
+    symptom: Text
+    checks: list[Text] = Field(min_length=1)
+    categories: list[Category] = Field(default_factory=list, description="Empty: applies to every category")
+
+
+class Notices(_Model):
+    support_contact: str = Field("", description="Who owns support during the window")
+    webhook_env: str = Field(
+        "",
+        pattern=r"^$|^[A-Za-z_][A-Za-z0-9_]*$",
+        description="Name of the environment variable holding the webhook URL (never the URL itself)",
+    )
+
+
+class Plan(_Model):
+    schema_version: Literal[1] = Field(alias="schema")
+    release: Release
+    window: Window
+    affected_users: list[AffectedUsers]
+    steps: list[Step] = Field(default_factory=list)
+    rollback: Rollback
+    known_issues: list[KnownIssue] = Field(default_factory=list)
+    troubleshooting: list[Troubleshooting] = Field(default_factory=list)
+    notices: Notices = Notices()
+
+    _step_index: dict[str, Step] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: Any) -> None:
+        # Duplicate ids are reported by the plan rules; the first one wins here.
+        index: dict[str, Step] = {}
+        for step in self.steps:
+            index.setdefault(step.id, step)
+        self._step_index = index
+
+    def step(self, step_id: str) -> Step | None:
+        return self._step_index.get(step_id)
+
+    @property
+    def decision_owners(self) -> list[str]:
+        return list(self.rollback.decision_owners) or [self.window.technical_owner, self.window.business_owner]

@@ -1,0 +1,76 @@
+"""Rollback criteria against the live state, and a plain-words recommendation."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from relboard.domain.clock import DEADLINE_WARNING, ClockReading
+from relboard.domain.durations import format_clock
+from relboard.domain.events import CriterionMarked, StepStatus
+from relboard.domain.plan import Criterion
+from relboard.domain.state import WindowState
+
+
+@dataclass(frozen=True)
+class CriterionStatus:
+    criterion: Criterion
+    tripped: bool
+    failed_steps: tuple[str, ...]
+    mark: CriterionMarked | None
+
+    @property
+    def why(self) -> str:
+        if self.mark is not None:
+            verb = "marked tripped" if self.mark.tripped else "cleared"
+            return f"{verb} by {self.mark.by or 'operator'}: {self.mark.reason}"
+        if self.failed_steps:
+            return "failed: " + ", ".join(self.failed_steps)
+        return ""
+
+
+def evaluate(state: WindowState) -> list[CriterionStatus]:
+    """A criterion trips when a linked step fails; an operator's mark wins until a step fails again."""
+    result = []
+    for criterion in state.plan.rollback.criteria:
+        failed = tuple(
+            sid for sid in criterion.trips_on if sid in state.steps and state.steps[sid].status is StepStatus.FAIL
+        )
+        mark = state.criteria_marks.get(criterion.id)
+        if mark is not None:
+            failures_since = [
+                state.steps[sid].at for sid in failed if state.steps[sid].at is not None and state.steps[sid].at > mark.at
+            ]
+            if failures_since:
+                mark = None
+        tripped = mark.tripped if mark is not None else bool(failed)
+        result.append(CriterionStatus(criterion, tripped, failed, mark))
+    return result
+
+
+def recommendation(state: WindowState, clock: ClockReading) -> str:
+    statuses = evaluate(state)
+    tripped = [s.criterion.id for s in statuses if s.tripped]
+    owners = " and ".join(state.plan.decision_owners)
+    last = state.last_decision
+    if last is not None and last.at >= max((s.mark.at for s in statuses if s.mark), default=last.at):
+        decided = f"Decided: {last.decision.value} ({last.by or 'operator'})."
+    else:
+        decided = ""
+    if tripped:
+        text = (
+            f"Rollback criteria tripped: {', '.join(tripped)}. Decide with {owners} now: pause, roll back or"
+            " reschedule."
+        )
+        if clock.deadline_passed:
+            text += " The rollback deadline has passed: a rollback now overruns the window."
+        else:
+            text += f" {format_clock(clock.deadline_left)} left to decide."
+        return f"{decided} {text}".strip()
+    if clock.deadline_passed:
+        return (decided + " Rollback deadline passed; no criterion is tripped. A rollback now would overrun the window.").strip()
+    if clock.deadline_left <= DEADLINE_WARNING:
+        return (
+            f"{decided} Rollback deadline in {format_clock(clock.deadline_left)}: confirm with {owners} that"
+            " the release continues."
+        ).strip()
+    return (decided + " No criterion tripped: continue.").strip()

@@ -1,0 +1,165 @@
+"""The window state: the fold of the plan and its events."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Iterable
+
+from relboard.domain.events import (
+    CriterionMarked,
+    DecisionRecorded,
+    Event,
+    IssueOpened,
+    IssueUpdated,
+    NoteAdded,
+    NoticeKind,
+    NoticeSent,
+    PlanLoaded,
+    ProbeRan,
+    StepMarked,
+    StepStatus,
+)
+from relboard.domain.plan import Plan, Step
+
+
+@dataclass
+class StepState:
+    status: StepStatus = StepStatus.PENDING
+    note: str = ""
+    by: str = ""
+    at: datetime | None = None
+    notes: list[NoteAdded] = field(default_factory=list)
+    probe: ProbeRan | None = None
+
+
+@dataclass
+class IssueState:
+    id: str
+    title: str
+    impact: str = ""
+    workaround: str = ""
+    owner: str = ""
+    step: str = ""
+    resolved: bool = False
+    from_plan: bool = False
+    opened_by: str = ""
+    opened_at: datetime | None = None
+
+    @property
+    def open(self) -> bool:
+        return not self.resolved
+
+
+@dataclass(frozen=True)
+class PlanChange:
+    """How the plan differs from the one the state was last opened with."""
+
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
+
+    def __bool__(self) -> bool:
+        return bool(self.added or self.removed)
+
+
+_ISSUE_FIELDS = ("title", "impact", "workaround", "owner", "step", "resolved")
+
+
+class WindowState:
+    """Apply events in journal order; every view of the window reads from here."""
+
+    def __init__(self, plan: Plan, events: Iterable[Event] = ()) -> None:
+        self.plan = plan
+        self.steps: dict[str, StepState] = {s.id: StepState() for s in plan.steps}
+        self.issues: dict[str, IssueState] = {}
+        for number, known in enumerate(plan.known_issues, start=1):
+            issue_id = f"plan-{number}"
+            self.issues[issue_id] = IssueState(
+                id=issue_id,
+                title=known.title,
+                impact=known.impact,
+                workaround=known.workaround,
+                owner=known.owner,
+                from_plan=True,
+            )
+        self.criteria_marks: dict[str, CriterionMarked] = {}
+        self.decisions: list[DecisionRecorded] = []
+        self.probes: list[ProbeRan] = []
+        self.notices: list[NoticeSent] = []
+        self.events: list[Event] = []
+        self.last_plan: PlanLoaded | None = None
+        for event in events:
+            self.apply(event)
+
+    def apply(self, event: Event) -> None:
+        self.events.append(event)
+        match event:
+            case StepMarked():
+                step = self.steps.get(event.step)
+                if step is not None:
+                    step.status, step.note, step.by, step.at = event.status, event.note, event.by, event.at
+            case NoteAdded():
+                step = self.steps.get(event.step)
+                if step is not None:
+                    step.notes.append(event)
+            case ProbeRan():
+                self.probes.append(event)
+                step = self.steps.get(event.step)
+                if step is not None:
+                    step.probe = event
+                    step.status = StepStatus.PASS if event.passed else StepStatus.FAIL
+                    step.note, step.by, step.at = f"probe: {event.reason}", event.by or "probe", event.at
+            case IssueOpened():
+                self.issues[event.issue] = IssueState(
+                    id=event.issue,
+                    title=event.title,
+                    impact=event.impact,
+                    workaround=event.workaround,
+                    owner=event.owner,
+                    step=event.step,
+                    opened_by=event.by,
+                    opened_at=event.at,
+                )
+            case IssueUpdated():
+                issue = self.issues.get(event.issue)
+                if issue is not None:
+                    for name in event.changed:
+                        if name in _ISSUE_FIELDS:
+                            setattr(issue, name, getattr(event, name))
+            case CriterionMarked():
+                self.criteria_marks[event.criterion] = event
+            case DecisionRecorded():
+                self.decisions.append(event)
+            case NoticeSent():
+                self.notices.append(event)
+            case PlanLoaded():
+                self.last_plan = event
+
+    def plan_change(self, plan_hash: str) -> PlanChange | None:
+        """None when the state has no record of the plan or it is unchanged."""
+        if self.last_plan is None or self.last_plan.plan_hash == plan_hash:
+            return None
+        before = set(self.last_plan.step_ids)
+        now = [s.id for s in self.plan.steps]
+        return PlanChange(
+            added=tuple(s for s in now if s not in before),
+            removed=tuple(s for s in self.last_plan.step_ids if s not in set(now)),
+        )
+
+    def status_of(self, step_id: str) -> StepStatus:
+        return self.steps[step_id].status
+
+    def steps_with(self, *statuses: StepStatus) -> list[Step]:
+        return [s for s in self.plan.steps if self.steps[s.id].status in statuses]
+
+    @property
+    def open_issues(self) -> list[IssueState]:
+        return [i for i in self.issues.values() if i.open]
+
+    @property
+    def last_decision(self) -> DecisionRecorded | None:
+        return self.decisions[-1] if self.decisions else None
+
+    @property
+    def completion_notice_recorded(self) -> bool:
+        return any(n.notice == NoticeKind.AFTER and n.delivered for n in self.notices)

@@ -1,0 +1,1 @@
+"""HTTP: validation probes and webhook posting (httpx)."""

@@ -1,0 +1,50 @@
+"""Where relboard keeps files of its own: one place, through platformdirs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from platformdirs import user_config_path, user_data_path
+
+APP = "relboard"
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def _bundled(name: str) -> Path:
+    # Installed wheels carry the folder inside the package; a source checkout has it at the top.
+    inside = _PACKAGE / name
+    return inside if inside.is_dir() else _PACKAGE.parent / name
+
+
+def sample_plans_dir() -> Path:
+    return _bundled("sample_plans")
+
+
+def themes_dir() -> Path:
+    return _bundled("themes")
+
+
+def demo_plan() -> Path:
+    return sample_plans_dir() / "demo.toml"
+
+
+def data_dir() -> Path:
+    """States of plans whose own folder is not writable (the bundled demo, a read-only share)."""
+    return user_data_path(APP, appauthor=False)
+
+
+def config_dir() -> Path:
+    """User themes (themes/), keymap.toml and remembered preferences."""
+    return user_config_path(APP, appauthor=False)
+
+
+def user_themes_dir() -> Path:
+    return config_dir() / "themes"
+
+
+def keymap_file() -> Path:
+    return config_dir() / "keymap.toml"
+
+
+def preferences_file() -> Path:
+    return config_dir() / "preferences.toml"

@@ -1,0 +1,1 @@
+"""Files: plan loading with positioned errors, the state journal, its lock, and following it."""

@@ -1,0 +1,1 @@
+"""The Textual board: app, one module per pane, modal screens, palette providers."""
