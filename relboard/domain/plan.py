@@ -48,7 +48,10 @@ class Phase(StrEnum):
 def _to_duration(value: Any) -> Any:
     if isinstance(value, str):
         return parse_duration(value)
-    return value
+    if isinstance(value, timedelta):
+        return value
+    # A bare number would be taken as seconds: `duration = 2` must not become a two-second window.
+    raise ValueError('must be a duration in quotes, like "2h30m", "90m" or "45s"')
 
 
 Duration = Annotated[

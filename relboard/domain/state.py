@@ -65,6 +65,11 @@ class PlanChange:
 _ISSUE_FIELDS = ("title", "impact", "workaround", "owner", "step", "resolved")
 
 
+def _is_newer(at: datetime, than: datetime | None) -> bool:
+    # Two writers append in lock order, not clock order: the latest mark wins wherever it sits.
+    return than is None or at >= than
+
+
 class WindowState:
     """Apply events in journal order; every view of the window reads from here."""
 
@@ -96,7 +101,7 @@ class WindowState:
         match event:
             case StepMarked():
                 step = self.steps.get(event.step)
-                if step is not None:
+                if step is not None and _is_newer(event.at, step.at):
                     step.status, step.note, step.by, step.at = event.status, event.note, event.by, event.at
             case NoteAdded():
                 step = self.steps.get(event.step)
@@ -105,7 +110,7 @@ class WindowState:
             case ProbeRan():
                 self.probes.append(event)
                 step = self.steps.get(event.step)
-                if step is not None:
+                if step is not None and _is_newer(event.at, step.at):
                     step.probe = event
                     step.status = StepStatus.PASS if event.passed else StepStatus.FAIL
                     step.note, step.by, step.at = f"probe: {event.reason}", event.by or "probe", event.at
@@ -127,7 +132,9 @@ class WindowState:
                         if name in _ISSUE_FIELDS:
                             setattr(issue, name, getattr(event, name))
             case CriterionMarked():
-                self.criteria_marks[event.criterion] = event
+                previous = self.criteria_marks.get(event.criterion)
+                if previous is None or _is_newer(event.at, previous.at):
+                    self.criteria_marks[event.criterion] = event
             case DecisionRecorded():
                 self.decisions.append(event)
             case NoticeSent():

@@ -1,0 +1,90 @@
+"""The command line: `relboard [PLAN]` opens the board; subcommands work without Textual.
+
+Exit codes everywhere: 0 success, 1 the operation ran but found a failure, 2 bad usage or input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from relboard import __version__
+from relboard.commands import common
+
+SUBCOMMANDS = ("validate", "schema", "new", "status", "mark", "lookup")
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse exits 2 on bad usage already; keep its message short and on stderr."""
+
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        raise common.UsageError(f"{self.prog}: {message}")
+
+
+def _board_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="relboard",
+        description="Open the maintenance window board. Commands: " + ", ".join(SUBCOMMANDS) + " (relboard COMMAND --help).",
+    )
+    parser.add_argument("plan", nargs="?", help="plan file (default: the bundled demo plan)")
+    common.add_state(parser)
+    common.add_now(parser)
+    parser.add_argument("--theme", help="theme name (remembered for next time)")
+    parser.add_argument("--operator", help="your name as recorded in events (default: your login)")
+    parser.add_argument("--read-only", action="store_true", help="watch the window without recording anything")
+    parser.add_argument("--version", action="version", version=f"relboard {__version__}")
+    return parser
+
+
+def _command_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="relboard")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    p = sub.add_parser("validate", help="check plans; one FILE:LINE:COL: message line per problem")
+    p.add_argument("plans", nargs="+", metavar="PLAN")
+
+    sub.add_parser("schema", help="print the plan's JSON Schema (Draft 2020-12)")
+
+    p = sub.add_parser("new", help="write a starter plan for a change category")
+    p.add_argument("--category", required=True, help="platform-release, module-update, connector-change, certificate-change, api-scope-change")
+    p.add_argument("--out", help="file to write (refuses to overwrite); default: standard output")
+
+    p = sub.add_parser("status", help="text summary of the window (--json for scripts)")
+    p.add_argument("plan", nargs="?")
+    common.add_state(p)
+    common.add_now(p)
+    p.add_argument("--json", action="store_true", help="the folded state as JSON")
+
+    p = sub.add_parser("mark", help="record a step result, e.g. from a deploy script")
+    p.add_argument("plan")
+    p.add_argument("step")
+    p.add_argument("status", help="pending, pass, fail, skip or blocked")
+    p.add_argument("--note", default="")
+    p.add_argument("--by", default=None, help="who (default: your login)")
+    common.add_state(p)
+
+    p = sub.add_parser("lookup", help="rank troubleshooting symptoms for a query")
+    p.add_argument("words", nargs="+", metavar="[PLAN] QUERY")
+    p.add_argument("--limit", type=int, default=5)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    try:
+        if args_list and args_list[0] in SUBCOMMANDS:
+            args = _command_parser().parse_args(args_list)
+            return common.run(args.command, args)
+        args = _board_parser().parse_args(args_list)
+        return common.run("board", args)
+    except common.UsageError as error:
+        print(str(error), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,80 @@
+"""What the commands share: argument helpers, dispatch, opening a window, printing data safely."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import importlib
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from relboard.domain.text import clean
+
+
+class UsageError(Exception):
+    """Bad usage or input: printed as is, exit 2."""
+
+
+def add_state(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--state", metavar="PATH", help="state journal (default: <plan stem>.state.toml next to the plan)")
+
+
+def add_now(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--now", metavar="DATETIME", help="rehearse: the clock starts at this time (ISO 8601)")
+
+
+def run(command: str, args: argparse.Namespace) -> int:
+    module = importlib.import_module(f"relboard.commands.{command}_cmd")
+    return module.run(args)
+
+
+def parse_now(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        value = datetime.fromisoformat(text)
+    except ValueError:
+        raise UsageError(f"--now: {text!r} is not a date and time; write it like 2026-12-05T22:30:00+01:00") from None
+    # A time without an offset means the engineer's own local time.
+    return value if value.tzinfo else value.astimezone()
+
+
+def operator(name: str | None) -> str:
+    if name:
+        return name
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return "operator"
+
+
+def plan_path(value: str | None) -> Path:
+    if value:
+        return Path(value)
+    from relboard.paths import demo_plan
+
+    return demo_plan()
+
+
+def out(text: str) -> None:
+    """Print data text: plan and state strings may carry terminal escapes; they never reach the tty."""
+    sys.stdout.write(clean(text) + "\n")
+
+
+def err(text: str) -> None:
+    sys.stderr.write(clean(text) + "\n")
+
+
+def open_session(plan: str | None, state: str | None):
+    """Open the window or raise UsageError with the file's positioned problems."""
+    from relboard.store.journal import StateError
+    from relboard.store.plan_file import PlanError
+    from relboard.store.session import WindowSession
+
+    try:
+        return WindowSession.open(plan_path(plan), state)
+    except PlanError as error:
+        raise UsageError(str(error)) from None
+    except StateError as error:
+        raise UsageError(str(error)) from None

@@ -1,0 +1,150 @@
+"""Checks on a plan that the model alone cannot make: ids across lists, the window's arithmetic,
+and the seed's prerequisites that an empty list would otherwise satisfy."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+
+from relboard.domain.durations import format_duration
+from relboard.domain.plan import Plan, ProbeSpec
+from relboard.domain.plan_messages import format_path, show
+
+RulePath = tuple[str | int, ...]
+
+# RFC 9110 token characters: what a header name may be made of.
+_HEADER_NAME = re.compile(r"^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+_HEADER_VALUE_BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
+_ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+@dataclass(frozen=True)
+class RuleProblem:
+    path: RulePath
+    message: str
+
+
+def check_plan(plan: Plan) -> list[RuleProblem]:
+    """Every rule problem in `plan`, in the order the plan's sections are written."""
+    problems: list[RuleProblem] = []
+    problems += _affected_users(plan)
+    problems += _window(plan)
+    problems += _steps(plan)
+    problems += _criteria(plan)
+    return problems
+
+
+def _affected_users(plan: Plan) -> list[RuleProblem]:
+    if plan.affected_users:
+        return []
+    return [
+        RuleProblem(
+            ("affected_users",),
+            "no [[affected_users]]: name the groups the change affects (operators, administrators, "
+            "integration owners, ...) and the expected impact",
+        )
+    ]
+
+
+def _window(plan: Plan) -> list[RuleProblem]:
+    window = plan.window
+    if window.rollback_time < window.duration:
+        return []
+    relation = "as long as" if window.rollback_time == window.duration else "longer than"
+    return [
+        RuleProblem(
+            ("window", "rollback_time"),
+            f"window.rollback_time: a rollback takes {format_duration(window.rollback_time)}, {relation} the "
+            f"{format_duration(window.duration)} window, so the decision to roll back would be due before the "
+            "window starts; lengthen the window or plan a faster rollback",
+        )
+    ]
+
+
+def _steps(plan: Plan) -> list[RuleProblem]:
+    problems: list[RuleProblem] = []
+    first_index: dict[str, int] = {}
+    for index, step in enumerate(plan.steps):
+        if step.id in first_index:
+            problems.append(
+                RuleProblem(
+                    ("steps", index, "id"),
+                    f"steps[{index}].id: {show(step.id)} is already the id of steps[{first_index[step.id]}]; "
+                    "step ids must be unique",
+                )
+            )
+        else:
+            first_index[step.id] = index
+        if step.probe is not None:
+            problems += _probe(("steps", index, "probe"), step.probe)
+    return problems
+
+
+def _probe(at: RulePath, probe: ProbeSpec) -> list[RuleProblem]:
+    problems: list[RuleProblem] = []
+    for name, value in probe.headers.items():
+        where = at + ("headers", name)
+        path = format_path(where)
+        if not _HEADER_NAME.match(name):
+            problems.append(
+                RuleProblem(where, f"{path}: {show(name)} is not a usable HTTP header name (no spaces, colons or quotes)")
+            )
+        if _HEADER_VALUE_BAD.search(value):
+            problems.append(RuleProblem(where, f"{path}: a header value cannot hold line breaks or control characters"))
+        elif value.startswith("env:") and not _ENV_NAME.match(value[4:]):
+            problems.append(
+                RuleProblem(
+                    where,
+                    f"{path}: {show(value[4:])} is not an environment variable name; write env:NAME, e.g. env:API_TOKEN",
+                )
+            )
+    if probe.ca_bundle is not None:
+        where = at + ("ca_bundle",)
+        if not probe.ca_bundle.strip():
+            problems.append(RuleProblem(where, f"{format_path(where)} is empty; give the CA bundle's path or leave it out"))
+        elif not probe.url.lower().startswith("https://"):
+            problems.append(
+                RuleProblem(where, f"{format_path(where)} only applies to https:// URLs; this probe calls {show(probe.url)}")
+            )
+    return problems
+
+
+def _criteria(plan: Plan) -> list[RuleProblem]:
+    criteria = plan.rollback.criteria
+    if not criteria:
+        return [
+            RuleProblem(
+                ("rollback", "criteria"),
+                "no rollback criteria: agree the conditions for pausing, reverting or rescheduling before "
+                "the window and write each as a [[rollback.criteria]] block",
+            )
+        ]
+    problems: list[RuleProblem] = []
+    step_ids = [step.id for step in plan.steps]
+    known = set(step_ids)
+    first_index: dict[str, int] = {}
+    for index, criterion in enumerate(criteria):
+        at: RulePath = ("rollback", "criteria", index)
+        if criterion.id in first_index:
+            problems.append(
+                RuleProblem(
+                    at + ("id",),
+                    f"{format_path(at + ('id',))}: {show(criterion.id)} is already the id of "
+                    f"rollback.criteria[{first_index[criterion.id]}]; criterion ids must be unique",
+                )
+            )
+        else:
+            first_index[criterion.id] = index
+        for position, step_id in enumerate(criterion.trips_on):
+            if step_id in known:
+                continue
+            where = at + ("trips_on", position)
+            message = f"{format_path(where)}: {show(step_id)} is not a step id in this plan"
+            close = difflib.get_close_matches(step_id, step_ids, n=1, cutoff=0.6)
+            if close:
+                message += f"; did you mean {show(close[0])}?"
+            elif not step_ids:
+                message += " (the plan has no [[steps]])"
+            problems.append(RuleProblem(where, message))
+    return problems

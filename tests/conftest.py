@@ -1,0 +1,50 @@
+"""Shared fixtures: the issue's minimal plan as a model, and the shared test corpora."""
+
+from __future__ import annotations
+
+import copy
+import json
+import tomllib
+from pathlib import Path
+
+import pytest
+
+from relboard.domain.plan import Plan
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / "data"
+MINIMAL = DATA / "minimal.toml"
+TESTDATA = ROOT.parent / "shared" / "testdata"
+
+
+def minimal_data() -> dict:
+    with open(MINIMAL, "rb") as handle:
+        return tomllib.load(handle)
+
+
+def make_plan(**changes) -> Plan:
+    """The minimal plan with top-level tables replaced or merged (`window={"duration": "3h"}`)."""
+    data = copy.deepcopy(minimal_data())
+    for key, value in changes.items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            data[key].update(value)
+        else:
+            data[key] = value
+    return Plan.model_validate(data)
+
+
+@pytest.fixture
+def plan() -> Plan:
+    return make_plan()
+
+
+def testdata(*parts: str) -> Path:
+    path = TESTDATA.joinpath(*parts)
+    if not path.exists():
+        pytest.fail(f"test corpus missing: {path} (the shared test data lives beside the project as ../shared/testdata)")
+    return path
+
+
+@pytest.fixture(scope="session")
+def naughty_strings() -> list[str]:
+    return json.loads(testdata("naughty-strings", "blns.json").read_text(encoding="utf-8"))

@@ -1,0 +1,154 @@
+"""The user's keymap file: rebinding works on a real app; bad entries are reported, never fatal."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.widgets import Footer, Label
+
+from relboard import paths
+from relboard.ui.keymap import KNOWN_BINDING_IDS, load_keymap
+
+TESTDATA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata"
+
+
+@pytest.fixture(autouse=True)
+def config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    home = tmp_path / "config"
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(home))
+    assert paths.keymap_file() == home / "relboard" / "keymap.toml"
+    return home
+
+
+def write_keymap(text: str) -> Path:
+    path = paths.keymap_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+class MarkingApp(App[None]):
+    """Two bindings with ids, as the board declares them; the label shows what happened."""
+
+    BINDINGS = [
+        Binding("p", "mark('pass')", "Pass", id="mark-pass"),
+        Binding("f", "mark('fail')", "Fail", id="mark-fail"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        yield Label("nothing marked", id="status")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        keymap, self.keymap_warnings = load_keymap()
+        self.set_keymap(keymap)
+
+    def action_mark(self, outcome: str) -> None:
+        self.query_one("#status", Label).update(f"marked {outcome}")
+
+
+def status(app: MarkingApp) -> str:
+    return str(app.query_one("#status", Label).render())
+
+
+async def test_rebound_key_runs_the_action_and_the_old_key_no_longer_does() -> None:
+    write_keymap('[keys]\nmark-pass = "P"\nmark-fail = "ctrl+x,x"\n')
+    app = MarkingApp()
+    async with app.run_test() as pilot:
+        assert app.keymap_warnings == []
+        await pilot.press("p")
+        assert status(app) == "nothing marked"
+        await pilot.press("P")
+        assert status(app) == "marked pass"
+        await pilot.press("x")
+        assert status(app) == "marked fail"
+        await pilot.press("P")
+        await pilot.press("ctrl+x")
+        assert status(app) == "marked fail"
+
+
+async def test_footer_shows_the_users_key() -> None:
+    write_keymap('[keys]\nmark-pass = "ctrl+y"\n')
+    app = MarkingApp()
+    async with app.run_test(size=(80, 6)) as pilot:
+        await pilot.pause()
+        assert "^y" in app.export_screenshot()
+
+
+async def test_broken_keymap_file_keeps_the_default_keys_and_says_where() -> None:
+    path = write_keymap('[keys]\nmark-pass = "P\n')
+    app = MarkingApp()
+    async with app.run_test() as pilot:
+        assert len(app.keymap_warnings) == 1
+        assert re.fullmatch(rf"{re.escape(str(path))}:2:\d+: .+", app.keymap_warnings[0])
+        await pilot.press("p")
+        assert status(app) == "marked pass"
+
+
+def test_missing_file_is_an_empty_keymap_without_warnings() -> None:
+    assert load_keymap() == ({}, [])
+
+
+def test_bad_entries_are_dropped_with_their_line_and_good_ones_kept() -> None:
+    path = write_keymap(
+        "[keys]\n"
+        'mark-pass = "P"\n'
+        "mark-fail = 3\n"
+        'mark-skip = ["s"]\n'
+        'quit = "hyperactive+q"\n'
+        'help = "f1,,"\n'
+        'pane-1 = "ctrl+1"\n'
+    )
+    keymap, warnings = load_keymap()
+    assert keymap == {"mark-pass": "P", "pane-1": "ctrl+1"}
+    assert len(warnings) == 4
+    assert warnings[0].startswith(f"{path}:3: 'mark-fail': must be a key string")
+    assert warnings[1].startswith(f"{path}:4: 'mark-skip'")
+    assert warnings[2].startswith(f"{path}:5: 'quit'")
+    assert "unknown modifier 'hyperactive'" in warnings[2]
+    assert warnings[3].startswith(f"{path}:6: 'help'") and "empty key" in warnings[3]
+
+
+def test_unknown_binding_id_is_warned_about_but_passed_on() -> None:
+    path = write_keymap('[keys]\n"mark-passs" = "P"\n')
+    keymap, warnings = load_keymap()
+    assert keymap == {"mark-passs": "P"}
+    assert len(warnings) == 1
+    assert warnings[0].startswith(f"{path}:2: unknown binding 'mark-passs'")
+    assert "mark-pass" in warnings[0]
+
+
+def test_keys_must_be_a_table_and_other_settings_are_reported() -> None:
+    path = write_keymap('keys = "P"\nquit = "q"\n')
+    keymap, warnings = load_keymap()
+    assert keymap == {}
+    assert f"{path}:2: unknown setting 'quit'" in warnings[0]
+    assert warnings[1] == f"{path}:1: 'keys' must be a table ([keys])"
+
+
+def test_one_key_given_to_two_bindings_is_reported() -> None:
+    write_keymap('[keys]\nmark-pass = "x"\nmark-fail = "x"\n')
+    keymap, warnings = load_keymap()
+    assert keymap == {"mark-pass": "x", "mark-fail": "x"}
+    assert len(warnings) == 1 and "'x' is given to both 'mark-pass' and 'mark-fail'" in warnings[0]
+
+
+def test_every_invalid_toml_file_is_one_warning_with_a_position(tmp_path: Path) -> None:
+    corpus = sorted((TESTDATA / "toml-invalid").glob("*.toml"))
+    assert len(corpus) > 100
+    for source in corpus:
+        path = tmp_path / source.name
+        path.write_bytes(source.read_bytes())
+        keymap, warnings = load_keymap(path)
+        assert keymap == {}
+        assert len(warnings) == 1
+        assert warnings[0].startswith(f"{path}:") and "\n" not in warnings[0]
+
+
+def test_known_ids_are_the_boards_bindings() -> None:
+    assert {"mark-pass", "mark-fail", "quit", "help", "pane-4", "cursor-up"} <= KNOWN_BINDING_IDS
+    assert len(KNOWN_BINDING_IDS) == 21
