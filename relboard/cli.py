@@ -6,13 +6,14 @@ Exit codes everywhere: 0 success, 1 the operation ran but found a failure, 2 bad
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from typing import Sequence
 
 from relboard import __version__
 from relboard.commands import common
 
-SUBCOMMANDS = ("validate", "schema", "new", "status", "mark", "lookup")
+SUBCOMMANDS = ("validate", "schema", "new", "status", "mark", "lookup", "probe", "notice")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -68,6 +69,24 @@ def _command_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("lookup", help="rank troubleshooting symptoms for a query")
     p.add_argument("words", nargs="+", metavar="[PLAN] QUERY")
     p.add_argument("--limit", type=int, default=5)
+
+    p = sub.add_parser("probe", help="run the plan's probes; one line per probe as it finishes")
+    p.add_argument("plan")
+    common.add_state(p)
+    p.add_argument("--step", action="append", default=[], metavar="ID", help="only this step's probe (repeatable)")
+    p.add_argument("--concurrency", type=int, default=4, help="probes running at once (default 4)")
+    p.add_argument("--by", default=None, help="who (default: your login)")
+
+    p = sub.add_parser("notice", help="print a notice draft, or send it to the plan's webhook")
+    p.add_argument("kind", choices=("before", "after", "decision"))
+    p.add_argument("plan")
+    common.add_state(p)
+    common.add_now(p)
+    p.add_argument("--send", action="store_true", help="post it to the webhook named by [notices] webhook_env")
+    p.add_argument("--by", default=None, help="who (default: your login)")
+    p.add_argument("--attempts", type=int, default=4, help=argparse.SUPPRESS)
+    p.add_argument("--backoff", type=float, default=0.5, help=argparse.SUPPRESS)
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the webhook per attempt")
     return parser
 
 
@@ -84,6 +103,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `relboard lookup ... | head`: the reader left; stop quietly, and keep Python's exit-time
+        # flush from complaining on the closed pipe.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

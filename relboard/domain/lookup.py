@@ -30,15 +30,23 @@ class SymptomIndex:
         query = utils.default_process(query[:MAX_QUERY])
         if not query:
             return [Match(e, 100.0) for e in self.entries[:limit]]
-        found = process.extract(
+        # WRatio (in C, over every symptom) finds candidates; re-ranking the few with word-level
+        # scores puts "conector fail upgrade" on "Connector fails after upgrade", not on any
+        # sentence that merely ends in "upgrade".
+        candidates = process.extract(
             query,
             self._symptoms,
             scorer=fuzz.WRatio,
             processor=None,
-            limit=limit,
+            limit=max(limit * 3, 30),
             score_cutoff=MIN_SCORE,
         )
-        return [Match(self.entries[index], score) for _, score, index in found]
+        scored = [
+            (max(score, fuzz.partial_token_sort_ratio(query, symptom)) * 0.5 + fuzz.token_sort_ratio(query, symptom) * 0.5, index)
+            for symptom, score, index in candidates
+        ]
+        scored.sort(key=lambda pair: (-pair[0], pair[1]))
+        return [Match(self.entries[index], score) for score, index in scored[:limit]]
 
 
 def related(symptom: str, texts: Sequence[str], cutoff: float = 70.0) -> list[int]:
