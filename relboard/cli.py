@@ -13,7 +13,7 @@ from typing import Sequence
 from relboard import __version__
 from relboard.commands import common
 
-SUBCOMMANDS = ("validate", "schema", "new", "status", "mark", "lookup", "probe", "notice")
+SUBCOMMANDS = ("validate", "schema", "new", "status", "mark", "lookup", "probe", "notice", "report")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -87,6 +87,12 @@ def _command_parser() -> argparse.ArgumentParser:
     p.add_argument("--attempts", type=int, default=4, help=argparse.SUPPRESS)
     p.add_argument("--backoff", type=float, default=0.5, help=argparse.SUPPRESS)
     p.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the webhook per attempt")
+
+    p = sub.add_parser("report", help="the post-change report: Markdown, or self-contained HTML")
+    p.add_argument("plan")
+    common.add_state(p)
+    p.add_argument("--format", choices=("md", "html"), default="md", help="md (default) or html")
+    p.add_argument("--out", metavar="FILE", help="file to write (replaced atomically); default: standard output")
     return parser
 
 

@@ -1,0 +1,76 @@
+"""`relboard report PLAN [--state PATH] [--format md|html] [--out FILE]`: the post-change report.
+
+The report is derived from the state alone, so it may be produced again at any time: `--out` replaces
+an existing file, atomically, so a reader never sees half a report.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import stat
+import sys
+import tempfile
+from pathlib import Path
+
+from relboard.commands.common import UsageError, err, open_session
+from relboard.domain.report import build_report
+from relboard.domain.report_html import render_html
+from relboard.domain.report_markdown import render_markdown
+
+FORMATS = ("md", "html")
+
+
+def _new_file_mode(target: Path) -> int:
+    try:
+        return stat.S_IMODE(target.stat().st_mode)
+    except OSError:
+        # mkstemp creates 0600; a report is meant to be shared like any file the user writes.
+        mask = os.umask(0)
+        os.umask(mask)
+        return 0o666 & ~mask
+
+
+def write_atomically(target: Path, data: bytes) -> None:
+    """Write to a temporary file beside the target, flush it to disk, then move it into place."""
+    folder = target.parent if str(target.parent) else Path(".")
+    fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.chmod(temp_name, _new_file_mode(target))
+        os.replace(temp_name, target)
+    except BaseException:
+        try:
+            os.unlink(temp_name)
+        except OSError:
+            pass
+        raise
+
+
+def run(args: argparse.Namespace) -> int:
+    session = open_session(args.plan, args.state)
+    report = build_report(session.state)
+    text = render_html(report) if args.format == "html" else render_markdown(report)
+    if session.plan_change:
+        change = session.plan_change
+        err(
+            f"note: the plan changed since the state was written (added {list(change.added)}, removed {list(change.removed)});"
+            " the report follows the plan as it is now"
+        )
+    data = text.encode("utf-8")
+    if not args.out:
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+        return 0
+    target = Path(args.out)
+    if target.is_dir():
+        raise UsageError(f"relboard report: {target} is a folder; give a file name for --out")
+    try:
+        write_atomically(target, data)
+    except OSError as error:
+        raise UsageError(f"relboard report: cannot write {target}: {error.strerror or error}") from None
+    err(f"wrote {target}")
+    return 0

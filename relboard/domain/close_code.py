@@ -1,0 +1,89 @@
+"""The close code a change ticket gets, derived from the window state alone.
+
+The rule, applied in this order (the first that holds decides):
+
+1. **rolled back** — the last recorded decision is `rollback`.
+2. **rescheduled** — the last recorded decision is `reschedule`.
+3. **unsuccessful** — a critical step did not pass: it failed, was blocked or skipped, or was never
+   marked. The change is not verified, whatever else happened.
+4. **successful with issues** — every critical step passed, but at least one of these holds:
+   a non-critical step failed, is blocked or was never marked; a known issue opened during the
+   window is still open; an open known issue has no follow-up owner; a rollback criterion is still
+   tripped; no delivered after-window notice is recorded.
+5. **successful** — every critical step passed and none of the points in 4 holds.
+
+"Last decision" means the last one in the journal, so a rollback later overturned by a recorded
+`continue` does not count; `continue` and `pause` never decide the code by themselves (a window
+left on pause ends with its critical steps unpassed, which rule 3 covers). A skipped non-critical
+step is a deliberate choice and does not count as an issue; known issues accepted in the plan do not
+either, as long as they have a follow-up owner.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from relboard.domain.events import Decision, StepStatus
+from relboard.domain.rollback import evaluate
+from relboard.domain.state import WindowState
+
+
+class CloseCode(StrEnum):
+    SUCCESSFUL = "successful"
+    SUCCESSFUL_WITH_ISSUES = "successful with issues"
+    UNSUCCESSFUL = "unsuccessful"
+    ROLLED_BACK = "rolled back"
+    RESCHEDULED = "rescheduled"
+
+
+_NOT_RUN = "never marked"
+
+
+@dataclass(frozen=True)
+class CloseOutcome:
+    code: CloseCode
+    reasons: tuple[str, ...]
+
+
+def _status_words(status: StepStatus) -> str:
+    return _NOT_RUN if status is StepStatus.PENDING else status.value
+
+
+def close_outcome(state: WindowState) -> CloseOutcome:
+    """The close code and the facts behind it, in plain words (step ids, issue titles as recorded)."""
+    last = state.last_decision
+    if last is not None and last.decision is Decision.ROLLBACK:
+        return CloseOutcome(CloseCode.ROLLED_BACK, (f"last decision: rollback ({last.by or 'operator'})",))
+    if last is not None and last.decision is Decision.RESCHEDULE:
+        return CloseOutcome(CloseCode.RESCHEDULED, (f"last decision: reschedule ({last.by or 'operator'})",))
+
+    critical = [
+        f"critical step {step.id} {_status_words(state.steps[step.id].status)}"
+        for step in state.plan.steps
+        if step.critical and state.steps[step.id].status is not StepStatus.PASS
+    ]
+    if critical:
+        return CloseOutcome(CloseCode.UNSUCCESSFUL, tuple(critical))
+
+    issues = [
+        f"step {step.id} {_status_words(state.steps[step.id].status)}"
+        for step in state.plan.steps
+        if not step.critical
+        and state.steps[step.id].status in (StepStatus.FAIL, StepStatus.BLOCKED, StepStatus.PENDING)
+    ]
+    for issue in state.open_issues:
+        if not issue.from_plan:
+            issues.append(f"known issue still open: {issue.title}")
+        if not issue.owner.strip():
+            issues.append(f"no follow-up owner for: {issue.title}")
+    issues += [f"rollback criterion {c.criterion.id} tripped" for c in evaluate(state) if c.tripped]
+    if not state.completion_notice_recorded:
+        issues.append("no delivered after-window notice recorded")
+    if issues:
+        return CloseOutcome(CloseCode.SUCCESSFUL_WITH_ISSUES, tuple(issues))
+    return CloseOutcome(CloseCode.SUCCESSFUL, ("every step settled, every critical step passed, completion notice delivered",))
+
+
+def close_code(state: WindowState) -> CloseCode:
+    return close_outcome(state).code

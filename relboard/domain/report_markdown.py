@@ -1,0 +1,120 @@
+"""The post-change report as Markdown (CommonMark with GitHub tables).
+
+Every data string is one line, cleaned of control characters and escaped, so a note can never open a
+link, a heading, a list, raw HTML or a new table cell: all structure comes from this module.
+"""
+
+from __future__ import annotations
+
+import re
+
+from relboard.domain.report import TITLE, Field, Report
+from relboard.domain.text import clean
+
+# Every ASCII punctuation mark that starts or ends Markdown syntax anywhere in a line; CommonMark
+# turns a backslash before any ASCII punctuation into the plain character.
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~&])")
+# Characters that only mean something at the start of a line: list bullets, setext underlines,
+# ordered-list numbers.
+_LEADING_MARK = re.compile(r"^([-=])")
+_LEADING_NUMBER = re.compile(r"^(\d+)([.)])")
+
+
+def md(text: str) -> str:
+    """One data string as inert Markdown text on a single line."""
+    # Runs of whitespace, Unicode line and paragraph separators included, become one space.
+    text = " ".join(clean(text, single_line=True).split())
+    text = _SPECIAL.sub(r"\\\1", text)
+    text = _LEADING_MARK.sub(r"\\\1", text)
+    return _LEADING_NUMBER.sub(r"\1\\\2", text)
+
+
+def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
+    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    lines += ["| " + " | ".join(md(cell) for cell in row) + " |" for row in rows]
+    return lines
+
+
+def _fields(fields: tuple[Field, ...]) -> list[str]:
+    return [f"- **{field.label}:** {md(field.value)}" for field in fields]
+
+
+def _section(title: str, body: list[str]) -> list[str]:
+    return ["", f"## {title}", "", *body]
+
+
+def _none(text: str) -> list[str]:
+    return [f"_{text}_"]
+
+
+def _checklist(report: Report) -> list[str]:
+    lines = _table(
+        ("Phase", "Steps", "Passed", "Failed", "Skipped", "Blocked", "Not run"),
+        [
+            (p.phase, str(p.total), str(p.passed), str(p.failed), str(p.skipped), str(p.blocked), str(p.not_run))
+            for p in report.phases
+        ],
+    )
+    for phase in report.phases:
+        lines += ["", f"### {md(phase.phase.capitalize())}", ""]
+        if not phase.exceptions and not phase.not_run_ids:
+            lines += _none("Every step passed.")
+            continue
+        for step in phase.exceptions:
+            critical = " (critical)" if step.critical else ""
+            who = ", ".join(part for part in (md(step.by), md(step.at)) if part)
+            line = f"- **{step.status}**{critical} {md(step.title)} \\({md(step.id)}\\), owner {md(step.owner)}"
+            line += f": {md(step.note)}" if md(step.note) else ": no note"
+            if who:
+                line += f" \\[{who}\\]"
+            lines.append(line)
+            lines += [f"  - note: {md(note)}" for note in step.notes if md(note)]
+        if phase.not_run_ids:
+            lines.append("- **not run:** " + ", ".join(md(i) for i in phase.not_run_ids))
+    return lines
+
+
+def render_markdown(report: Report) -> str:
+    close = report.close
+    lines = [f"# {TITLE}: {md(report.title)}", "", *_fields(report.change), f"- **Close code:** **{close.code.value}**"]
+
+    lines += _section("Close code", [f"**{close.code.value}**", "", *(f"- {md(reason)}" for reason in close.reasons)])
+
+    window = _table(("", "Planned", "Actual"), list(report.window))
+    lines += _section("Window", [f"Times in {md(report.zone_name)}.", "", *window, "", *_fields(report.owners)])
+
+    lines += _section("Checklist", _checklist(report))
+
+    criteria = _table(
+        ("Criterion", "Condition", "State", "Why"),
+        [(c.id, c.condition, "tripped" if c.tripped else "not tripped", c.why) for c in report.criteria],
+    )
+    lines += _section("Rollback criteria", criteria if report.criteria else _none("No rollback criteria in the plan."))
+
+    probes = _table(
+        ("Time", "Step", "Result", "HTTP", "Latency", "Detail"),
+        [(p.at, p.step, "passed" if p.passed else "failed", p.status_code, p.latency, p.reason) for p in report.probes],
+    )
+    lines += _section("Probe results", probes if report.probes else _none("No probe ran."))
+
+    issues = _table(
+        ("Issue", "Source", "Status", "Impact", "Workaround", "Follow-up owner"),
+        [(i.title, i.source, i.status, i.impact, i.workaround, i.owner or "none named") for i in report.issues],
+    )
+    lines += _section("Known issues", issues if report.issues else _none("No known issues."))
+
+    decisions = _table(
+        ("Time", "Decision", "Rationale", "Owners", "Recorded by", "Criteria", "Next update"),
+        [(d.at, d.decision, d.rationale, d.owners, d.by, d.criteria, d.next_update) for d in report.decisions],
+    )
+    lines += _section("Decisions", decisions if report.decisions else _none("No decision recorded."))
+
+    notices = _table(
+        ("Time", "Notice", "Delivered", "Channel", "Detail", "Sent by"),
+        [(n.at, n.notice, "yes" if n.delivered else "NO", n.channel, n.detail, n.by) for n in report.notices],
+    )
+    lines += _section("Notices sent", notices if report.notices else _none("No notice recorded."))
+
+    timeline = _table(("Time", "Kind", "Who", "What"), [(t.at, t.kind, t.who, t.text) for t in report.timeline])
+    lines += _section("Appendix: timeline", timeline)
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,198 @@
+"""The window's timeline: every event in plain words, with the window's own milestones, by time.
+
+Pure and reusable: the report's appendix and the board's timeline pane read the same entries. Texts
+are single lines with control characters removed; a view only escapes them for its own format.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from relboard.domain.durations import format_clock, format_duration
+from relboard.domain.events import (
+    CriterionMarked,
+    DecisionRecorded,
+    Event,
+    IssueOpened,
+    IssueUpdated,
+    NoteAdded,
+    NoticeKind,
+    NoticeSent,
+    PlanLoaded,
+    ProbeRan,
+    StepMarked,
+    StepStatus,
+)
+from relboard.domain.state import WindowState
+from relboard.domain.text import clean
+
+WINDOW_START = "window_start"
+ROLLBACK_DEADLINE = "rollback_deadline"
+WINDOW_END = "window_end"
+OVERRUN = "overrun"
+MILESTONE_KINDS = (WINDOW_START, ROLLBACK_DEADLINE, WINDOW_END, OVERRUN)
+
+# Plain words for each kind, for filters and legends.
+KIND_LABELS: dict[str, str] = {
+    "plan_loaded": "plan loaded",
+    "step_marked": "step marked",
+    "note_added": "note",
+    "issue_opened": "issue opened",
+    "issue_updated": "issue updated",
+    "criterion_marked": "rollback criterion",
+    "decision_recorded": "decision",
+    "probe_ran": "probe result",
+    "notice_sent": "notice sent",
+    WINDOW_START: "window start",
+    ROLLBACK_DEADLINE: "rollback deadline",
+    WINDOW_END: "window end",
+    OVERRUN: "overrun",
+}
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    kind: str
+    who: str
+    text: str
+
+    @property
+    def milestone(self) -> bool:
+        return self.kind in MILESTONE_KINDS
+
+
+def _c(text: str) -> str:
+    # Most texts are plain already; isprintable() is False for every control character, tab,
+    # newline and Unicode separator, so only those take the slower path.
+    if text.isprintable() and "  " not in text and text == text.strip():
+        return text
+    # One line per entry: runs of whitespace (line and paragraph separators too) become one space.
+    return " ".join(clean(text, single_line=True).split())
+
+
+def _with_detail(head: str, detail: str) -> str:
+    detail = _c(detail)
+    return f"{head} — {detail}" if detail else head
+
+
+def _is_work(event: Event) -> bool:
+    # Opening a plan and the pre-window notice (sent hours or days ahead by design) are not work
+    # on the change; counting them would stretch the actual window.
+    if isinstance(event, PlanLoaded):
+        return False
+    return not (isinstance(event, NoticeSent) and event.notice is NoticeKind.BEFORE)
+
+
+def activity_span(state: WindowState) -> tuple[datetime, datetime] | None:
+    """First and last recorded event that is work on the change (not plan loads, not the before notice)."""
+    times = [e.at for e in state.events if _is_work(e)]
+    return (min(times), max(times)) if times else None
+
+
+class _Describer:
+    """Walks the journal in order, so issue titles read as they were at each moment."""
+
+    def __init__(self, state: WindowState) -> None:
+        self.step_names = {step.id: f"{_c(step.title)} ({_c(step.id)})" for step in state.plan.steps}
+        self.issue_titles = {f"plan-{n}": k.title for n, k in enumerate(state.plan.known_issues, start=1)}
+        self.tripping: dict[str, list[str]] = {}
+        for criterion in state.plan.rollback.criteria:
+            for step_id in criterion.trips_on:
+                self.tripping.setdefault(step_id, []).append(criterion.id)
+
+    def step_name(self, step_id: str) -> str:
+        name = self.step_names.get(step_id)
+        return name if name is not None else f"{_c(step_id)} (not in the plan)"
+
+    def issue_name(self, issue_id: str) -> str:
+        return _c(self.issue_titles.get(issue_id, "")) or _c(issue_id)
+
+    def describe(self, event: Event) -> str:
+        match event:
+            case PlanLoaded():
+                return f"Plan loaded: {len(event.step_ids)} steps (plan {_c(event.plan_hash)[:12]})"
+            case StepMarked():
+                text = _with_detail(f"Step {event.status.value}: {self.step_name(event.step)}", event.note)
+                if event.status is StepStatus.FAIL and event.step in self.tripping:
+                    text += f" (trips rollback criterion {', '.join(self.tripping[event.step])})"
+                return text
+            case NoteAdded():
+                return _with_detail(f"Note on {self.step_name(event.step)}", event.note)
+            case IssueOpened():
+                self.issue_titles[event.issue] = event.title
+                extras = [f"{label}: {_c(value)}" for label, value in (("workaround", event.workaround), ("owner", event.owner)) if _c(value)]
+                head = f"Issue opened: {self.issue_name(event.issue)}"
+                return head + (f" ({'; '.join(extras)})" if extras else "")
+            case IssueUpdated():
+                if "title" in event.changed:
+                    self.issue_titles[event.issue] = event.title
+                name = self.issue_name(event.issue)
+                if "resolved" in event.changed:
+                    return f"Issue resolved: {name}" if event.resolved else f"Issue reopened: {name}"
+                fields = ", ".join(_c(f) for f in event.changed) or "nothing"
+                return f"Issue updated: {name} (changed: {fields})"
+            case CriterionMarked():
+                verb = "tripped" if event.tripped else "cleared"
+                return _with_detail(f"Rollback criterion {verb}: {_c(event.criterion)}", event.reason)
+            case DecisionRecorded():
+                text = _with_detail(f"Decision: {event.decision.value}", event.rationale)
+                if event.tripped:
+                    text += f" (criteria: {', '.join(_c(t) for t in event.tripped)})"
+                return text
+            case ProbeRan():
+                verdict = "passed" if event.passed else "failed"
+                measured = []
+                if event.status_code:
+                    measured.append(f"HTTP {event.status_code}")
+                if event.latency_ms:
+                    measured.append(f"{event.latency_ms:.0f} ms")
+                head = f"Probe {verdict}: {self.step_name(event.step)}"
+                if measured:
+                    head += f" ({', '.join(measured)})"
+                return _with_detail(head, event.reason)
+            case NoticeSent():
+                head = f"Notice sent: {event.notice.value}" if event.delivered else f"Notice NOT delivered: {event.notice.value}"
+                if _c(event.channel):
+                    head += f" via {_c(event.channel)}"
+                return _with_detail(head, event.detail)
+        return _c(getattr(event, "kind", "event"))
+
+
+def _milestones(state: WindowState, now: datetime | None) -> list[TimelineEntry]:
+    window = state.plan.window
+    entries = [
+        TimelineEntry(window.start, WINDOW_START, "", f"Window starts (planned {format_duration(window.duration)})"),
+        TimelineEntry(
+            window.rollback_deadline,
+            ROLLBACK_DEADLINE,
+            "",
+            f"Rollback deadline: a rollback decided later overruns the window (rollback takes {format_duration(window.rollback_time)})",
+        ),
+        TimelineEntry(window.end, WINDOW_END, "", "Window ends"),
+    ]
+    span = activity_span(state)
+    latest = max([t for t in (span[1] if span else None, now) if t is not None], default=None)
+    if latest is not None and latest > window.end:
+        tail = "so far" if now is not None and latest == now else "at the last recorded event"
+        entries.append(TimelineEntry(latest, OVERRUN, "", f"Overrun: {format_clock(latest - window.end)} past the planned end, {tail}"))
+    return entries
+
+
+def timeline(state: WindowState, now: datetime | None = None) -> list[TimelineEntry]:
+    """Every event and milestone, oldest first; on the same instant window milestones come
+    first, then events in journal order, then the overrun.
+
+    `now` only matters while the window runs: past the end it adds a live overrun entry.
+    """
+    describer = _Describer(state)
+    ranked: list[tuple[datetime, int, int, TimelineEntry]] = []
+    for index, entry in enumerate(_milestones(state, now)):
+        # The overrun is measured at the last event, so it reads after that event.
+        ranked.append((entry.at, 2 if entry.kind == OVERRUN else 0, index, entry))
+    for index, event in enumerate(state.events):
+        entry = TimelineEntry(event.at, event.kind, _c(event.by), describer.describe(event))
+        ranked.append((event.at, 1, index, entry))
+    ranked.sort(key=lambda item: item[:3])
+    return [item[3] for item in ranked]
