@@ -1,0 +1,641 @@
+"""The board: one Textual app an on-call engineer keeps open for the whole window."""
+
+from __future__ import annotations
+
+import getpass
+import secrets
+from datetime import datetime, timezone
+from typing import Callable, Protocol
+
+from textual import events, on
+from textual.app import App, ComposeResult
+from textual.binding import Binding
+from textual.containers import Container
+from textual.reactive import reactive
+from textual.widget import Widget
+from textual.widgets import Footer, Tab, Tabs
+
+from relboard.domain.clock import ClockReading, read_clock
+from relboard.domain.events import (
+    CriterionMarked,
+    DecisionRecorded,
+    Event,
+    IssueOpened,
+    IssueUpdated,
+    NoteAdded,
+    NoticeKind,
+    NoticeSent,
+    PlanLoaded,
+    StepMarked,
+    StepStatus,
+)
+from relboard.domain.plan import Plan
+from relboard.domain.rollback import evaluate
+from relboard.domain.state import PlanChange, WindowState
+from relboard.ui.commands import BoardCommands, PaletteAction
+from relboard.ui.header import ClockStrip
+from relboard.ui.panes.checklist import ChecklistPane
+from relboard.ui.panes.issues import IssuesPane
+from relboard.ui.panes.lookup import LookupPane
+from relboard.ui.panes.rollback import RollbackPane
+from relboard.ui.screens.decision_form import CriterionFields, CriterionForm, DecisionDefaults, DecisionFields, DecisionForm
+from relboard.ui.screens.details import StepDetails
+from relboard.ui.screens.help import HelpScreen, KeyHelp
+from relboard.ui.screens.issue_form import IssueFields, IssueForm
+from relboard.ui.screens.step_note import StepNoteForm
+from relboard.ui.writer import EventWriter, ForeignEvents, JournalLike, ReadProblem, SaveState, SaveStatus
+
+PANES = ("checklist", "lookup", "issues", "rollback")
+PANE_TITLES = {"checklist": "1 Checklist", "lookup": "2 Lookup", "issues": "3 Known issues", "rollback": "4 Rollback"}
+# Below this the four panes do not fit side by side; they become tabs.
+WIDE_COLUMNS = 120
+TALL_ROWS = 40
+
+
+class SessionLike(Protocol):
+    """What the board needs from a window session (relboard.store.session.WindowSession)."""
+
+    @property
+    def plan(self) -> Plan: ...
+
+    state: WindowState
+    journal: JournalLike
+    plan_change: PlanChange | None
+
+    def plan_event(self, by: str = "") -> PlanLoaded | None: ...
+
+
+def release_complete(state: WindowState) -> bool:
+    """The seed's expected result: critical steps passed, open issues owned, completion notice recorded."""
+    critical_passed = all(
+        state.steps[step.id].status is StepStatus.PASS for step in state.plan.steps if step.critical
+    )
+    owned = all(issue.owner.strip() for issue in state.open_issues)
+    return critical_passed and owned and state.completion_notice_recorded
+
+
+def _system_now() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class RelboardApp(App[None]):
+    CSS_PATH = "board.tcss"
+    TITLE = "relboard"
+    COMMANDS = App.COMMANDS | {BoardCommands}
+
+    BINDINGS = [
+        Binding("space,p", "mark('pass')", "Pass", id="mark-pass", tooltip="Mark the selected step passed"),
+        Binding("f", "mark_fail", "Fail", id="mark-fail", tooltip="Mark the selected step failed (asks for a note)"),
+        Binding("s", "mark_skip", "Skip", id="mark-skip", tooltip="Skip the selected step (asks why)"),
+        Binding("b", "mark('blocked')", "Blocked", id="mark-blocked", tooltip="Mark the selected step blocked"),
+        Binding("u", "mark('pending')", "Pending", id="mark-pending", show=False, tooltip="Put the selected step back to pending"),
+        Binding("n", "note", "Note", id="add-note", tooltip="Add a note to the selected step"),
+        Binding("enter", "details", "Details", id="show-details", show=False, tooltip="Show the selected step in full"),
+        Binding("slash", "lookup", "Lookup", id="focus-lookup", tooltip="Jump to the troubleshooting search box"),
+        Binding("escape", "checklist", "Checklist", id="back-to-checklist", show=False, tooltip="Back to the checklist"),
+        Binding("i", "new_issue", "Issue", id="new-issue", tooltip="Open a known issue"),
+        Binding("e", "edit_issue", "Edit issue", id="edit-issue", show=False, tooltip="Edit the selected known issue"),
+        Binding("x", "resolve_issue", "Resolve", id="resolve-issue", show=False, tooltip="Resolve the selected known issue"),
+        Binding("d", "decision", "Decision", id="record-decision", tooltip="Record a rollback decision"),
+        Binding("c", "notice_preview", "Notice", id="notice-preview", show=False, tooltip="Notice preview"),
+        Binding("r", "probe", "Probe", id="probe-run", show=False, tooltip="Run the selected step's probe"),
+        Binding("R", "probe_all", "Probe all", id="probe-all", show=False, tooltip="Run every probe"),
+        Binding("t", "timeline", "Timeline", id="timeline", show=False, tooltip="Window timeline"),
+        Binding("1", "show_pane('checklist')", "Checklist", id="pane-1", show=False, tooltip="Checklist pane"),
+        Binding("2", "show_pane('lookup')", "Lookup pane", id="pane-2", show=False, tooltip="Troubleshooting pane"),
+        Binding("3", "show_pane('issues')", "Issues pane", id="pane-3", show=False, tooltip="Known issues pane"),
+        Binding("4", "show_pane('rollback')", "Rollback pane", id="pane-4", show=False, tooltip="Rollback decision pane"),
+        Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
+        Binding("q", "quit_board", "Quit", id="quit", tooltip="Quit (everything is already saved)"),
+    ]
+
+    revision: reactive[int] = reactive(0, init=False)
+    reading: reactive[ClockReading | None] = reactive(None, init=False)
+    save_state: reactive[SaveState] = reactive(SaveState.SAVED, init=False)
+    save_error: reactive[str] = reactive("", init=False)
+    open_issues: reactive[int] = reactive(0, init=False)
+    complete: reactive[bool] = reactive(False, init=False)
+    selected_step: reactive[str | None] = reactive(None, init=False)
+    selected_issue: reactive[str | None] = reactive(None, init=False)
+    active_pane: reactive[str] = reactive("checklist", init=False)
+    narrow: reactive[bool] = reactive(False, init=False)
+
+    def __init__(
+        self,
+        session: SessionLike,
+        *,
+        now: Callable[[], datetime] | None = None,
+        operator: str = "",
+        theme_name: str | None = None,
+        read_only: bool = False,
+    ) -> None:
+        super().__init__()
+        self.session = session
+        self.state = session.state
+        self.plan = session.plan
+        self.now = now or _system_now
+        self.operator = operator or _user()
+        self.theme_name = theme_name
+        self.read_only = read_only
+        self.writer = EventWriter(session.journal, self.post_message, read_only=read_only)
+        self.keymap_overrides: dict[str, str] = {}
+        self._quit_armed = False
+        self._refresh_pending = False
+        self.set_reactive(RelboardApp.reading, read_clock(self.plan.window, self.now()))
+        self.set_reactive(RelboardApp.save_state, SaveState.READ_ONLY if read_only else SaveState.SAVED)
+        self.set_reactive(RelboardApp.open_issues, len(self.state.open_issues))
+        self.set_reactive(RelboardApp.complete, release_complete(self.state))
+        self.sub_title = self.plan.release.title
+
+    # --- layout -------------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield ClockStrip(self.plan, id="strip").data_bind(
+            RelboardApp.reading,
+            RelboardApp.open_issues,
+            RelboardApp.save_state,
+            RelboardApp.save_error,
+            RelboardApp.complete,
+        )
+        yield Tabs(*(Tab(PANE_TITLES[name], id=f"tab-{name}") for name in PANES), id="pane-tabs")
+        with Container(id="panes"):
+            yield ChecklistPane(self.state, id="checklist", classes="pane -active").data_bind(RelboardApp.revision)
+            yield LookupPane(self.state, id="lookup", classes="pane").data_bind(RelboardApp.revision)
+            yield IssuesPane(self.state, id="issues", classes="pane").data_bind(RelboardApp.revision)
+            yield RollbackPane(self.state, id="rollback", classes="pane").data_bind(
+                RelboardApp.revision, RelboardApp.reading
+            )
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self._load_preferences()
+        self._apply_layout(self.size.width, self.size.height)
+        self.query_one(ChecklistPane).focus_primary()
+        self.set_interval(1.0, self.tick)
+        if not self.read_only:
+            plan_event = self.session.plan_event(self.operator)
+            if plan_event is not None:
+                self.state.apply(plan_event)
+                self.writer.submit(plan_event)
+                self.save_state = SaveState.SAVING
+        self.run_worker(self.writer.run, name="journal", group="journal", thread=True, exit_on_error=False)
+        change = self.session.plan_change
+        if change:
+            parts = []
+            if change.added:
+                parts.append("added: " + ", ".join(change.added))
+            if change.removed:
+                parts.append("removed: " + ", ".join(change.removed))
+            detail = "; ".join(parts) if parts else "step texts or settings changed"
+            self.notify(f"The plan changed since this window was last opened ({detail}).", title="Plan changed", markup=False, timeout=12)
+        if self.read_only:
+            self.notify("Opened read-only: changes cannot be recorded here.", markup=False)
+
+    def on_unmount(self) -> None:
+        self.writer.stop()
+
+    def _load_preferences(self) -> None:
+        """Themes, the user keymap and the remembered theme; a bad file is reported, never fatal."""
+        from relboard.ui.keymap import load_keymap
+        from relboard.ui.preferences import load_theme_choice, save_theme_choice
+        from relboard.ui.themes import choose_theme, load_themes
+
+        for warning in load_themes(self):
+            self.notify(warning, title="Theme skipped", severity="warning", markup=False, timeout=10)
+        keymap, warnings = load_keymap()
+        for warning in warnings:
+            self.notify(warning, title="Keymap", severity="warning", markup=False, timeout=10)
+        self.keymap_overrides = dict(keymap)
+        if self.keymap_overrides:
+            self.set_keymap(self.keymap_overrides)
+        name, warning = choose_theme(self.available_themes, self.theme_name, load_theme_choice())
+        if warning:
+            self.notify(warning, title="Theme", severity="warning", markup=False, timeout=10)
+        self.theme = name
+        # Subscribed after the start-up theme is published, so only a choice the user makes is saved.
+        self.call_next(self.theme_changed_signal.subscribe, self, lambda theme: save_theme_choice(theme.name))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._apply_layout(event.size.width, event.size.height)
+
+    def _apply_layout(self, width: int, height: int) -> None:
+        self.narrow = width < WIDE_COLUMNS or height < TALL_ROWS
+
+    def watch_narrow(self, narrow: bool) -> None:
+        self.query_one("#panes").set_class(narrow, "-narrow")
+        self.query_one("#pane-tabs").set_class(narrow, "-narrow")
+        self.query_one("#strip").set_class(narrow, "-narrow")
+
+    def watch_active_pane(self, name: str) -> None:
+        for pane_name in PANES:
+            self.query_one(f"#{pane_name}").set_class(pane_name == name, "-active")
+        tabs = self.query_one("#pane-tabs", Tabs)
+        if tabs.active != f"tab-{name}":
+            tabs.active = f"tab-{name}"
+
+    @on(Tabs.TabActivated, "#pane-tabs")
+    def _tab_chosen(self, event: Tabs.TabActivated) -> None:
+        if event.tab is not None and event.tab.id:
+            name = event.tab.id.removeprefix("tab-")
+            if name != self.active_pane:
+                self.active_pane = name
+
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        # Focus moved by tab or mouse: the pane it landed in becomes the active one.
+        node: Widget | None = event.widget
+        while node is not None:
+            if isinstance(node, Widget) and node.id in PANES and node.has_class("pane"):
+                if self.active_pane != node.id:
+                    self.active_pane = node.id
+                return
+            node = node.parent if isinstance(node.parent, Widget) else None
+
+    def _pane(self, name: str):
+        return self.query_one(f"#{name}")
+
+    def action_show_pane(self, name: str) -> None:
+        if name not in PANES:
+            return
+        self.active_pane = name
+        pane = self._pane(name)
+        # In tab mode the pane becomes visible on the next refresh; focus it then.
+        self.call_after_refresh(pane.focus_primary)
+
+    def action_lookup(self) -> None:
+        self.action_show_pane("lookup")
+
+    def action_checklist(self) -> None:
+        self.action_show_pane("checklist")
+
+    # --- the clock and the state -----------------------------------------------------------
+
+    def tick(self) -> None:
+        self.reading = read_clock(self.plan.window, self.now())
+
+    def _changed(self) -> None:
+        # Many events in one go (a burst from another writer) redraw the panes once.
+        if not self._refresh_pending:
+            self._refresh_pending = True
+            self.call_later(self._refresh_views)
+
+    def _refresh_views(self) -> None:
+        self._refresh_pending = False
+        self.open_issues = len(self.state.open_issues)
+        self.complete = release_complete(self.state)
+        self.revision += 1
+
+    def record(self, event: Event) -> bool:
+        """Apply at once, save in the background; False when this board may not record."""
+        if self.read_only:
+            self.notify("This board is read-only; nothing was recorded.", severity="warning", markup=False)
+            return False
+        self.state.apply(event)
+        self.writer.submit(event)
+        if self.save_state is not SaveState.FAILED:
+            self.save_state = SaveState.SAVING
+        self._quit_armed = False
+        self._changed()
+        return True
+
+    @on(SaveStatus)
+    def _save_status(self, message: SaveStatus) -> None:
+        if self.read_only:
+            return
+        was_failing = self.save_state is SaveState.FAILED
+        if message.state is SaveState.FAILED:
+            if not was_failing:
+                self.notify(
+                    f"Could not save ({message.error}). The change is kept here and retried every few seconds.",
+                    title="Save failed",
+                    severity="error",
+                    markup=False,
+                    timeout=10,
+                )
+            self.save_error = message.error
+            self.save_state = SaveState.FAILED
+            return
+        self.save_error = ""
+        # A later event may already be waiting: "saved" only when the queue is really empty.
+        self.save_state = SaveState.SAVING if self.writer.pending else SaveState.SAVED
+        if was_failing and not self.writer.pending:
+            self.notify("Saved again: every change is on disk.", title="Saved", markup=False)
+
+    @on(ForeignEvents)
+    def _foreign(self, message: ForeignEvents) -> None:
+        for event in message.events:
+            self.state.apply(event)
+        self._changed()
+
+    @on(ReadProblem)
+    def _read_problem(self, message: ReadProblem) -> None:
+        self.notify(message.error, title="Cannot follow other writers", severity="warning", markup=False, timeout=10)
+
+    def _stamp(self) -> dict:
+        return {"at": self.now(), "by": self.operator}
+
+    # --- panes report what is selected -------------------------------------------------------
+
+    @on(ChecklistPane.StepHighlighted)
+    def _step_highlighted(self, message: ChecklistPane.StepHighlighted) -> None:
+        self.selected_step = message.step_id
+
+    @on(ChecklistPane.DetailsRequested)
+    def _details_requested(self, message: ChecklistPane.DetailsRequested) -> None:
+        self.selected_step = message.step_id
+        self.action_details()
+
+    @on(IssuesPane.IssueHighlighted)
+    def _issue_highlighted(self, message: IssuesPane.IssueHighlighted) -> None:
+        self.selected_issue = message.issue_id
+
+    @on(IssuesPane.EditRequested)
+    def _issue_edit_requested(self, message: IssuesPane.EditRequested) -> None:
+        self.selected_issue = message.issue_id
+        self.action_edit_issue()
+
+    @on(RollbackPane.CriterionChosen)
+    def _criterion_chosen(self, message: RollbackPane.CriterionChosen) -> None:
+        self.mark_criterion(message.criterion_id)
+
+    # --- step actions --------------------------------------------------------------------------
+
+    def _step(self) -> str | None:
+        if self.selected_step is None or self.selected_step not in self.state.steps:
+            self.notify("Select a step in the checklist first.", severity="warning", markup=False)
+            return None
+        return self.selected_step
+
+    def mark_step(self, step_id: str, status: StepStatus, note: str = "") -> bool:
+        return self.record(StepMarked(step=step_id, status=status, note=note, **self._stamp()))
+
+    def action_mark(self, status: str) -> None:
+        step_id = self._step()
+        if step_id is not None:
+            self.mark_step(step_id, StepStatus(status))
+
+    def _ask_note(self, title: str, label: str, then: Callable[[str, str], None], required: bool = True) -> None:
+        if self.read_only:
+            self.record_refused()
+            return
+        step_id = self._step()
+        if step_id is None:
+            return
+        step = self.plan.step(step_id)
+
+        def done(text: str | None) -> None:
+            if text is not None:
+                then(step_id, text)
+
+        self.push_screen(StepNoteForm(title, step.title, label=label, required=required), callback=done)
+
+    def record_refused(self) -> bool:
+        self.notify("This board is read-only; nothing can be recorded.", severity="warning", markup=False)
+        return False
+
+    def action_mark_fail(self) -> None:
+        self._ask_note("Mark failed", "What failed", lambda sid, text: self.mark_step(sid, StepStatus.FAIL, text))
+
+    def action_mark_skip(self) -> None:
+        self._ask_note("Skip step", "Why is it skipped", lambda sid, text: self.mark_step(sid, StepStatus.SKIP, text))
+
+    def add_note(self, step_id: str, note: str) -> bool:
+        return self.record(NoteAdded(step=step_id, note=note, **self._stamp()))
+
+    def action_note(self) -> None:
+        self._ask_note("Note on step", "Note", self.add_note)
+
+    def action_details(self) -> None:
+        step_id = self._step()
+        if step_id is not None:
+            self.push_screen(StepDetails(self.plan.step(step_id), self.state.steps[step_id]))
+
+    # --- known issues ----------------------------------------------------------------------------
+
+    def open_issue(self, fields: IssueFields) -> str | None:
+        number = sum(1 for issue in self.state.issues.values() if not issue.from_plan) + 1
+        # Two boards may open an issue in the same second: the suffix keeps their ids apart.
+        issue_id = f"issue-{number}-{secrets.token_hex(2)}"
+        event = IssueOpened(
+            issue=issue_id,
+            title=fields.title,
+            impact=fields.impact,
+            workaround=fields.workaround,
+            owner=fields.owner,
+            step=fields.step,
+            **self._stamp(),
+        )
+        return issue_id if self.record(event) else None
+
+    def update_issue(self, issue_id: str, fields: IssueFields) -> bool:
+        issue = self.state.issues[issue_id]
+        changed = fields.changed_from(issue)
+        if not changed:
+            return False
+        values = {name: getattr(fields, name) for name in changed}
+        return self.record(IssueUpdated(issue=issue_id, changed=changed, **values, **self._stamp()))
+
+    def resolve_issue(self, issue_id: str) -> bool:
+        return self.record(IssueUpdated(issue=issue_id, changed=["resolved"], resolved=True, **self._stamp()))
+
+    def action_new_issue(self) -> None:
+        if self.read_only:
+            self.record_refused()
+            return
+
+        def done(fields: IssueFields | None) -> None:
+            if fields is not None and self.open_issue(fields):
+                self.notify(f"Known issue opened: {fields.title}", markup=False)
+
+        default_step = self.selected_step or ""
+        if default_step and self.state.steps[default_step].status is not StepStatus.FAIL:
+            default_step = ""
+        self.push_screen(IssueForm(None, step_exists=self._step_exists, default_step=default_step), callback=done)
+
+    def _step_exists(self, step_id: str) -> bool:
+        return step_id in self.state.steps
+
+    def _issue(self) -> str | None:
+        if self.selected_issue is None or self.selected_issue not in self.state.issues:
+            self.notify("Select a known issue first (press 3).", severity="warning", markup=False)
+            return None
+        return self.selected_issue
+
+    def action_edit_issue(self) -> None:
+        issue_id = self._issue()
+        if issue_id is None:
+            return
+        if self.read_only:
+            self.record_refused()
+            return
+
+        def done(fields: IssueFields | None) -> None:
+            if fields is not None:
+                self.update_issue(issue_id, fields)
+
+        self.push_screen(IssueForm(self.state.issues[issue_id], step_exists=self._step_exists), callback=done)
+
+    def action_resolve_issue(self) -> None:
+        issue_id = self._issue()
+        if issue_id is None:
+            return
+        issue = self.state.issues[issue_id]
+        if issue.resolved:
+            self.notify(f"Already resolved: {issue.title}", markup=False)
+            return
+        if self.resolve_issue(issue_id):
+            self.notify(f"Resolved: {issue.title}", markup=False)
+
+    # --- rollback --------------------------------------------------------------------------------
+
+    def record_decision(self, fields: DecisionFields) -> bool:
+        tripped = [status.criterion.id for status in evaluate(self.state) if status.tripped]
+        event = DecisionRecorded(
+            at=self.now(),
+            by=fields.by,
+            decision=fields.decision,
+            rationale=fields.rationale,
+            tripped=tripped,
+            business_owner=fields.business_owner,
+            technical_owner=fields.technical_owner,
+            impact_statement=fields.impact_statement,
+            next_update=fields.next_update,
+        )
+        return self.record(event)
+
+    def action_decision(self) -> None:
+        if self.read_only:
+            self.record_refused()
+            return
+        window = self.plan.window
+        defaults = DecisionDefaults(
+            by=self.operator,
+            impact_statement=self.plan.rollback.impact_statement,
+            business_owner=window.business_owner,
+            technical_owner=window.technical_owner,
+            tripped=[status.criterion.id for status in evaluate(self.state) if status.tripped],
+        )
+
+        def done(fields: DecisionFields | None) -> None:
+            if fields is not None and self.record_decision(fields):
+                self.notify(f"Decision recorded: {fields.decision.value}", markup=False)
+
+        self.push_screen(DecisionForm(defaults), callback=done)
+
+    def mark_criterion(self, criterion_id: str | None = None) -> None:
+        statuses = {status.criterion.id: status for status in evaluate(self.state)}
+        if not statuses:
+            self.notify("The plan lists no rollback criteria.", markup=False)
+            return
+        if criterion_id is None:
+            criterion_id = self.query_one(RollbackPane).selected_criterion or next(iter(statuses))
+        if self.read_only:
+            self.record_refused()
+            return
+        if criterion_id not in statuses:
+            return
+        status = statuses[criterion_id]
+
+        def done(fields: CriterionFields | None) -> None:
+            if fields is not None:
+                self.record(CriterionMarked(criterion=criterion_id, tripped=fields.tripped, reason=fields.reason, **self._stamp()))
+
+        self.push_screen(CriterionForm(criterion_id, status.criterion.condition, status.tripped), callback=done)
+
+    def action_mark_criterion(self) -> None:
+        self.mark_criterion()
+
+    def action_completion_notice(self) -> None:
+        if self.record(NoticeSent(notice=NoticeKind.AFTER, delivered=True, channel="manual", **self._stamp())):
+            self.notify("Completion notice marked as sent.", markup=False)
+
+    # --- reserved keys ---------------------------------------------------------------------------
+
+    def action_notice_preview(self) -> None:
+        self.notify("Notice preview is coming; for now mark the completion notice from the palette (ctrl+p).", markup=False)
+
+    def action_probe(self) -> None:
+        self.notify("Probes are coming.", markup=False)
+
+    def action_probe_all(self) -> None:
+        self.notify("Probes are coming.", markup=False)
+
+    def action_timeline(self) -> None:
+        self.notify("The timeline is coming.", markup=False)
+
+    # --- help, palette, quit ---------------------------------------------------------------------
+
+    def key_help(self) -> list[KeyHelp]:
+        keys: list[KeyHelp] = [
+            KeyHelp("up/down, j/k", "Move in a list"),
+            KeyHelp("tab / shift+tab", "Next / previous control"),
+        ]
+        for binding in self.BINDINGS:
+            if not isinstance(binding, Binding):
+                continue
+            key = self.keymap_overrides.get(binding.id or "", binding.key)
+            shown = ", ".join(self.get_key_display(Binding(k.strip(), "")) for k in key.split(","))
+            keys.append(KeyHelp(shown, binding.tooltip or binding.description))
+        keys.append(KeyHelp("ctrl+p", "Command palette: every action by name"))
+        keys.append(KeyHelp("esc (in a form)", "Cancel; asks first when something was typed"))
+        keys.append(KeyHelp("ctrl+s / enter (in a form)", "Save the form"))
+        return keys
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.key_help()))
+
+    def palette_actions(self) -> list[PaletteAction]:
+        actions = [
+            PaletteAction("Mark step passed", "The selected step passed", "mark('pass')"),
+            PaletteAction("Mark step failed", "The selected step failed, with a note", "mark_fail"),
+            PaletteAction("Skip step", "Skip the selected step, saying why", "mark_skip"),
+            PaletteAction("Mark step blocked", "The selected step cannot go on", "mark('blocked')"),
+            PaletteAction("Mark step pending", "Put the selected step back to pending", "mark('pending')"),
+            PaletteAction("Add note to step", "A note on the selected step", "note"),
+            PaletteAction("Step details", "The selected step in full", "details"),
+            PaletteAction("Troubleshooting lookup", "Search symptoms", "lookup"),
+            PaletteAction("Open known issue", "Record an issue found during the window", "new_issue"),
+            PaletteAction("Edit known issue", "Edit the selected known issue", "edit_issue"),
+            PaletteAction("Resolve known issue", "Resolve the selected known issue", "resolve_issue"),
+            PaletteAction("Record rollback decision", "Continue, pause, roll back or reschedule", "decision"),
+            PaletteAction("Mark rollback criterion", "Mark a criterion tripped or clear it, with a reason", "mark_criterion"),
+            PaletteAction("Mark completion notice sent", "Record that the completion notice went out", "completion_notice"),
+            PaletteAction("Notice preview", "Preview the notices (coming)", "notice_preview"),
+            PaletteAction("Run probe", "Run the selected step's probe (coming)", "probe"),
+            PaletteAction("Timeline", "The window's timeline (coming)", "timeline"),
+            PaletteAction("Show checklist", "Pane 1", "show_pane('checklist')"),
+            PaletteAction("Show troubleshooting lookup", "Pane 2", "show_pane('lookup')"),
+            PaletteAction("Show known issues", "Pane 3", "show_pane('issues')"),
+            PaletteAction("Show rollback decision", "Pane 4", "show_pane('rollback')"),
+            PaletteAction("Help: keys", "Every key", "help"),
+            PaletteAction("Quit the board", "Everything is already saved", "quit_board"),
+        ]
+        return actions
+
+    def action_quit_board(self) -> None:
+        if not self.writer.pending or self.read_only:
+            self.exit()
+            return
+        # One more try right now; when the disk is fine this takes a few milliseconds.
+        if self.writer.flush():
+            self.exit()
+            return
+        if self._quit_armed:
+            self.exit()
+            return
+        self._quit_armed = True
+        count = self.writer.pending
+        self.notify(
+            f"{count} change{'s are' if count != 1 else ' is'} not on disk yet ({self.writer.last_error}). "
+            "Press q again to quit and lose them, or wait for the retry.",
+            title="Not saved",
+            severity="error",
+            markup=False,
+            timeout=15,
+        )
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in some containers
+        return ""

@@ -1,0 +1,219 @@
+"""Pane 1: the checklist, grouped by phase, with progress and the selected step below."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Grid, Vertical
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Label, ProgressBar, Static
+from textual.widgets.option_list import Option
+
+from relboard.domain.events import StepStatus
+from relboard.domain.plan import Phase, Step
+from relboard.domain.state import StepState, WindowState
+from relboard.ui.panes.navlist import NavList
+from relboard.ui.text import plain, plain_line
+
+# Glyph and colour: the glyph alone must read without colour (NO_COLOR, monochrome terminals).
+STATUS_LOOK: dict[StepStatus, tuple[str, str]] = {
+    StepStatus.PENDING: ("○", "$text-muted"),
+    StepStatus.PASS: ("✔", "bold $text-success"),
+    StepStatus.FAIL: ("✖", "bold $text-error"),
+    StepStatus.SKIP: ("↷", "$text-secondary"),
+    StepStatus.BLOCKED: ("⏸", "bold $text-warning"),
+}
+CRITICAL = "★"
+DONE = (StepStatus.PASS, StepStatus.SKIP)
+
+
+def local_time(at: datetime | None) -> str:
+    return at.astimezone().strftime("%H:%M") if at is not None else ""
+
+
+def step_line(step: Step, state: StepState) -> Content:
+    glyph, style = STATUS_LOOK[state.status]
+    parts: list[Content | tuple[str, str] | str] = [
+        (glyph, style),
+        " ",
+        (CRITICAL, "bold $text-warning") if step.critical else " ",
+        " ",
+        plain_line(step.title, "bold" if step.critical else ""),
+        ("  · ", "$text-muted"),
+        plain_line(step.owner, "$text-muted"),
+    ]
+    if state.at is not None:
+        parts += [("  · ", "$text-muted"), plain_line(f"{local_time(state.at)} {state.by}".rstrip(), "$text-muted")]
+    return Content.assemble(*parts)
+
+
+def step_summary(step: Step, state: StepState) -> Content:
+    """The lines under the list: what the selected step is and what was last said about it."""
+    glyph, style = STATUS_LOOK[state.status]
+    head = Content.assemble(
+        (f"{glyph} {state.status.value.upper()}", style),
+        "  ",
+        plain_line(step.title, "bold"),
+        ("  critical" if step.critical else "", "$text-warning"),
+    )
+    lines = [head, plain_line(f"{step.id} · {step.phase.value} · owner {step.owner}", "$text-muted")]
+    if state.at is not None:
+        changed = f"last change {local_time(state.at)}" + (f" by {state.by}" if state.by else "")
+        lines.append(plain_line(changed, "$text-muted"))
+    latest = state.notes[-1].note if state.notes else state.note
+    if latest:
+        lines.append(Content.assemble(("note: ", "bold"), plain_line(latest)))
+    elif step.details:
+        lines.append(plain_line(step.details))
+    return Content("\n").join(lines)
+
+
+@dataclass
+class _Progress:
+    done: int = 0
+    total: int = 0
+
+
+class ChecklistPane(Vertical):
+    """Steps in phase order; the list is an OptionList, so thousands of steps stay quick."""
+
+    revision: reactive[int] = reactive(0, init=False)
+
+    class StepHighlighted(Message):
+        def __init__(self, pane: "ChecklistPane", step_id: str | None) -> None:
+            super().__init__()
+            self.pane = pane
+            self.step_id = step_id
+
+        @property
+        def control(self) -> "ChecklistPane":
+            return self.pane
+
+    class DetailsRequested(Message):
+        def __init__(self, pane: "ChecklistPane", step_id: str) -> None:
+            super().__init__()
+            self.pane = pane
+            self.step_id = step_id
+
+        @property
+        def control(self) -> "ChecklistPane":
+            return self.pane
+
+    def __init__(self, state: WindowState, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.state = state
+        self._shown: dict[str, tuple] = {}
+        self.border_title = "1 Checklist"
+
+    def compose(self) -> ComposeResult:
+        names = [phase.value for phase in Phase] + ["overall"]
+        with Grid(id="progress"):
+            for name in names:
+                yield Label(plain_line(name), id=f"progress-label-{name}", classes="progress-label")
+            for name in names:
+                yield ProgressBar(id=f"progress-{name}", show_eta=False, show_percentage=False)
+        yield NavList(*self._options(), id="steps")
+        yield Static(id="step-summary")
+
+    def _ordered(self) -> list[Step]:
+        by_phase: dict[Phase, list[Step]] = {phase: [] for phase in Phase}
+        for step in self.state.plan.steps:
+            by_phase[step.phase].append(step)
+        return [step for phase in Phase for step in by_phase[phase]]
+
+    def _options(self) -> list[Option]:
+        options: list[Option] = []
+        current: Phase | None = None
+        seen: set[str] = set()
+        for step in self._ordered():
+            if step.id in seen:
+                continue
+            seen.add(step.id)
+            if step.phase is not current:
+                current = step.phase
+                options.append(Option(Content.styled(f"── {current.value.upper()} ──", "bold $text-accent"), id=f"phase:{current.value}", disabled=True))
+            state = self.state.steps[step.id]
+            self._shown[step.id] = self._signature(state)
+            options.append(Option(step_line(step, state), id=f"step:{step.id}"))
+        return options
+
+    @staticmethod
+    def _signature(state: StepState) -> tuple:
+        return (state.status, state.by, state.at)
+
+    def on_mount(self) -> None:
+        steps = self.query_one("#steps", NavList)
+        first = next((i for i, o in enumerate(steps.options) if not o.disabled), None)
+        if first is not None:
+            steps.highlighted = first
+        self._update_progress()
+        self._update_summary()
+
+    def watch_revision(self) -> None:
+        steps = self.query_one("#steps", NavList)
+        for step_id, shown in list(self._shown.items()):
+            state = self.state.steps.get(step_id)
+            if state is None:
+                continue
+            signature = self._signature(state)
+            if signature != shown:
+                self._shown[step_id] = signature
+                step = self.state.plan.step(step_id)
+                steps.replace_option_prompt(f"step:{step_id}", step_line(step, state))
+        self._update_progress()
+        self._update_summary()
+
+    def _update_progress(self) -> None:
+        totals = {phase: _Progress() for phase in Phase}
+        for step in self.state.plan.steps:
+            totals[step.phase].total += 1
+            if self.state.steps[step.id].status in DONE:
+                totals[step.phase].done += 1
+        overall = _Progress()
+        for phase, progress in totals.items():
+            bar = self.query_one(f"#progress-{phase.value}", ProgressBar)
+            bar.update(total=max(progress.total, 1), progress=progress.done)
+            self.query_one(f"#progress-label-{phase.value}", Label).update(
+                plain_line(f"{progress.done}/{progress.total} {phase.value}")
+            )
+            overall.done += progress.done
+            overall.total += progress.total
+        self.query_one("#progress-overall", ProgressBar).update(total=max(overall.total, 1), progress=overall.done)
+        self.query_one("#progress-label-overall", Label).update(plain_line(f"{overall.done}/{overall.total} overall"))
+
+    @property
+    def selected_step(self) -> str | None:
+        option = self.query_one("#steps", NavList).highlighted_option
+        if option is None or option.id is None or not option.id.startswith("step:"):
+            return None
+        return option.id.removeprefix("step:")
+
+    def _update_summary(self) -> None:
+        step_id = self.selected_step
+        summary = self.query_one("#step-summary", Static)
+        if step_id is None:
+            summary.update(plain("No step selected." if self.state.plan.steps else "This plan has no steps."))
+            return
+        step = self.state.plan.step(step_id)
+        summary.update(step_summary(step, self.state.steps[step_id]))
+
+    @on(NavList.OptionHighlighted, "#steps")
+    def _highlighted(self, event: NavList.OptionHighlighted) -> None:
+        event.stop()
+        self._update_summary()
+        self.post_message(self.StepHighlighted(self, self.selected_step))
+
+    @on(NavList.OptionSelected, "#steps")
+    def _selected(self, event: NavList.OptionSelected) -> None:
+        event.stop()
+        step_id = self.selected_step
+        if step_id is not None:
+            self.post_message(self.DetailsRequested(self, step_id))
+
+    def focus_primary(self) -> None:
+        self.query_one("#steps", NavList).focus()

@@ -1,0 +1,139 @@
+"""Pane 4: the rollback decision: criteria, deadline, a recommendation, and decisions so far."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical, VerticalScroll
+from textual.content import Content
+from textual.message import Message
+from textual.reactive import reactive
+from textual.widgets import Static
+from textual.widgets.option_list import Option
+
+from relboard.domain.clock import Alert, ClockReading
+from relboard.domain.durations import format_duration
+from relboard.domain.rollback import CriterionStatus, evaluate, recommendation
+from relboard.domain.state import WindowState
+from relboard.ui.panes.checklist import local_time
+from relboard.ui.panes.navlist import NavList
+from relboard.ui.text import plain_line
+
+
+def criterion_prompt(status: CriterionStatus) -> Content:
+    if status.tripped:
+        head = Content.assemble(("✖ TRIPPED ", "bold $text-error"), plain_line(status.criterion.id, "bold"))
+    else:
+        head = Content.assemble(("✔ ok ", "$text-success"), plain_line(status.criterion.id, "bold"))
+    lines = [head, Content.assemble("  ", plain_line(status.criterion.condition))]
+    if status.why:
+        lines.append(Content.assemble("  ", plain_line(status.why, "$text-muted")))
+    return Content("\n").join(lines)
+
+
+class RollbackPane(Vertical):
+    revision: reactive[int] = reactive(0, init=False)
+    reading: reactive[ClockReading | None] = reactive(None, init=False)
+
+    class CriterionChosen(Message):
+        def __init__(self, pane: "RollbackPane", criterion_id: str) -> None:
+            super().__init__()
+            self.pane = pane
+            self.criterion_id = criterion_id
+
+        @property
+        def control(self) -> "RollbackPane":
+            return self.pane
+
+    def __init__(self, state: WindowState, *, id: str | None = None, classes: str | None = None) -> None:
+        super().__init__(id=id, classes=classes)
+        self.state = state
+        self.border_title = "4 Rollback decision"
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="rollback-deadline")
+        yield Static(id="rollback-recommendation")
+        yield NavList(id="criteria")
+        with VerticalScroll(id="rollback-info-scroll"):
+            yield Static(id="rollback-info")
+
+    def on_mount(self) -> None:
+        self._rebuild()
+        self._show_clock()
+
+    def watch_revision(self) -> None:
+        self._rebuild()
+        self._show_clock()
+
+    def watch_reading(self) -> None:
+        self._show_clock()
+
+    def _rebuild(self) -> None:
+        criteria = self.query_one("#criteria", NavList)
+        keep = criteria.highlighted
+        statuses = evaluate(self.state)
+        if statuses:
+            criteria.set_options(Option(criterion_prompt(s), id=f"criterion:{s.criterion.id}") for s in statuses)
+            criteria.highlighted = keep if keep is not None and keep < len(statuses) else 0
+        else:
+            criteria.set_options([Option(Content.styled("The plan lists no rollback criteria.", "$text-muted"), disabled=True)])
+        tripped = sum(1 for s in statuses if s.tripped)
+        self.border_subtitle = f"{tripped} tripped" if tripped else ""
+        self.query_one("#rollback-info", Static).update(self._info())
+
+    def _info(self) -> Content:
+        plan = self.state.plan
+        lines = [
+            Content.assemble(("Decision owners: ", "bold"), plain_line(", ".join(plan.decision_owners))),
+            Content.assemble(("Impact of a rollback: ", "bold"), plain_line(plan.rollback.impact_statement)),
+            Content.assemble(("Rollback takes: ", "bold"), plain_line(format_duration(plan.window.rollback_time))),
+        ]
+        if self.state.decisions:
+            lines.append(Content.styled("Decisions so far:", "bold"))
+            for decision in reversed(self.state.decisions):
+                who = decision.by or "operator"
+                lines.append(
+                    Content.assemble(
+                        plain_line(f"{local_time(decision.at)} {decision.decision.value.upper()} by {who}", "$text-accent"),
+                        ": ",
+                        plain_line(decision.rationale),
+                    )
+                )
+        else:
+            lines.append(Content.styled("No decision recorded yet (press d).", "$text-muted"))
+        return Content("\n").join(lines)
+
+    def _show_clock(self) -> None:
+        reading = self.reading
+        if reading is None:
+            return
+        deadline = self.query_one("#rollback-deadline", Static)
+        deadline.update(plain_line(reading.deadline_text(self.state.plan.window.zone)))
+        alert = reading.deadline_alert
+        deadline.set_class(alert is Alert.WARNING, "-warning")
+        deadline.set_class(alert is Alert.ALARM, "-alarm")
+        advice = recommendation(self.state, reading)
+        box = self.query_one("#rollback-recommendation", Static)
+        box.update(plain_line(advice))
+        box.set_class(any(s.tripped for s in evaluate(self.state)), "-alarm")
+
+    @property
+    def selected_criterion(self) -> str | None:
+        option = self.query_one("#criteria", NavList).highlighted_option
+        if option is None or option.id is None:
+            return None
+        return option.id.removeprefix("criterion:")
+
+    @on(NavList.OptionSelected, "#criteria")
+    def _selected(self, event: NavList.OptionSelected) -> None:
+        event.stop()
+        criterion = self.selected_criterion
+        if criterion is not None:
+            self.post_message(self.CriterionChosen(self, criterion))
+
+    @on(NavList.OptionHighlighted, "#criteria")
+    def _highlighted(self, event: NavList.OptionHighlighted) -> None:
+        event.stop()
+
+    def focus_primary(self) -> None:
+        self.query_one("#criteria", NavList).focus()

@@ -1,0 +1,1 @@
+"""Modal screens: the forms that turn an operator's words into events, help, and details."""

@@ -1,0 +1,145 @@
+"""What every form shares: validation shown in place, and escape that asks before losing input."""
+
+from __future__ import annotations
+
+from typing import TypeVar
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.content import Content
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, RadioSet, Static
+
+from relboard.ui.text import plain, plain_line
+
+T = TypeVar("T")
+
+
+class ConfirmDiscard(ModalScreen[bool]):
+    """Asked only when escape would throw away something typed."""
+
+    BINDINGS = [
+        Binding("y", "answer(True)", "Discard", id="discard-yes"),
+        Binding("n,escape", "answer(False)", "Keep editing", id="discard-no"),
+    ]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-box", classes="dialog"):
+            yield Label(plain_line("Discard what you typed?"), classes="dialog-title")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Discard (y)", id="discard-yes", variant="error", compact=True)
+                yield Button("Keep editing (n)", id="discard-no", variant="primary", compact=True)
+
+    def action_answer(self, discard: bool) -> None:
+        self.dismiss(discard)
+
+    @on(Button.Pressed)
+    def _pressed(self, event: Button.Pressed) -> None:
+        self.dismiss(event.button.id == "discard-yes")
+
+
+class FormScreen(ModalScreen[T]):
+    """Subclasses compose their fields inside `fields()`, and implement `validate_form` and `result`."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="form-cancel", tooltip="Close the form (asks if something was typed)"),
+        Binding("ctrl+s", "submit", "Save", id="form-submit", tooltip="Check the form and save it"),
+    ]
+
+    TITLE = "Form"
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._initial: dict[str, object] = {}
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog form"):
+            yield Label(plain_line(self.form_title()), classes="dialog-title")
+            # The fields scroll; the errors and buttons stay in view on a 24-row terminal.
+            with VerticalScroll(classes="form-fields"):
+                yield from self.fields()
+            yield Static(id="form-errors")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save (ctrl+s)", id="form-save", variant="primary", compact=True)
+                yield Button("Cancel (esc)", id="form-cancel", compact=True)
+
+    def form_title(self) -> str:
+        return self.TITLE
+
+    def fields(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self._initial = self.values()
+        inputs = list(self.query(Input))
+        if inputs:
+            inputs[0].focus()
+
+    def values(self) -> dict[str, object]:
+        values: dict[str, object] = {}
+        for field in self.query(Input):
+            if field.id:
+                values[field.id] = field.value
+        for radios in self.query(RadioSet):
+            if radios.id:
+                values[radios.id] = radios.pressed_index
+        return values
+
+    def value(self, field_id: str) -> str:
+        return self.query_one(f"#{field_id}", Input).value.strip()
+
+    @property
+    def dirty(self) -> bool:
+        return self.values() != self._initial
+
+    def validate_form(self) -> dict[str, str]:
+        """Field id -> what is wrong with it; empty when the form can be saved."""
+        return {}
+
+    def result(self) -> T:
+        raise NotImplementedError
+
+    def action_submit(self) -> None:
+        errors = self.validate_form()
+        for field in self.query(Input):
+            field.set_class(field.id in errors, "-error")
+        messages = self.query_one("#form-errors", Static)
+        if errors:
+            messages.update(Content("\n").join(plain_line(f"✖ {message}") for message in errors.values()))
+            messages.add_class("-shown")
+            first = next(iter(errors))
+            for field in self.query(Input):
+                if field.id == first:
+                    field.focus()
+            return
+        messages.update(plain(""))
+        messages.remove_class("-shown")
+        self.dismiss(self.result())
+
+    def action_cancel(self) -> None:
+        if not self.dirty:
+            self.dismiss(None)
+            return
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmDiscard(), callback=answered)
+
+    @on(Input.Submitted)
+    def _enter(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_submit()
+
+    @on(Button.Pressed, "#form-save")
+    def _save(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_submit()
+
+    @on(Button.Pressed, "#form-cancel")
+    def _cancel(self, event: Button.Pressed) -> None:
+        event.stop()
+        self.action_cancel()

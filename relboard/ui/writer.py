@@ -1,0 +1,150 @@
+"""Saving events off the UI thread.
+
+The board applies an event to its state at once and hands it here; one background thread owns the
+journal, appends queued events in order, and polls for other writers' events in between. A failed
+write keeps the event at the head of the queue and is retried, so nothing is lost while the disk is
+away, and the save indicator says what is really on disk.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import deque
+from enum import StrEnum
+from typing import Callable, Protocol
+
+from textual.message import Message
+
+from relboard.domain.events import Event
+from relboard.domain.text import one_line
+
+
+class SaveState(StrEnum):
+    SAVED = "saved"
+    SAVING = "saving"
+    READ_ONLY = "read-only"
+    FAILED = "save failed (retrying)"
+
+
+class JournalLike(Protocol):
+    def append(self, event: Event) -> list[Event]: ...
+
+    def read_new(self) -> list[Event]: ...
+
+
+class SaveStatus(Message):
+    """The writer's view of the disk after an attempt: everything saved, or why not."""
+
+    def __init__(self, state: SaveState, pending: int, error: str = "") -> None:
+        super().__init__()
+        self.state = state
+        self.pending = pending
+        self.error = error
+
+
+class ForeignEvents(Message):
+    """Events another writer appended (found while appending or polling)."""
+
+    def __init__(self, events: list[Event]) -> None:
+        super().__init__()
+        self.events = events
+
+
+class ReadProblem(Message):
+    """Polling the journal failed (the file was replaced, the folder is gone); said once per cause."""
+
+    def __init__(self, error: str) -> None:
+        super().__init__()
+        self.error = error
+
+
+class EventWriter:
+    """A queue of events to append, drained by `run` in a worker thread."""
+
+    RETRY_SECONDS = 2.0
+    POLL_SECONDS = 0.5
+
+    def __init__(self, journal: JournalLike, post: Callable[[Message], object], *, read_only: bool = False) -> None:
+        self.journal = journal
+        self.read_only = read_only
+        self._post = post
+        self._queue: deque[Event] = deque()
+        # One lock around every journal call: the worker and a final flush on quit never interleave.
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stop = threading.Event()
+        self._failing = False
+        self.last_error = ""
+        self._read_error = ""
+
+    @property
+    def pending(self) -> int:
+        return len(self._queue)
+
+    @property
+    def failing(self) -> bool:
+        return self._failing
+
+    def submit(self, event: Event) -> None:
+        if self.read_only:
+            raise PermissionError("the board is read-only")
+        self._queue.append(event)
+        self._wake.set()
+
+    def stop(self) -> None:
+        self._stop.set()
+        self._wake.set()
+
+    def run(self) -> None:
+        """The worker loop: flush the queue, poll other writers, wait; until `stop`."""
+        next_poll = next_retry = 0.0
+        while not self._stop.is_set():
+            self._wake.clear()
+            now = time.monotonic()
+            if self._queue and (not self._failing or now >= next_retry):
+                if not self.flush():
+                    next_retry = time.monotonic() + self.RETRY_SECONDS
+            now = time.monotonic()
+            if now >= next_poll:
+                self.poll()
+                next_poll = now + self.POLL_SECONDS
+            deadline = next_poll
+            if self._queue and self._failing:
+                deadline = min(deadline, next_retry)
+            self._wake.wait(max(deadline - time.monotonic(), 0.01))
+
+    def flush(self) -> bool:
+        """Append queued events in order; True when the queue is empty afterwards."""
+        with self._lock:
+            while self._queue:
+                event = self._queue[0]
+                try:
+                    foreign = self.journal.append(event)
+                except Exception as error:  # disk full, folder gone, permission, a locked file
+                    self._failing = True
+                    self.last_error = one_line(str(error) or type(error).__name__)
+                    self._post(SaveStatus(SaveState.FAILED, len(self._queue), self.last_error))
+                    return False
+                self._queue.popleft()
+                if foreign:
+                    self._post(ForeignEvents(list(foreign)))
+            self._failing = False
+            self.last_error = ""
+            self._post(SaveStatus(SaveState.SAVED, 0))
+            return True
+
+    def poll(self) -> None:
+        with self._lock:
+            try:
+                new = self.journal.read_new()
+            except Exception as error:
+                # Retried on the next poll; said once, not twice a second.
+                message = one_line(str(error))
+                if message != self._read_error:
+                    self._read_error = message
+                    self._post(ReadProblem(message))
+                return
+        self._read_error = ""
+        if new:
+            self._post(ForeignEvents(list(new)))

@@ -1,0 +1,59 @@
+"""The clock strip: window clock, deadline warning and alarm, overrun, and a plan that changed."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from relboard.store.session import WindowSession
+
+from board_helpers import WIDE, events_of, make_app, screen_text, wait_until
+
+START = datetime(2026, 12, 5, 21, 0, tzinfo=timezone.utc)  # 22:00 +01:00
+
+
+async def test_before_the_window_it_counts_down(session):
+    app = make_app(session, now=START - timedelta(minutes=42, seconds=10))
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "starts in 0:42:10" in text
+        assert "rollback decision by 23:30 (in 2:12:10)" in text
+
+
+async def test_deadline_warns_fifteen_minutes_before_and_alarms_after(session):
+    moments = {"now": START + timedelta(minutes=80)}
+    app = make_app(session)
+    app.now = lambda: moments["now"]
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        app.tick()
+        await pilot.pause()
+        deadline = app.query_one("#strip-deadline")
+        assert "rollback decision by 23:30 (in 0:10:00)" in screen_text(app)
+        assert deadline.has_class("-warning") and not deadline.has_class("-alarm")
+        assert "Rollback deadline in 0:10:00" in screen_text(app)
+        moments["now"] = START + timedelta(minutes=95)
+        app.tick()
+        await pilot.pause()
+        assert "rollback decision by 23:30 (passed 0:05:00 ago)" in screen_text(app)
+        assert deadline.has_class("-alarm")
+        moments["now"] = START + timedelta(hours=2, minutes=5)
+        app.tick()
+        await pilot.pause()
+        assert "OVERRUN +0:05:00" in screen_text(app)
+        assert app.query_one("#strip-window").has_class("-alarm")
+
+
+async def test_a_changed_plan_is_announced_with_its_added_and_removed_steps(plan_path, state_path, own_config):
+    first = make_app(WindowSession.open(plan_path, state_path))
+    async with first.run_test(size=WIDE) as pilot:
+        assert await wait_until(pilot, lambda: events_of(state_path, "plan_loaded"))
+    text = plan_path.read_text(encoding="utf-8")
+    text = text.replace('id = "notify-done"', 'id = "notify-all"')
+    plan_path.write_text(text, encoding="utf-8")
+    second = make_app(WindowSession.open(plan_path, state_path))
+    async with second.run_test(size=WIDE, notifications=True) as pilot:
+        assert await wait_until(pilot, lambda: "Plan changed" in screen_text(second))
+        text = screen_text(second)
+        assert "added: notify-all" in text and "removed: notify-done" in text
+        assert await wait_until(pilot, lambda: len(events_of(state_path, "plan_loaded")) == 2)

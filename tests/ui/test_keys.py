@@ -1,0 +1,210 @@
+"""The key contract of the board, pressed as a user would, against real plan and state files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input
+
+from relboard.domain.events import StepStatus
+from relboard.ui.panes.navlist import NavList
+from relboard.ui.screens.details import StepDetails
+from relboard.ui.screens.help import HelpScreen
+from relboard.ui.screens.step_note import StepNoteForm
+
+from board_helpers import WIDE, events_of, make_app, screen_text, wait_until
+
+
+def marks(state_path: Path) -> list[tuple[str, str, str]]:
+    return [(e.step, e.status.value, e.note) for e in events_of(state_path, "step_marked")]
+
+
+async def test_marking_keys_record_each_status(session, state_path):
+    app = make_app(session)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        assert app.selected_step == "confirm-scope"
+        await pilot.press("p")
+        await pilot.press("down")  # apply
+        await pilot.press("space")
+        await pilot.press("j")  # login
+        await pilot.press("b")
+        await pilot.press("k")  # back to apply
+        await pilot.press("u")
+        assert await wait_until(pilot, lambda: len(marks(state_path)) == 4)
+        text = screen_text(app)
+        assert "✔   Confirm the exact environment" in text
+        assert "⏸ ★ Validate login and tenant access" in text
+        assert "○ ★ Apply the release" in text
+        assert "1/4 overall" in text
+    assert marks(state_path) == [
+        ("confirm-scope", "pass", ""),
+        ("apply", "pass", ""),
+        ("login", "blocked", ""),
+        ("apply", "pending", ""),
+    ]
+    assert {e.by for e in events_of(state_path, "step_marked")} == {"tester"}
+
+
+async def test_fail_asks_for_a_note_and_skip_asks_why(session, state_path):
+    app = make_app(session)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(app.screen, StepNoteForm)
+        await pilot.press("enter")
+        assert "What failed is required." in screen_text(app)
+        await pilot.press(*"500s")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, StepNoteForm)
+        await pilot.press("j", "s")
+        await pilot.pause()
+        assert "Why is it skipped" in screen_text(app)
+        await pilot.press(*"n/a", "enter")
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press(*"ok", "enter")
+        assert await wait_until(pilot, lambda: len(marks(state_path)) == 2 and events_of(state_path, "note_added"))
+        text = screen_text(app)
+        assert "✖   Confirm the exact environment" in text
+        assert "↷ ★ Apply the release" in text
+        assert "note: ok" in text
+    assert marks(state_path) == [("confirm-scope", "fail", "500s"), ("apply", "skip", "n/a")]
+    assert [(e.step, e.note) for e in events_of(state_path, "note_added")] == [("apply", "ok")]
+
+
+async def test_escape_cancels_an_untouched_note_form(session, state_path):
+    app = make_app(session)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, StepNoteForm)
+        assert app.state.status_of("confirm-scope") is StepStatus.PENDING
+
+
+async def test_enter_shows_details_and_escape_closes(session):
+    app = make_app(session)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("j", "enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StepDetails)
+        text = screen_text(app)
+        assert "id apply · phase apply · owner Sam Platform · critical" in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, StepDetails)
+
+
+async def test_slash_searches_symptoms_and_escape_returns(session):
+    app = make_app(session)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("slash")
+        await pilot.pause()
+        assert isinstance(app.focused, Input) and app.focused.id == "lookup-input"
+        app.query_one("#lookup-input", Input).value = "conector fail upgrade"
+        assert await wait_until(pilot, lambda: "1. Credential" in screen_text(app))
+        symptoms = app.query_one("#symptoms", NavList)
+        assert symptoms.get_option_at_index(0).prompt.plain == "Connector fails after upgrade"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.focused is app.query_one("#steps", NavList)
+        assert app.active_pane == "checklist"
+
+
+async def test_number_keys_and_tab_move_between_panes(session):
+    app = make_app(session)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        # The lookup box comes last: inside it digits are typed, not pane keys.
+        for key, pane, focused in (("3", "issues", "issue-list"), ("4", "rollback", "criteria"), ("1", "checklist", "steps"), ("2", "lookup", "lookup-input")):
+            await pilot.press(key)
+            await pilot.pause()
+            assert app.active_pane == pane
+            assert app.focused is not None and app.focused.id == focused
+        await pilot.press("escape", "tab")
+        await pilot.pause()
+        assert app.active_pane == "lookup"
+
+
+async def test_help_lists_every_key(session):
+    app = make_app(session)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("question_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, HelpScreen)
+        text = screen_text(app)
+        for words in ("space, p", "Mark the selected step passed", "Open a known issue", "Record a rollback decision",
+                      "Jump to the troubleshooting search box", "Quit", "j/k", "ctrl+p"):
+            assert words in text, words
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, HelpScreen)
+
+
+async def test_palette_marks_the_completion_notice_and_the_release_completes(session, state_path):
+    app = make_app(session)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        for step in ("apply", "login"):
+            app.mark_step(step, StepStatus.PASS)
+        assert "COMPLETE" not in screen_text(app)
+        await pilot.press("ctrl+p")
+        await pilot.pause()
+        await pilot.press(*"completion notice")
+        await pilot.pause(0.3)
+        await pilot.press("enter")
+        assert await wait_until(pilot, lambda: events_of(state_path, "notice_sent"))
+        await pilot.pause()
+        assert "✔ COMPLETE" in screen_text(app)
+    (notice,) = events_of(state_path, "notice_sent")
+    assert (notice.notice.value, notice.delivered, notice.channel) == ("after", True, "manual")
+
+
+async def test_reserved_keys_say_what_is_coming(session):
+    app = make_app(session)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("t")
+        assert await wait_until(pilot, lambda: "The timeline is coming." in screen_text(app))
+
+
+async def test_q_quits_at_once(session):
+    app = make_app(session)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("p", "q")
+        await pilot.pause()
+        assert not app.is_running
+    assert app.return_code == 0
+
+
+async def test_q_in_a_form_is_just_a_letter(session):
+    app = make_app(session)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("n")
+        await pilot.pause()
+        await pilot.press("q")
+        await pilot.pause()
+        assert app.is_running and isinstance(app.screen, StepNoteForm)
+        assert app.screen.query_one("#note", Input).value == "q"
+
+
+async def test_user_keymap_rebinds_an_action(session, state_path, own_config):
+    keymap = own_config / "relboard" / "keymap.toml"
+    keymap.parent.mkdir(parents=True)
+    keymap.write_text('[keys]\nmark-pass = "y"\n', encoding="utf-8")
+    app = make_app(session)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("y")
+        assert await wait_until(pilot, lambda: marks(state_path))
+    assert marks(state_path) == [("confirm-scope", "pass", "")]

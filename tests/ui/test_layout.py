@@ -1,0 +1,57 @@
+"""Layout and looks: four panes when there is room, tabs when not, and the theme the user picked."""
+
+from __future__ import annotations
+
+from board_helpers import NARROW, WIDE, make_app, screen_text, wait_until
+
+
+async def test_narrow_terminal_shows_one_pane_as_tabs(session):
+    app = make_app(session)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        assert "1 Checklist  2 Lookup  3 Known issues  4 Rollback" in text
+        assert "Apply the release" in text and "accepted in the plan" not in text
+        await pilot.press("3")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "accepted in the plan" in text and "Apply the release" not in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "Apply the release" in screen_text(app)
+
+
+async def test_wide_terminal_shows_all_four_panes(session):
+    app = make_app(session)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        text = screen_text(app)
+        for title in ("1 Checklist", "2 Troubleshooting lookup", "3 Known issues", "4 Rollback decision"):
+            assert title in text
+        assert "accepted in the plan" in text and "Apply the release" in text
+
+
+async def test_resizing_switches_between_grid_and_tabs(session):
+    app = make_app(session)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        assert "3 Known issues" in screen_text(app) and not app.query_one("#pane-tabs").display
+        await pilot.resize_terminal(*NARROW)
+        await pilot.pause()
+        assert app.query_one("#pane-tabs").display
+        assert "accepted in the plan" not in screen_text(app)
+
+
+async def test_a_theme_chosen_on_the_board_is_remembered(session, own_config):
+    app = make_app(session)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        assert app.theme != "textual-light"
+        app.theme = "textual-light"
+        preferences = own_config / "relboard" / "preferences.toml"
+        assert await wait_until(pilot, preferences.exists)
+    assert 'theme = "textual-light"' in preferences.read_text(encoding="utf-8")
+    again = make_app(session)
+    async with again.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        assert again.theme == "textual-light"
