@@ -429,9 +429,9 @@ def test_a_state_file_replaced_while_open_is_reported_and_not_written(tmp_path):
     path.unlink()
     with pytest.raises(StateError, match="moved or deleted"):
         board.read_new()
-    with pytest.raises(StateError, match="moved or deleted"):
-        board.append(marked(1))
-    assert not path.exists()
+    # Deleted outright: the next append writes what this writer knows again, then its event.
+    board.append(marked(1))
+    assert Journal(path).load() == [marked(0), marked(1)]
 
 
 # ---- where the state lives ----------------------------------------------------------------------------
@@ -460,3 +460,29 @@ def test_plans_with_one_name_in_unwritable_folders_keep_separate_states(tmp_path
     first, second = default_state_path(missing_a), default_state_path(missing_b)
     assert first.parent == second.parent == tmp_path / "data" / "relboard"
     assert first != second
+
+
+def test_a_folder_removed_and_brought_back_gets_every_event_again(tmp_path):
+    """The disk went away (folder removed) and came back empty: the next append loses nothing."""
+    from relboard.domain.events import StepMarked, StepStatus
+
+    folder = tmp_path / "window"
+    journal = Journal(folder / "w.state.toml")
+    at = datetime(2026, 12, 5, 21, 0, tzinfo=timezone.utc)
+    first = [StepMarked(at=at, step=f"s{i}", status=StepStatus.PASS, note=f"n{i}") for i in range(3)]
+    for event in first:
+        journal.append(event)
+    shutil.rmtree(folder)
+    (tmp_path / "window").write_text("the disk is away")  # a file where the folder was: writes fail
+    later = StepMarked(at=at, step="s9", status=StepStatus.FAIL, note="after the disk came back")
+    with pytest.raises(StateError):
+        journal.append(later)
+    (tmp_path / "window").unlink()
+    assert journal.append(later) == []
+    assert Journal(folder / "w.state.toml").load() == [*first, later]
+    # And the file keeps working as usual afterwards, for this writer and others.
+    other = Journal(folder / "w.state.toml")
+    other.load()
+    extra = StepMarked(at=at, step="s10", status=StepStatus.SKIP)
+    assert other.append(extra) == []
+    assert journal.read_new() == [extra]

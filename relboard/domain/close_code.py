@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from enum import StrEnum
 
 from relboard.domain.events import Decision, StepStatus
+from relboard.domain.plan import Phase
 from relboard.domain.rollback import evaluate
 from relboard.domain.state import WindowState
 
@@ -50,8 +51,12 @@ def _status_words(status: StepStatus) -> str:
     return _NOT_RUN if status is StepStatus.PENDING else status.value
 
 
-def close_outcome(state: WindowState) -> CloseOutcome:
-    """The close code and the facts behind it, in plain words (step ids, issue titles as recorded)."""
+def close_outcome(state: WindowState, *, drafting_completion_notice: bool = False) -> CloseOutcome:
+    """The close code and the facts behind it, in plain words (step ids, issue titles as recorded).
+
+    While the completion notice is being drafted, it and the communicate steps that send it are
+    still to come: they do not count against the result the notice announces.
+    """
     last = state.last_decision
     if last is not None and last.decision is Decision.ROLLBACK:
         return CloseOutcome(CloseCode.ROLLED_BACK, (f"last decision: rollback ({last.by or 'operator'})",))
@@ -71,6 +76,7 @@ def close_outcome(state: WindowState) -> CloseOutcome:
         for step in state.plan.steps
         if not step.critical
         and state.steps[step.id].status in (StepStatus.FAIL, StepStatus.BLOCKED, StepStatus.PENDING)
+        and not (drafting_completion_notice and step.phase is Phase.COMMUNICATE and state.steps[step.id].status is StepStatus.PENDING)
     ]
     for issue in state.open_issues:
         if not issue.from_plan:
@@ -78,7 +84,7 @@ def close_outcome(state: WindowState) -> CloseOutcome:
         if not issue.owner.strip():
             issues.append(f"no follow-up owner for: {issue.title}")
     issues += [f"rollback criterion {c.criterion.id} tripped" for c in evaluate(state) if c.tripped]
-    if not state.completion_notice_recorded:
+    if not state.completion_notice_recorded and not drafting_completion_notice:
         issues.append("no delivered after-window notice recorded")
     if issues:
         return CloseOutcome(CloseCode.SUCCESSFUL_WITH_ISSUES, tuple(issues))

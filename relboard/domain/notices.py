@@ -10,6 +10,7 @@ from datetime import datetime, timezone
 
 from relboard.domain import progress
 from relboard.domain.clock import ClockReading, WindowPhase
+from relboard.domain.close_code import CloseCode, close_outcome
 from relboard.domain.durations import format_duration
 from relboard.domain.events import Decision, DecisionRecorded, NoticeKind, StepStatus
 from relboard.domain.plan import AffectedUsers, Category, Phase, Plan
@@ -135,21 +136,20 @@ def draft_before(plan: Plan) -> str:
 
 
 def result_of(state: WindowState) -> str:
-    """One word for how the window ended, simply from the last decision and the checklist."""
+    """How the window ended, in the words of a notice; the same rule as the report's close code."""
     last = state.last_decision
-    if last is not None and last.decision is Decision.ROLLBACK:
-        return Result.ROLLED_BACK
-    if last is not None and last.decision is Decision.RESCHEDULE:
-        return Result.RESCHEDULED
     if last is not None and last.decision is Decision.PAUSE:
         return Result.PAUSED
-    critical = [s for s in state.plan.steps if s.critical]
-    if any(state.steps[s.id].status is StepStatus.FAIL for s in critical):
-        return Result.FAILED
-    blockers = [b for b in progress.completion_blockers(state) if b != "completion notice not recorded"]
-    if blockers or state.steps_with(StepStatus.FAIL, StepStatus.BLOCKED):
-        return Result.WITH_ISSUES
-    return Result.COMPLETE
+    return _RESULT_OF_CODE[close_outcome(state, drafting_completion_notice=True).code]
+
+
+_RESULT_OF_CODE = {
+    CloseCode.SUCCESSFUL: Result.COMPLETE,
+    CloseCode.SUCCESSFUL_WITH_ISSUES: Result.WITH_ISSUES,
+    CloseCode.UNSUCCESSFUL: Result.FAILED,
+    CloseCode.ROLLED_BACK: Result.ROLLED_BACK,
+    CloseCode.RESCHEDULED: Result.RESCHEDULED,
+}
 
 
 def _validation_line(state: WindowState) -> str:

@@ -94,6 +94,7 @@ class Journal:
         self._offset = 0  # bytes already turned into events
         self._newlines = 0  # line breaks before _offset, for error positions in later reads
         self._seen: tuple[int, int, int] | None = None  # (inode, size, mtime) when last read
+        self._known: list[Event] = []  # every event in the file, to write it again if the file vanishes
 
     @property
     def exists(self) -> bool:
@@ -138,7 +139,7 @@ class Journal:
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with locked(self.lock_path, timeout=_LOCK_TIMEOUT):
-                return self._append_locked(block)
+                return self._append_locked(block, event)
         except LockTimeout:
             raise self._error(
                 f"another relboard process has held {self.lock_path.name} for over {_LOCK_TIMEOUT:g} s; "
@@ -149,10 +150,16 @@ class Journal:
         except OSError as exc:
             raise self._error(f"could not save the event ({exc.strerror}); the event was not saved") from None
 
-    def _append_locked(self, block: bytes) -> list[Event]:
+    def _append_locked(self, block: bytes, event: Event) -> list[Event]:
         fd = self._open(os.O_RDWR | os.O_APPEND)
         if fd is None and self._has_header:
-            raise self._error(_MOVED)
+            # The file went away with its folder (an unmounted disk, a removed folder) and the folder
+            # is back: write everything this window holds again, so nothing is lost.
+            self._recreate()
+            fd = self._open(os.O_RDWR | os.O_APPEND)
+            if fd is None:
+                raise self._error(_MOVED)
+            self._catch_up(fd)  # our own events, written again: not news for anyone
         foreign: list[Event] = []
         try:
             if fd is not None:
@@ -182,6 +189,7 @@ class Journal:
                     pass
                 raise
             st = os.fstat(fd)
+            self._known.append(event)
             self._offset = start + len(block)
             self._newlines += block.count(b"\n")
             self._seen = (st.st_ino, st.st_size, st.st_mtime_ns)
@@ -205,6 +213,26 @@ class Journal:
             if temp.exists():
                 temp.unlink()
         _fsync_folder(folder)
+
+    def _recreate(self) -> None:
+        """A new file holding the header and every known event; never replaces a file that exists."""
+        folder = self.path.parent
+        temp = folder / f".{self.path.name}.{os.getpid()}.tmp"
+        header = tomli_w.dumps({"schema": STATE_SCHEMA, "created": utc_now()}) + _HEADER_NOTE
+        data = header.encode("utf-8") + b"".join(_encode_block(e) for e in self._known)
+        try:
+            with open(temp, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.link(temp, self.path)
+        except FileExistsError:
+            raise self._error(_MOVED) from None
+        finally:
+            if temp.exists():
+                temp.unlink()
+        _fsync_folder(folder)
+        self._reset()
 
     def _open(self, flags: int) -> int | None:
         try:
@@ -243,6 +271,7 @@ class Journal:
         self._offset = base + parsed.end
         self._newlines = newlines + data.count(b"\n", 0, parsed.end)
         self._seen = (st.st_ino, st.st_size, st.st_mtime_ns)
+        self._known.extend(parsed.events)
         return parsed.events, parsed.end < len(data)
 
     def _error(self, message: str) -> StateError:
