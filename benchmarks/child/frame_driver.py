@@ -1,0 +1,78 @@
+"""Textual drivers that render every frame exactly as for a terminal, write it nowhere, and note when.
+
+`HeadlessDriver` skips turning a frame into terminal sequences; these drivers say they are not headless,
+so the app does that work as it would on a real terminal, and `write` receives each finished frame.
+The terminal's size comes from COLUMNS and LINES.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from typing import Callable
+
+from textual.drivers.headless_driver import HeadlessDriver
+
+
+class FrameDriver(HeadlessDriver):
+    """Counts frames; `on_frame(time, data)` is called for each one, on the UI thread."""
+
+    latest: "FrameDriver | None" = None
+
+    def __init__(self, app, **kwargs) -> None:
+        super().__init__(app, **kwargs)
+        self.app_running = app
+        self.frames = 0
+        self.last_frame = 0.0
+        self.on_frame: Callable[[float, str], None] | None = None
+        FrameDriver.latest = self
+
+    @property
+    def is_headless(self) -> bool:
+        return False
+
+    def write(self, data: str) -> None:
+        if data.startswith("\x1b]"):
+            return  # an OSC sequence (pointer shape, title), not a frame
+        now = time.monotonic()
+        self.frames += 1
+        self.last_frame = now
+        if self.on_frame is not None:
+            self.on_frame(now, data)
+
+
+def peak_rss_kib() -> int:
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+
+
+class FirstFrameDriver(FrameDriver):
+    """Reports the first full frame on stdout as one JSON line, then ends the app.
+
+    "Full" means settled: after the first frame, the report waits until the screen has nothing left to
+    lay out or repaint, and gives the time of the last frame written before that moment (later frames
+    that only complete the first, e.g. after on_mount handlers, count as part of opening).
+    """
+
+    def __init__(self, app, **kwargs) -> None:
+        super().__init__(app, **kwargs)
+        self.on_frame = self._first
+
+    def _first(self, now: float, data: str) -> None:
+        self.on_frame = None
+        self.app_running.call_after_refresh(self._report)
+
+    def _report(self) -> None:
+        line = {"frame": self.last_frame, "frames": self.frames, "settled": time.monotonic(), "rss_kib": peak_rss_kib()}
+        # The app captures sys.stdout while it runs; the descriptor is the way out.
+        os.write(1, (json.dumps(line) + "\n").encode())
+        self.app_running.exit()

@@ -1,0 +1,58 @@
+"""Timing whole processes, alternating relboard with its reference so drift in the machine hits both."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import time
+from dataclasses import dataclass, field
+
+
+@dataclass
+class Run:
+    wall: float  # seconds from just before spawn to the process's exit
+    frame: float | None = None  # seconds from just before spawn to the first full frame
+    rss_kib: int | None = None
+
+
+@dataclass
+class Samples:
+    runs: dict[str, list[Run]] = field(default_factory=dict)
+
+    def walls(self, kind: str) -> list[float]:
+        return [r.wall for r in self.runs[kind]]
+
+    def frames(self, kind: str) -> list[float]:
+        return [r.frame for r in self.runs[kind] if r.frame is not None]
+
+    def rss(self, kind: str) -> list[int]:
+        return [r.rss_kib for r in self.runs[kind] if r.rss_kib is not None]
+
+
+def run_once(command: list[str], env: dict[str, str], *, expect_codes=(0,), timeout: float = 120) -> Run:
+    start = time.monotonic()
+    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    wall = time.monotonic() - start
+    if done.returncode not in expect_codes:
+        raise RuntimeError(f"{' '.join(command)} exited {done.returncode}: {done.stderr.strip()[-2000:]}")
+    run = Run(wall=wall)
+    for line in done.stdout.splitlines():
+        if line.startswith('{"frame"'):
+            report = json.loads(line)
+            run.frame = report["frame"] - start
+            run.rss_kib = report["rss_kib"]
+    return run
+
+
+def alternate(commands: dict[str, tuple[list[str], dict[str, str]]], rounds: int, warmups: int = 1) -> Samples:
+    """Each round runs every command once, starting from a different one each round."""
+    kinds = list(commands)
+    for _ in range(warmups):
+        for kind in kinds:
+            run_once(*commands[kind])
+    samples = Samples({kind: [] for kind in kinds})
+    for number in range(rounds):
+        shift = number % len(kinds)
+        for kind in kinds[shift:] + kinds[:shift]:
+            samples.runs[kind].append(run_once(*commands[kind]))
+    return samples

@@ -1,0 +1,49 @@
+"""How big and how often: the full suite, and the quick one that only keeps the suite from rotting."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Sizes:
+    name: str
+    open_runs: int  # per kind (minimal app, demo board, large board), after one warm-up each
+    large_steps: int
+    large_events: int
+    key_presses: int
+    saves: int
+    symptoms: int
+    queries: int
+    journal_events: int
+    load_runs: int
+    command_runs: int
+
+
+FULL = Sizes(
+    name="full",
+    open_runs=9,
+    large_steps=5_000,
+    large_events=2_000,
+    key_presses=120,
+    saves=60,
+    symptoms=10_000,
+    queries=200,
+    journal_events=100_000,
+    load_runs=3,
+    command_runs=9,
+)
+
+QUICK = Sizes(
+    name="quick",
+    open_runs=1,
+    large_steps=300,
+    large_events=100,
+    key_presses=5,
+    saves=3,
+    symptoms=500,
+    queries=30,
+    journal_events=2_000,
+    load_runs=1,
+    command_runs=1,
+)

@@ -1,0 +1,66 @@
+"""The temporary folder a run works in: plan copies, large plans and states made from a seed, and a private config home."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sys
+import tempfile
+from functools import cached_property
+from pathlib import Path
+
+from benchmarks import synthetic
+from benchmarks.sizes import Sizes
+from relboard.paths import demo_plan
+
+HERE = Path(__file__).resolve().parent
+COLUMNS, LINES = 160, 48
+
+
+class Workspace:
+    def __init__(self, sizes: Sizes) -> None:
+        self.sizes = sizes
+        self.folder = Path(tempfile.mkdtemp(prefix="relboard-bench-"))
+        # Themes, keymap and preferences from empty folders, never the user's own.
+        os.environ["XDG_CONFIG_HOME"] = str(self.folder / "config")
+        os.environ["XDG_DATA_HOME"] = str(self.folder / "data")
+
+    def close(self) -> None:
+        shutil.rmtree(self.folder, ignore_errors=True)
+
+    def path(self, name: str) -> Path:
+        return self.folder / name
+
+    @cached_property
+    def demo(self) -> Path:
+        """A copy of the demo plan, so its state lands here and not in the user's data folder."""
+        target = self.folder / "demo.toml"
+        shutil.copy(demo_plan(), target)
+        return target
+
+    @property
+    def demo_state(self) -> Path:
+        return self.folder / "demo.state.toml"
+
+    @cached_property
+    def large(self) -> Path:
+        return synthetic.large_plan(self.folder, self.sizes.large_steps)
+
+    @cached_property
+    def large_state(self) -> Path:
+        return synthetic.state_file(self.large, self.folder / "large.state.toml", self.sizes.large_events)
+
+    def copy_of_large_state(self, name: str) -> Path:
+        target = self.folder / name
+        shutil.copy(self.large_state, target)
+        return target
+
+    def child_env(self, **extra: str) -> dict[str, str]:
+        env = dict(os.environ)
+        env.update(COLUMNS=str(COLUMNS), LINES=str(LINES), **extra)
+        return env
+
+    def relboard_command(self) -> list[str]:
+        """The installed `relboard` script when there is one beside this Python, else `python -m relboard`."""
+        script = Path(sys.executable).with_name("relboard")
+        return [str(script)] if script.exists() else [sys.executable, "-m", "relboard"]

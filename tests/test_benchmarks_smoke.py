@@ -1,0 +1,56 @@
+"""The benchmark suite's smallest configuration runs end to end, so the suite cannot rot.
+
+No timing is asserted here: the figures are for people to read (README, "Benchmarks")."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+FIGURES = (
+    "open, demo plan",
+    "open, ",
+    "memory, ",
+    "relboard validate (demo plan)",
+    "relboard status (demo plan)",
+    "key to frame median, ",
+    "key to frame p95, ",
+    "event save, key to fsynced",
+    "event save, off the UI thread",
+    "lookup median, ",
+    "lookup p99, ",
+    "load state, ",
+)
+
+
+def test_quick_suite_prints_the_table_and_writes_every_figure(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--json", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    header = done.stdout.splitlines()[0]
+    assert [cell.strip() for cell in header.strip("|").split("|")] == ["figure", "relboard", "reference", "ratio", "target", "met?"]
+
+    document = json.loads(out.read_text(encoding="utf-8"))
+    assert document["suite"] == "quick"
+    assert document["machine"]["python"] == sys.version.split()[0]
+    names = [figure["figure"] for figure in document["figures"]]
+    assert len(names) == len(FIGURES)
+    for name, expected in zip(names, FIGURES):
+        assert name.startswith(expected)
+        assert name in done.stdout  # the table shows the same rows as the file
+    for figure in document["figures"]:
+        assert isinstance(figure["met"], bool)
+        assert figure["target"]
+        if figure["unit"]:
+            assert figure["relboard"] > 0 and figure["reference"] > 0
+    off_thread = document["figures"][names.index("event save, off the UI thread")]
+    assert off_thread["details"]["ui_thread"] not in off_thread["details"]["append_threads"]
