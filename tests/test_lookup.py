@@ -67,3 +67,13 @@ def test_hostile_queries_do_not_break_the_index(index, naughty_strings):
         index.search(text)
     custom = SymptomIndex([Troubleshooting(symptom=s, checks=["c"]) for s in naughty_strings if s.strip()])
     assert custom.search("[/]") is not None
+
+
+def test_a_large_index_finds_the_same_symptom_through_its_words():
+    filler = [Troubleshooting(symptom=f"Batch {n} export report {n % 17} stalls on node {n % 31}", checks=["c"]) for n in range(2000)]
+    entries = [*filler, *TROUBLESHOOTING]
+    index = SymptomIndex(entries)
+    assert len(entries) >= SymptomIndex.WORD_INDEX_FROM
+    assert index.search("conector fail upgrade")[0].entry.symptom == "Connector fails after upgrade"
+    assert index.search("missing acess")[0].entry.symptom == "Users report missing access after release"
+    assert index.search("ttttt") == []
