@@ -50,5 +50,7 @@ def test_recommendation_in_plain_words(plan):
     )
     state.apply(DecisionRecorded(at=t(31), by="sam", decision="rollback", rationale="login down"))
     passed = read_clock(plan.window, t(95))
-    assert recommendation(state, passed).startswith("Decided: rollback (sam). Rollback criteria tripped: login-broken.")
+    assert recommendation(state, passed) == "Decided: rollback (sam). Criteria tripped: login-broken."
+    state.apply(DecisionRecorded(at=t(96), by="rio", decision="continue", rationale="fixed forward"))
+    assert recommendation(state, passed).startswith("Decided: continue (rio). Rollback criteria tripped: login-broken.")
     assert recommendation(state, passed).endswith("The rollback deadline has passed: a rollback now overruns the window.")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from relboard.domain.clock import DEADLINE_WARNING, ClockReading
 from relboard.domain.durations import format_clock
-from relboard.domain.events import CriterionMarked, StepStatus
+from relboard.domain.events import CriterionMarked, Decision, StepStatus
 from relboard.domain.plan import Criterion
 from relboard.domain.state import WindowState
 
@@ -56,6 +56,9 @@ def recommendation(state: WindowState, clock: ClockReading) -> str:
         decided = f"Decided: {last.decision.value} ({last.by or 'operator'})."
     else:
         decided = ""
+    if tripped and decided and last.decision is not Decision.CONTINUE:
+        # Already decided: say what stands, not "decide now".
+        return f"{decided} Criteria tripped: {', '.join(tripped)}."
     if tripped:
         text = (
             f"Rollback criteria tripped: {', '.join(tripped)}. Decide with {owners} now: pause, roll back or"
