@@ -7,47 +7,16 @@ an existing file, atomically, so a reader never sees half a report.
 from __future__ import annotations
 
 import argparse
-import os
-import stat
 import sys
-import tempfile
 from pathlib import Path
 
 from relboard.commands.common import UsageError, err, open_session
 from relboard.domain.report import build_report
 from relboard.domain.report_html import render_html
 from relboard.domain.report_markdown import render_markdown
+from relboard.store.files import write_atomically
 
 FORMATS = ("md", "html")
-
-
-def _new_file_mode(target: Path) -> int:
-    try:
-        return stat.S_IMODE(target.stat().st_mode)
-    except OSError:
-        # mkstemp creates 0600; a report is meant to be shared like any file the user writes.
-        mask = os.umask(0)
-        os.umask(mask)
-        return 0o666 & ~mask
-
-
-def write_atomically(target: Path, data: bytes) -> None:
-    """Write to a temporary file beside the target, flush it to disk, then move it into place."""
-    folder = target.parent if str(target.parent) else Path(".")
-    fd, temp_name = tempfile.mkstemp(dir=folder, prefix=f".{target.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.chmod(temp_name, _new_file_mode(target))
-        os.replace(temp_name, target)
-    except BaseException:
-        try:
-            os.unlink(temp_name)
-        except OSError:
-            pass
-        raise
 
 
 def run(args: argparse.Namespace) -> int:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import getpass
 import secrets
 from datetime import datetime, timezone
+from pathlib import Path
 from typing import Callable, Protocol
 
 from textual import events, on
@@ -29,20 +30,28 @@ from relboard.domain.events import (
     StepMarked,
     StepStatus,
 )
-from relboard.domain.plan import Plan
+from relboard.domain.notices import current_kind
+from relboard.domain.plan import Phase, Plan
+from relboard.domain.report import build_report
+from relboard.domain.report_markdown import render_markdown
 from relboard.domain.rollback import evaluate
 from relboard.domain.state import PlanChange, WindowState
+from relboard.net.probes import probe_steps
 from relboard.ui.commands import BoardCommands, PaletteAction
 from relboard.ui.header import ClockStrip
 from relboard.ui.panes.checklist import ChecklistPane
 from relboard.ui.panes.issues import IssuesPane
 from relboard.ui.panes.lookup import LookupPane
 from relboard.ui.panes.rollback import RollbackPane
+from relboard.ui.probe_runner import ProbeRunner
 from relboard.ui.screens.decision_form import CriterionFields, CriterionForm, DecisionDefaults, DecisionFields, DecisionForm
 from relboard.ui.screens.details import StepDetails
 from relboard.ui.screens.help import HelpScreen, KeyHelp
 from relboard.ui.screens.issue_form import IssueFields, IssueForm
+from relboard.ui.screens.notice_preview import NoticeHooks, NoticePreview
 from relboard.ui.screens.step_note import StepNoteForm
+from relboard.ui.screens.timeline import TimelineScreen
+from relboard.store.files import write_atomically
 from relboard.ui.writer import EventWriter, ForeignEvents, JournalLike, ReadProblem, SaveState, SaveStatus
 
 PANES = ("checklist", "lookup", "issues", "rollback")
@@ -63,6 +72,29 @@ class SessionLike(Protocol):
     plan_change: PlanChange | None
 
     def plan_event(self, by: str = "") -> PlanLoaded | None: ...
+
+
+def _plan_dir(session: SessionLike) -> Path:
+    """The plan's folder (a probe's CA bundle is relative to it); the working folder when unknown."""
+    loaded = getattr(session, "loaded", None)
+    path = getattr(loaded, "path", None)
+    return Path(path).parent if path is not None else Path(".")
+
+
+def _state_file(session: SessionLike) -> Path | None:
+    path = getattr(session.journal, "path", None)
+    return Path(path) if path is not None else None
+
+
+def report_path(state_file: Path) -> Path:
+    """`<state stem>.report.md` next to the state file."""
+    return state_file.with_name(f"{state_file.stem}.report.md")
+
+
+def write_report(state: WindowState, target: Path) -> Path:
+    """Render the Markdown report and put it in place atomically (a reader never sees half of it)."""
+    write_atomically(target, render_markdown(build_report(state)).encode("utf-8"))
+    return target
 
 
 def release_complete(state: WindowState) -> bool:
@@ -97,10 +129,10 @@ class RelboardApp(App[None]):
         Binding("e", "edit_issue", "Edit issue", id="edit-issue", show=False, tooltip="Edit the selected known issue"),
         Binding("x", "resolve_issue", "Resolve", id="resolve-issue", show=False, tooltip="Resolve the selected known issue"),
         Binding("d", "decision", "Decision", id="record-decision", tooltip="Record a rollback decision"),
-        Binding("c", "notice_preview", "Notice", id="notice-preview", show=False, tooltip="Notice preview"),
-        Binding("r", "probe", "Probe", id="probe-run", show=False, tooltip="Run the selected step's probe"),
-        Binding("R", "probe_all", "Probe all", id="probe-all", show=False, tooltip="Run every probe"),
-        Binding("t", "timeline", "Timeline", id="timeline", show=False, tooltip="Window timeline"),
+        Binding("c", "notice_preview", "Notice", id="notice-preview", tooltip="Preview, copy or send the notice this moment calls for"),
+        Binding("r", "probe", "Probe", id="probe-run", tooltip="Run the selected step's probe"),
+        Binding("R", "probe_all", "Probe all", id="probe-all", show=False, tooltip="Run every probe of the validate phase"),
+        Binding("t", "timeline", "Timeline", id="timeline", tooltip="The window's timeline: every event, filterable"),
         Binding("1", "show_pane('checklist')", "Checklist", id="pane-1", show=False, tooltip="Checklist pane"),
         Binding("2", "show_pane('lookup')", "Lookup pane", id="pane-2", show=False, tooltip="Troubleshooting pane"),
         Binding("3", "show_pane('issues')", "Issues pane", id="pane-3", show=False, tooltip="Known issues pane"),
@@ -139,6 +171,14 @@ class RelboardApp(App[None]):
         self.read_only = read_only
         self.writer = EventWriter(session.journal, self.post_message, read_only=read_only)
         self.keymap_overrides: dict[str, str] = {}
+        self.probes = ProbeRunner(
+            _plan_dir(session),
+            record=self.record,
+            notify=self._probe_notice,
+            running_changed=self._probes_running,
+            now=self.now,
+            operator=lambda: self.operator,
+        )
         self._quit_armed = False
         self._refresh_pending = False
         self.set_reactive(RelboardApp.reading, read_clock(self.plan.window, self.now()))
@@ -545,22 +585,83 @@ class RelboardApp(App[None]):
         self.mark_criterion()
 
     def action_completion_notice(self) -> None:
-        if self.record(NoticeSent(notice=NoticeKind.AFTER, delivered=True, channel="manual", **self._stamp())):
+        """The palette's shortcut for the preview's "Mark sent by hand" on the after-window notice."""
+        event = NoticeSent(notice=NoticeKind.AFTER, delivered=True, channel="manual", detail="sent by hand", **self._stamp())
+        if self.record(event):
             self.notify("Completion notice marked as sent.", markup=False)
 
-    # --- reserved keys ---------------------------------------------------------------------------
+    # --- notices ---------------------------------------------------------------------------------
 
     def action_notice_preview(self) -> None:
-        self.notify("Notice preview is coming; for now mark the completion notice from the palette (ctrl+p).", markup=False)
+        kind = current_kind(self.state, read_clock(self.plan.window, self.now()))
+        hooks = NoticeHooks(now=self.now, operator=self.operator, record=self.record, read_only=self.read_only)
+        self.push_screen(NoticePreview(self.state, kind, hooks))
+
+    # --- probes ----------------------------------------------------------------------------------
+
+    def _probe_notice(self, message: str, severity: str) -> None:
+        self.notify(message, title="Probe", severity=severity, markup=False, timeout=8)  # type: ignore[arg-type]
+
+    def _probes_running(self, step_ids: frozenset[str]) -> None:
+        # A probe cancelled while the board closes finds no checklist to redraw.
+        for pane in self.query(ChecklistPane):
+            pane.show_running(step_ids)
+
+    def _start_probes(self, steps: list) -> None:
+        fresh = self.probes.claim(steps)
+        if not fresh:
+            self.notify("That probe is already running.", markup=False)
+            return
+        self.run_worker(self.probes.run(fresh), name="probes", group="probes", exit_on_error=False)
 
     def action_probe(self) -> None:
-        self.notify("Probes are coming.", markup=False)
+        step_id = self._step()
+        if step_id is None:
+            return
+        step = self.plan.step(step_id)
+        if step.probe is None:
+            self.notify(f"This step has no probe: {step.title}", markup=False)
+            return
+        if self.read_only:
+            self.record_refused()
+            return
+        self._start_probes([step])
 
     def action_probe_all(self) -> None:
-        self.notify("Probes are coming.", markup=False)
+        steps = [step for step in probe_steps(self.plan) if step.phase is Phase.VALIDATE]
+        if not steps:
+            self.notify("No step of the validate phase has a probe.", markup=False)
+            return
+        if self.read_only:
+            self.record_refused()
+            return
+        self._start_probes(steps)
+
+    # --- the record: timeline and report -----------------------------------------------------------
 
     def action_timeline(self) -> None:
-        self.notify("The timeline is coming.", markup=False)
+        self.push_screen(TimelineScreen(self.state, self.now()))
+
+    def action_write_report(self) -> None:
+        state_file = _state_file(self.session)
+        if state_file is None:
+            self.notify("This board has no state file to write the report next to.", severity="warning", markup=False)
+            return
+        target = report_path(state_file)
+        state = self.state
+
+        def write() -> None:
+            try:
+                written = write_report(state, target)
+            except Exception as error:  # a full disk or a removed folder is reported, not fatal
+                reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
+                self.call_from_thread(
+                    self.notify, f"Could not write {target}: {reason}", title="Report", severity="error", markup=False, timeout=10
+                )
+                return
+            self.call_from_thread(self.notify, f"Report written: {written}", title="Report", markup=False, timeout=10)
+
+        self.run_worker(write, name="report", group="report", thread=True, exit_on_error=False)
 
     # --- help, palette, quit ---------------------------------------------------------------------
 
@@ -578,6 +679,7 @@ class RelboardApp(App[None]):
         keys.append(KeyHelp("ctrl+p", "Command palette: every action by name"))
         keys.append(KeyHelp("esc (in a form)", "Cancel; asks first when something was typed"))
         keys.append(KeyHelp("ctrl+s / enter (in a form)", "Save the form"))
+        keys.append(KeyHelp("/ (in the timeline)", "Search the timeline; the kind filter is next to it"))
         return keys
 
     def action_help(self) -> None:
@@ -598,10 +700,12 @@ class RelboardApp(App[None]):
             PaletteAction("Resolve known issue", "Resolve the selected known issue", "resolve_issue"),
             PaletteAction("Record rollback decision", "Continue, pause, roll back or reschedule", "decision"),
             PaletteAction("Mark rollback criterion", "Mark a criterion tripped or clear it, with a reason", "mark_criterion"),
-            PaletteAction("Mark completion notice sent", "Record that the completion notice went out", "completion_notice"),
-            PaletteAction("Notice preview", "Preview the notices (coming)", "notice_preview"),
-            PaletteAction("Run probe", "Run the selected step's probe (coming)", "probe"),
-            PaletteAction("Timeline", "The window's timeline (coming)", "timeline"),
+            PaletteAction("Mark completion notice sent", "Record that the after-window notice went out by hand", "completion_notice"),
+            PaletteAction("Notice preview", "Preview, copy, send or mark sent the notice for this moment", "notice_preview"),
+            PaletteAction("Run probe", "Run the selected step's probe", "probe"),
+            PaletteAction("Run every validate probe", "Run the probes of the validate phase, a few at a time", "probe_all"),
+            PaletteAction("Timeline", "Every event of the window, filterable and searchable", "timeline"),
+            PaletteAction("Write post-change report", "Markdown next to the state file", "write_report"),
             PaletteAction("Show checklist", "Pane 1", "show_pane('checklist')"),
             PaletteAction("Show troubleshooting lookup", "Pane 2", "show_pane('lookup')"),
             PaletteAction("Show known issues", "Pane 3", "show_pane('issues')"),

@@ -44,6 +44,19 @@ KNOWN_BINDING_IDS: frozenset[str] = frozenset(
         "quit",
         "cursor-down",
         "cursor-up",
+        "notice-preview",
+        "probe-run",
+        "probe-all",
+        "timeline",
+        "form-cancel",
+        "form-submit",
+        "discard-yes",
+        "discard-no",
+        "help-close",
+        "details-close",
+        "notice-close",
+        "timeline-close",
+        "timeline-search",
     }
 )
 

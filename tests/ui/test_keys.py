@@ -168,12 +168,17 @@ async def test_palette_marks_the_completion_notice_and_the_release_completes(ses
     assert (notice.notice.value, notice.delivered, notice.channel) == ("after", True, "manual")
 
 
-async def test_reserved_keys_say_what_is_coming(session):
+async def test_notice_and_timeline_keys_open_their_screens(session):
     app = make_app(session)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.pause()
         await pilot.press("t")
-        assert await wait_until(pilot, lambda: "The timeline is coming." in screen_text(app))
+        assert await wait_until(pilot, lambda: "Window starts (planned 2h)" in screen_text(app))
+        await pilot.press("escape", "c")
+        assert await wait_until(pilot, lambda: "Notice preview" in screen_text(app))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is app.screen_stack[0]
 
 
 async def test_q_quits_at_once(session):

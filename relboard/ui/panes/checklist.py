@@ -11,6 +11,7 @@ from textual.containers import Grid, Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import reactive
+from textual.timer import Timer
 from textual.widgets import Label, ProgressBar, Static
 from textual.widgets.option_list import Option
 
@@ -30,14 +31,20 @@ STATUS_LOOK: dict[StepStatus, tuple[str, str]] = {
 }
 CRITICAL = "★"
 DONE = (StepStatus.PASS, StepStatus.SKIP)
+# A running probe turns its step's glyph into a spinner; the words say it without motion or colour.
+SPINNER = "◐◓◑◒"
+RUNNING_TEXT = "probe running"
+SPIN_SECONDS = 0.25
 
 
 def local_time(at: datetime | None) -> str:
     return at.astimezone().strftime("%H:%M") if at is not None else ""
 
 
-def step_line(step: Step, state: StepState) -> Content:
+def step_line(step: Step, state: StepState, spinner: str | None = None) -> Content:
     glyph, style = STATUS_LOOK[state.status]
+    if spinner is not None:
+        glyph, style = spinner, "bold $text-accent"
     parts: list[Content | tuple[str, str] | str] = [
         (glyph, style),
         " ",
@@ -49,6 +56,8 @@ def step_line(step: Step, state: StepState) -> Content:
     ]
     if state.at is not None:
         parts += [("  · ", "$text-muted"), plain_line(f"{local_time(state.at)} {state.by}".rstrip(), "$text-muted")]
+    if spinner is not None:
+        parts += [("  · ", "$text-muted"), (RUNNING_TEXT, "bold $text-accent")]
     return Content.assemble(*parts)
 
 
@@ -109,6 +118,9 @@ class ChecklistPane(Vertical):
         self.state = state
         self._shown: dict[str, tuple] = {}
         self.border_title = "1 Checklist"
+        self.running: frozenset[str] = frozenset()
+        self._frame = 0
+        self._spin_timer: Timer | None = None
 
     def compose(self) -> ComposeResult:
         names = [phase.value for phase in Phase] + ["overall"]
@@ -138,13 +150,29 @@ class ChecklistPane(Vertical):
                 current = step.phase
                 options.append(Option(Content.styled(f"── {current.value.upper()} ──", "bold $text-accent"), id=f"phase:{current.value}", disabled=True))
             state = self.state.steps[step.id]
-            self._shown[step.id] = self._signature(state)
-            options.append(Option(step_line(step, state), id=f"step:{step.id}"))
+            self._shown[step.id] = self._signature(step.id, state)
+            options.append(Option(step_line(step, state, self._spinner(step.id)), id=f"step:{step.id}"))
         return options
 
-    @staticmethod
-    def _signature(state: StepState) -> tuple:
-        return (state.status, state.by, state.at)
+    def _spinner(self, step_id: str) -> str | None:
+        return SPINNER[self._frame % len(SPINNER)] if step_id in self.running else None
+
+    def _signature(self, step_id: str, state: StepState) -> tuple:
+        return (state.status, state.by, state.at, self._spinner(step_id))
+
+    def show_running(self, step_ids: frozenset[str]) -> None:
+        """Spin the glyph of each step whose probe is running; the timer runs only while one does."""
+        self.running = frozenset(step_ids)
+        if self.running and self._spin_timer is None:
+            self._spin_timer = self.set_interval(SPIN_SECONDS, self._spin)
+        elif not self.running and self._spin_timer is not None:
+            self._spin_timer.stop()
+            self._spin_timer = None
+        self._redraw_steps()
+
+    def _spin(self) -> None:
+        self._frame += 1
+        self._redraw_steps()
 
     def on_mount(self) -> None:
         steps = self.query_one("#steps", NavList)
@@ -155,18 +183,21 @@ class ChecklistPane(Vertical):
         self._update_summary()
 
     def watch_revision(self) -> None:
+        self._redraw_steps()
+        self._update_progress()
+        self._update_summary()
+
+    def _redraw_steps(self) -> None:
         steps = self.query_one("#steps", NavList)
         for step_id, shown in list(self._shown.items()):
             state = self.state.steps.get(step_id)
             if state is None:
                 continue
-            signature = self._signature(state)
+            signature = self._signature(step_id, state)
             if signature != shown:
                 self._shown[step_id] = signature
                 step = self.state.plan.step(step_id)
-                steps.replace_option_prompt(f"step:{step_id}", step_line(step, state))
-        self._update_progress()
-        self._update_summary()
+                steps.replace_option_prompt(f"step:{step_id}", step_line(step, state, self._spinner(step_id)))
 
     def _update_progress(self) -> None:
         totals = {phase: _Progress() for phase in Phase}

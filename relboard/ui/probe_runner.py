@@ -1,0 +1,93 @@
+"""Running probes from the board: async workers on the app's loop, results recorded as they land.
+
+httpx's async client waits on sockets without blocking the loop, so the board keeps answering keys
+while a probe waits for a slow host; the deadline inside each probe bounds how long that lasts.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+from typing import Callable, Iterable
+
+from relboard.domain.events import Event, ProbeRan
+from relboard.domain.plan import Step
+from relboard.net.probes import DEFAULT_CONCURRENCY, run_probes, summary_line
+
+
+class ProbeRunner:
+    """Which steps' probes are running, and the worker that runs them.
+
+    `record` applies and saves an event (the app's record path), `notify` tells the operator,
+    `running_changed` redraws the spinners; `now` and `operator` stamp each result so probe results
+    sort with the marks made on the same board.
+    """
+
+    def __init__(
+        self,
+        plan_dir: Path,
+        *,
+        record: Callable[[Event], bool],
+        notify: Callable[[str, str], None],
+        running_changed: Callable[[frozenset[str]], None],
+        now: Callable[[], datetime],
+        operator: Callable[[], str],
+        concurrency: int = DEFAULT_CONCURRENCY,
+    ) -> None:
+        self.plan_dir = plan_dir
+        self._record = record
+        self._notify = notify
+        self._running_changed = running_changed
+        self._now = now
+        self._operator = operator
+        self.concurrency = concurrency
+        self._running: set[str] = set()
+
+    @property
+    def running(self) -> frozenset[str]:
+        return frozenset(self._running)
+
+    def claim(self, steps: Iterable[Step]) -> list[Step]:
+        """The steps not already running, now marked running (a second `r` does not start a second probe)."""
+        fresh = [step for step in steps if step.id not in self._running and step.probe is not None]
+        if fresh:
+            self._running.update(step.id for step in fresh)
+            self._running_changed(self.running)
+        return fresh
+
+    async def run(self, steps: list[Step]) -> list[ProbeRan]:
+        """Run claimed steps' probes; every result is recorded; never raises into the worker."""
+        results: list[ProbeRan] = []
+        try:
+            results = await run_probes(
+                steps,
+                self.plan_dir,
+                self.concurrency,
+                on_result=lambda event: results.append(self._finished(event)),
+                env=os.environ,
+                by=self._operator(),
+            )
+        except Exception as error:  # a bug or an odd environment must not take the board down
+            self._notify(f"Probes stopped: {type(error).__name__}: {error}", "error")
+        finally:
+            left = {step.id for step in steps} & self._running
+            if left:
+                self._running -= left
+                self._running_changed(self.running)
+        if len(steps) == 1 and results:
+            self._notify(summary_line(results[0]), "information" if results[0].passed else "error")
+        elif len(steps) > 1:
+            failed = [event for event in results if not event.passed]
+            text = f"{len(results)} probe{'s' if len(results) != 1 else ''}: {len(results) - len(failed)} passed, {len(failed)} failed"
+            if failed:
+                text += "\n" + "\n".join(summary_line(event) for event in failed)
+            self._notify(text, "error" if failed else "information")
+        return results
+
+    def _finished(self, event: ProbeRan) -> ProbeRan:
+        stamped = event.model_copy(update={"at": self._now(), "by": self._operator() or event.by})
+        self._running.discard(stamped.step)
+        self._running_changed(self.running)
+        self._record(stamped)
+        return stamped
