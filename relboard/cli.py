@@ -13,7 +13,7 @@ from typing import Sequence
 from relboard import __version__
 from relboard.commands import common
 
-SUBCOMMANDS = ("validate", "schema", "new", "status", "mark", "lookup", "probe", "notice", "report")
+SUBCOMMANDS = ("validate", "schema", "new", "status", "mark", "lookup", "probe", "notice", "report", "serve")
 
 
 class _Parser(argparse.ArgumentParser):
@@ -93,6 +93,13 @@ def _command_parser() -> argparse.ArgumentParser:
     common.add_state(p)
     p.add_argument("--format", choices=("md", "html"), default="md", help="md (default) or html")
     p.add_argument("--out", metavar="FILE", help="file to write (replaced atomically); default: standard output")
+
+    p = sub.add_parser("serve", help="serve the board to browsers (read-only unless --allow-write)")
+    p.add_argument("plan", nargs="?", help="plan file (default: the bundled demo plan)")
+    common.add_state(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; any other prints a warning)")
+    p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
+    p.add_argument("--allow-write", action="store_true", help="let viewers record changes (default: they only watch)")
     return parser
 
 

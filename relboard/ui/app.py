@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import getpass
+import threading
 import secrets
 from datetime import datetime, timezone
 from pathlib import Path
@@ -218,7 +219,9 @@ class RelboardApp(App[None]):
                 self.state.apply(plan_event)
                 self.writer.submit(plan_event)
                 self.save_state = SaveState.SAVING
-        self.run_worker(self.writer.run, name="journal", group="journal", thread=True, exit_on_error=False)
+        # A daemon thread rather than a worker: an exit that skips unmount (SIGTERM from `serve`)
+        # must not wait forever on the writer loop. A normal quit still stops and flushes it.
+        threading.Thread(target=self.writer.run, name="relboard-journal", daemon=True).start()
         change = self.session.plan_change
         if change:
             parts = []
