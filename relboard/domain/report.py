@@ -133,6 +133,64 @@ class Report:
     timeline: tuple[TimelineLine, ...]
 
 
+@dataclass(frozen=True)
+class Table:
+    """A tabular section, the same in every format; `empty` replaces the table when it has no rows."""
+
+    name: str
+    title: str
+    headers: tuple[str, ...]
+    rows: list[tuple]
+    empty: str = ""
+
+
+def tables(report: Report) -> list[Table]:
+    """The report's tabular sections after the checklist, in order; the timeline appendix last."""
+    return [
+        Table(
+            "criteria",
+            "Rollback criteria",
+            ("Criterion", "Condition", "State", "Why"),
+            [(c.id, c.condition, "tripped" if c.tripped else "not tripped", c.why) for c in report.criteria],
+            "No rollback criteria in the plan.",
+        ),
+        Table(
+            "probes",
+            "Probe results",
+            ("Time", "Step", "Result", "HTTP", "Latency", "Detail"),
+            [(p.at, p.step, "passed" if p.passed else "failed", p.status_code, p.latency, p.reason) for p in report.probes],
+            "No probe ran.",
+        ),
+        Table(
+            "issues",
+            "Known issues",
+            ("Issue", "Source", "Status", "Impact", "Workaround", "Follow-up owner"),
+            [(i.title, i.source, i.status, i.impact, i.workaround, i.owner or "none named") for i in report.issues],
+            "No known issues.",
+        ),
+        Table(
+            "decisions",
+            "Decisions",
+            ("Time", "Decision", "Rationale", "Owners", "Recorded by", "Criteria", "Next update"),
+            [(d.at, d.decision, d.rationale, d.owners, d.by, d.criteria, d.next_update) for d in report.decisions],
+            "No decision recorded.",
+        ),
+        Table(
+            "notices",
+            "Notices sent",
+            ("Time", "Notice", "Delivered", "Channel", "Detail", "Sent by"),
+            [(n.at, n.notice, "yes" if n.delivered else "NO", n.channel, n.detail, n.by) for n in report.notices],
+            "No notice recorded.",
+        ),
+        Table(
+            "timeline",
+            "Appendix: timeline",
+            ("Time", "Kind", "Who", "What"),
+            [(t.at, t.kind, t.who, t.text) for t in report.timeline],
+        ),
+    ]
+
+
 def format_time(moment: datetime | None, zone: tzinfo | None) -> str:
     """'2026-12-05 22:00:00 CET': the window's zone, to the second (events are recorded to the second)."""
     if moment is None:

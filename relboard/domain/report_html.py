@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import html
 
-from relboard.domain.report import TITLE, Field, Report
+from relboard.domain.report import TITLE, Field, Report, tables
 from relboard.domain.text import clean
 
 _CSS = """
@@ -125,40 +125,9 @@ def render_html(report: Report) -> str:
     )
     body += _section("Checklist", _checklist(report))
 
-    criteria = _table(
-        ("Criterion", "Condition", "State", "Why"),
-        [(c.id, c.condition, "tripped" if c.tripped else "not tripped", c.why) for c in report.criteria],
-    )
-    body += _section("Rollback criteria", criteria if report.criteria else _none("No rollback criteria in the plan."))
-
-    probes = _table(
-        ("Time", "Step", "Result", "HTTP", "Latency", "Detail"),
-        [(p.at, p.step, "passed" if p.passed else "failed", p.status_code, p.latency, p.reason) for p in report.probes],
-    )
-    body += _section("Probe results", probes if report.probes else _none("No probe ran."))
-
-    issues = _table(
-        ("Issue", "Source", "Status", "Impact", "Workaround", "Follow-up owner"),
-        [(i.title, i.source, i.status, i.impact, i.workaround, i.owner or "none named") for i in report.issues],
-    )
-    body += _section("Known issues", issues if report.issues else _none("No known issues."))
-
-    decisions = _table(
-        ("Time", "Decision", "Rationale", "Owners", "Recorded by", "Criteria", "Next update"),
-        [(d.at, d.decision, d.rationale, d.owners, d.by, d.criteria, d.next_update) for d in report.decisions],
-    )
-    body += _section("Decisions", decisions if report.decisions else _none("No decision recorded."))
-
-    notices = _table(
-        ("Time", "Notice", "Delivered", "Channel", "Detail", "Sent by"),
-        [(n.at, n.notice, "yes" if n.delivered else "NO", n.channel, n.detail, n.by) for n in report.notices],
-    )
-    body += _section("Notices sent", notices if report.notices else _none("No notice recorded."))
-
-    body += _section(
-        "Appendix: timeline",
-        _table(("Time", "Kind", "Who", "What"), [(t.at, t.kind, t.who, t.text) for t in report.timeline], css="timeline"),
-    )
+    for table in tables(report):
+        rendered = _table(table.headers, table.rows, css="timeline" if table.name == "timeline" else "")
+        body += _section(table.title, rendered if table.rows or not table.empty else _none(table.empty))
 
     page = [
         "<!DOCTYPE html>",
