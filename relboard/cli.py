@@ -74,7 +74,7 @@ def _command_parser() -> argparse.ArgumentParser:
     p.add_argument("plan")
     common.add_state(p)
     p.add_argument("--step", action="append", default=[], metavar="ID", help="only this step's probe (repeatable)")
-    p.add_argument("--concurrency", type=int, default=4, help="probes running at once (default 4)")
+    p.add_argument("--concurrency", type=int, help="probes running at once (default 4)")
     p.add_argument("--by", default=None, help="who (default: your login)")
 
     p = sub.add_parser("notice", help="print a notice draft, or send it to the plan's webhook")

@@ -32,7 +32,8 @@ def run(args: argparse.Namespace) -> int:
             )
         wanted = set(args.step)
         steps = [s for s in with_probes if s.id in wanted]
-    if args.concurrency < 1:
+    concurrency = DEFAULT_CONCURRENCY if args.concurrency is None else args.concurrency
+    if concurrency < 1:
         raise UsageError("relboard probe: --concurrency must be at least 1")
 
     def on_result(event: ProbeRan) -> None:
@@ -46,7 +47,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         results = asyncio.run(
-            run_probes(steps, session.loaded.path.parent, args.concurrency, on_result, by=operator(args.by))
+            run_probes(steps, session.loaded.path.parent, concurrency, on_result, by=operator(args.by))
         )
     except _SaveFailed as error:
         raise UsageError(str(error)) from None

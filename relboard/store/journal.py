@@ -33,6 +33,7 @@ from pydantic import TypeAdapter, ValidationError
 
 from relboard.domain.events import Event, event_to_dict, utc_now
 from relboard.store.lock import LockTimeout, locked
+from relboard.store.toml_errors import decode_error_position
 
 STATE_SCHEMA = 1
 
@@ -60,7 +61,6 @@ _LINE = re.compile(
     r"|(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)))$",
     re.MULTILINE,
 )
-_TOML_POSITION = re.compile(r"\(at line (\d+), column (\d+)\)")
 
 
 class StateError(Exception):
@@ -324,8 +324,8 @@ def _parse_header(path: Path, data: bytes) -> tuple[int, bool]:
     try:
         header = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        line, col = _toml_position(exc, text)
-        raise StateError(path, line, col, f"this is not a relboard state file ({_toml_reason(exc)}); {_KEEP}") from None
+        line, col, reason = decode_error_position(exc, text)
+        raise StateError(path, line, col, f"this is not a relboard state file ({reason}); {_KEEP}") from None
     tables = [key for key, value in header.items() if _is_table(value)]
     if tables:
         # A plan given as --state by mistake also starts with `schema = 1`; its tables give it away.
@@ -413,7 +413,7 @@ def _read_body(path: Path, body: bytes, data: bytes, begin: int, line_base: int)
         return quick if quick is not None else tomllib.loads(text)
     except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         line, _ = _position(data, begin + 1, line_base)
-        reason = _toml_reason(exc) if isinstance(exc, tomllib.TOMLDecodeError) else "not UTF-8 text"
+        reason = decode_error_position(exc, text)[2] if isinstance(exc, tomllib.TOMLDecodeError) else "not UTF-8 text"
         raise StateError(path, line, 1, f"this [[event]] block cannot be read ({reason}); {_KEEP}") from None
 
 
@@ -445,17 +445,6 @@ def _find_markers(data: bytes, start: int) -> list[int]:
 def _position(data: bytes, offset: int, line_base: int = 0) -> tuple[int, int]:
     line_start = data.rfind(b"\n", 0, offset) + 1
     return line_base + data.count(b"\n", 0, offset) + 1, offset - line_start + 1
-
-
-def _toml_position(exc: tomllib.TOMLDecodeError, text: str) -> tuple[int, int]:
-    match = _TOML_POSITION.search(str(exc))
-    if match:
-        return int(match.group(1)), int(match.group(2))
-    return text.count("\n") + 1, 1
-
-
-def _toml_reason(exc: tomllib.TOMLDecodeError) -> str:
-    return _TOML_POSITION.sub("", str(exc)).strip()
 
 
 def _key_line(text: str, key: str, assignment: bool = True) -> int:

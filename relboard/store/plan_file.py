@@ -18,10 +18,9 @@ from pydantic import ValidationError
 from relboard.domain.plan import Plan
 from relboard.domain.plan_messages import format_path, schema_messages
 from relboard.domain.plan_rules import check_plan
+from relboard.store.toml_errors import decode_error_position
 from relboard.store.toml_positions import key_positions, position_of
 
-_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
-_TOML_AT_END = re.compile(r"\s*\(at end of document\)\s*$")
 # tomllib names keys as Python tuples ("cannot declare ('window',) twice"); plans speak TOML.
 _TOML_KEY_TUPLE = re.compile(r"\((?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")(?:,\s*(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"))*,?\)")
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
@@ -126,19 +125,7 @@ def _parse(text: str, name: str) -> dict:
 
 
 def _syntax_problem(error: tomllib.TOMLDecodeError, text: str, name: str) -> Problem:
-    line = getattr(error, "lineno", None)
-    col = getattr(error, "colno", None)
-    message = getattr(error, "msg", None) or str(error)
-    if line is None or col is None:
-        found = _TOML_POSITION.search(message)
-        if found:
-            line, col = int(found.group(1)), int(found.group(2))
-        elif _TOML_AT_END.search(message):
-            line = text.count("\n") + 1
-            col = len(text) - (text.rfind("\n") + 1) + 1
-        else:
-            line, col = 1, 1
-    message = _TOML_AT_END.sub("", _TOML_POSITION.sub("", message))
+    line, col, message = decode_error_position(error, text)
     message = _TOML_KEY_TUPLE.sub(_dotted_key, message)
     message = message[:1].lower() + message[1:]
     return _problem(name, line, col, f"invalid TOML: {message}")

@@ -9,7 +9,6 @@ os.replace, so a crash mid-write leaves either the old file or the new one, neve
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 import tomllib
 from pathlib import Path
@@ -18,9 +17,8 @@ from typing import Any
 import tomli_w
 
 from relboard import paths
+from relboard.store.toml_errors import decode_error_position
 
-_TOML_POSITION = re.compile(r"^(?P<message>.*) \(at line (?P<line>\d+), column (?P<column>\d+)\)$")
-_TOML_AT_END = re.compile(r"^(?P<message>.*) \(at end of document\)$")
 
 
 class ConfigFileError(Exception):
@@ -63,17 +61,8 @@ def read_config_toml(path: Path) -> tuple[dict[str, Any], list[str]]:
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        message = str(error)
-        if found := _TOML_POSITION.match(message):
-            raise ConfigFileError(
-                path, found["message"], int(found["line"]), int(found["column"])
-            ) from None
-        if found := _TOML_AT_END.match(message):
-            last = lines[-1] if lines else ""
-            line = max(len(lines), 1) + (1 if text.endswith(("\n", "\r")) else 0)
-            column = 1 if text.endswith(("\n", "\r")) else len(last) + 1
-            raise ConfigFileError(path, found["message"], line, column) from None
-        raise ConfigFileError(path, message) from None
+        line, column, message = decode_error_position(error, text)
+        raise ConfigFileError(path, message, line, column) from None
     except RecursionError:
         raise ConfigFileError(path, "nested too deeply to read") from None
     return data, lines

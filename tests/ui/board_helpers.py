@@ -5,23 +5,18 @@ from __future__ import annotations
 import asyncio
 import html
 import re
-import tomllib
 from datetime import datetime, timezone
 from pathlib import Path
 
 from relboard.store.journal import Journal
+from relboard.store.session import WindowSession
 from relboard.ui.app import RelboardApp
+from tests.conftest import DATA, minimal_data  # noqa: F401  (re-exported for the board's tests)
 
-DATA = Path(__file__).resolve().parents[1] / "data"
 # In the minimal plan's window (22:00 +01:00 for 2h): 0:30 in, rollback deadline 23:30 is an hour away.
 IN_WINDOW = datetime(2026, 12, 5, 21, 30, tzinfo=timezone.utc)
 WIDE = (160, 48)
 NARROW = (80, 24)
-
-
-def minimal_data() -> dict:
-    with open(DATA / "minimal.toml", "rb") as handle:
-        return tomllib.load(handle)
 
 
 def make_app(session: WindowSession, now: datetime = IN_WINDOW, **kwargs) -> RelboardApp:

@@ -8,14 +8,13 @@ from pathlib import Path
 import pytest
 
 from relboard.store.session import WindowSession
-
-DATA = Path(__file__).resolve().parents[1] / "data"
+from tests.conftest import MINIMAL
 
 
 @pytest.fixture
 def plan_path(tmp_path: Path) -> Path:
     target = tmp_path / "window.toml"
-    shutil.copy(DATA / "minimal.toml", target)
+    shutil.copy(MINIMAL, target)
     return target
 
 
