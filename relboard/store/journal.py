@@ -103,14 +103,7 @@ class Journal:
     def load(self) -> list[Event]:
         """Every event in the file (none for a missing file); a torn last block is left out."""
         self._reset()
-        fd = self._open(os.O_RDONLY | os.O_NONBLOCK)
-        if fd is None:
-            return []
-        try:
-            events, _ = self._catch_up(fd)
-        finally:
-            os.close(fd)
-        return events
+        return self._read()
 
     def read_new(self) -> list[Event]:
         """Events other writers appended since this journal last read or wrote the file."""
@@ -124,6 +117,9 @@ class Journal:
             raise self._error(f"cannot read the state file ({exc.strerror}); {_KEEP}") from None
         if (st.st_ino, st.st_size, st.st_mtime_ns) == self._seen:
             return []
+        return self._read()
+
+    def _read(self) -> list[Event]:
         fd = self._open(os.O_RDONLY | os.O_NONBLOCK)
         if fd is None:
             return []
@@ -155,7 +151,8 @@ class Journal:
         if fd is None and self._has_header:
             # The file went away with its folder (an unmounted disk, a removed folder) and the folder
             # is back: write everything this window holds again, so nothing is lost.
-            self._recreate()
+            self._create(self._known)
+            self._reset()
             fd = self._open(os.O_RDWR | os.O_APPEND)
             if fd is None:
                 raise self._error(_MOVED)
@@ -198,41 +195,29 @@ class Journal:
             if fd is not None:
                 os.close(fd)
 
-    def _create(self) -> None:
-        """Write the header to a temporary file and move it into place, so no reader sees half a header."""
+    def _create(self, events: list[Event] | None = None) -> None:
+        """Write the header (and `events`, when the file is written again) to a temporary file and move
+        it into place, so no reader sees half of it. A blank file is replaced; writing again never
+        replaces a file that appeared meanwhile."""
         folder = self.path.parent
         temp = folder / f".{self.path.name}.{os.getpid()}.tmp"
         header = tomli_w.dumps({"schema": STATE_SCHEMA, "created": utc_now()}) + _HEADER_NOTE
-        try:
-            with open(temp, "wb") as handle:
-                handle.write(header.encode("utf-8"))
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(temp, self.path)
-        finally:
-            if temp.exists():
-                temp.unlink()
-        _fsync_folder(folder)
-
-    def _recreate(self) -> None:
-        """A new file holding the header and every known event; never replaces a file that exists."""
-        folder = self.path.parent
-        temp = folder / f".{self.path.name}.{os.getpid()}.tmp"
-        header = tomli_w.dumps({"schema": STATE_SCHEMA, "created": utc_now()}) + _HEADER_NOTE
-        data = header.encode("utf-8") + b"".join(_encode_block(e) for e in self._known)
+        data = header.encode("utf-8") + b"".join(_encode_block(e) for e in events or ())
         try:
             with open(temp, "wb") as handle:
                 handle.write(data)
                 handle.flush()
                 os.fsync(handle.fileno())
-            os.link(temp, self.path)
+            if events is None:
+                os.replace(temp, self.path)
+            else:
+                os.link(temp, self.path)
         except FileExistsError:
             raise self._error(_MOVED) from None
         finally:
             if temp.exists():
                 temp.unlink()
         _fsync_folder(folder)
-        self._reset()
 
     def _open(self, flags: int) -> int | None:
         try:
