@@ -33,6 +33,7 @@ from relboard.domain.events import (
 )
 from relboard.domain.notices import current_kind
 from relboard.domain.plan import Phase, Plan
+from relboard.domain.progress import is_complete
 from relboard.domain.report import build_report
 from relboard.domain.report_markdown import render_markdown
 from relboard.domain.rollback import evaluate
@@ -96,15 +97,6 @@ def write_report(state: WindowState, target: Path) -> Path:
     """Render the Markdown report and put it in place atomically (a reader never sees half of it)."""
     write_atomically(target, render_markdown(build_report(state)).encode("utf-8"))
     return target
-
-
-def release_complete(state: WindowState) -> bool:
-    """The seed's expected result: critical steps passed, open issues owned, completion notice recorded."""
-    critical_passed = all(
-        state.steps[step.id].status is StepStatus.PASS for step in state.plan.steps if step.critical
-    )
-    owned = all(issue.owner.strip() for issue in state.open_issues)
-    return critical_passed and owned and state.completion_notice_recorded
 
 
 def _system_now() -> datetime:
@@ -185,7 +177,7 @@ class RelboardApp(App[None]):
         self.set_reactive(RelboardApp.reading, read_clock(self.plan.window, self.now()))
         self.set_reactive(RelboardApp.save_state, SaveState.READ_ONLY if read_only else SaveState.SAVED)
         self.set_reactive(RelboardApp.open_issues, len(self.state.open_issues))
-        self.set_reactive(RelboardApp.complete, release_complete(self.state))
+        self.set_reactive(RelboardApp.complete, is_complete(self.state))
         self.sub_title = self.plan.release.title
 
     # --- layout -------------------------------------------------------------------------------
@@ -324,7 +316,7 @@ class RelboardApp(App[None]):
     def _refresh_views(self) -> None:
         self._refresh_pending = False
         self.open_issues = len(self.state.open_issues)
-        self.complete = release_complete(self.state)
+        self.complete = is_complete(self.state)
         self.revision += 1
 
     def record(self, event: Event) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
 from textual import on
@@ -15,6 +14,7 @@ from textual.timer import Timer
 from textual.widgets import Label, ProgressBar, Static
 from textual.widgets.option_list import Option
 
+from relboard.domain import progress
 from relboard.domain.events import StepStatus
 from relboard.domain.plan import Phase, Step
 from relboard.domain.state import StepState, WindowState
@@ -30,7 +30,6 @@ STATUS_LOOK: dict[StepStatus, tuple[str, str]] = {
     StepStatus.BLOCKED: ("⏸", "bold $text-warning"),
 }
 CRITICAL = "★"
-DONE = (StepStatus.PASS, StepStatus.SKIP)
 # A running probe turns its step's glyph into a spinner; the words say it without motion or colour.
 SPINNER = "◐◓◑◒"
 RUNNING_TEXT = "probe running"
@@ -80,12 +79,6 @@ def step_summary(step: Step, state: StepState) -> Content:
     elif step.details:
         lines.append(plain_line(step.details))
     return Content("\n").join(lines)
-
-
-@dataclass
-class _Progress:
-    done: int = 0
-    total: int = 0
 
 
 class ChecklistPane(Vertical):
@@ -200,22 +193,12 @@ class ChecklistPane(Vertical):
                 steps.replace_option_prompt(f"step:{step_id}", step_line(step, state, self._spinner(step_id)))
 
     def _update_progress(self) -> None:
-        totals = {phase: _Progress() for phase in Phase}
-        for step in self.state.plan.steps:
-            totals[step.phase].total += 1
-            if self.state.steps[step.id].status in DONE:
-                totals[step.phase].done += 1
-        overall = _Progress()
-        for phase, progress in totals.items():
-            bar = self.query_one(f"#progress-{phase.value}", ProgressBar)
-            bar.update(total=max(progress.total, 1), progress=progress.done)
-            self.query_one(f"#progress-label-{phase.value}", Label).update(
-                plain_line(f"{progress.done}/{progress.total} {phase.value}")
-            )
-            overall.done += progress.done
-            overall.total += progress.total
-        self.query_one("#progress-overall", ProgressBar).update(total=max(overall.total, 1), progress=overall.done)
-        self.query_one("#progress-label-overall", Label).update(plain_line(f"{overall.done}/{overall.total} overall"))
+        shown = {p.label: p for p in progress.by_phase(self.state)}
+        for name in [*(phase.value for phase in Phase), "overall"]:
+            counts = progress.overall(self.state) if name == "overall" else shown.get(name)
+            done, total = (counts.done, counts.total) if counts else (0, 0)
+            self.query_one(f"#progress-{name}", ProgressBar).update(total=max(total, 1), progress=done)
+            self.query_one(f"#progress-label-{name}", Label).update(plain_line(f"{done}/{total} {name}"))
 
     @property
     def selected_step(self) -> str | None:
