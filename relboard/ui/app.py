@@ -5,7 +5,7 @@ from __future__ import annotations
 import getpass
 import threading
 import secrets
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Callable, Protocol
 
@@ -30,6 +30,7 @@ from relboard.domain.events import (
     PlanLoaded,
     StepMarked,
     StepStatus,
+    utc_now,
 )
 from relboard.domain.notices import current_kind
 from relboard.domain.plan import Phase, Plan
@@ -99,10 +100,6 @@ def write_report(state: WindowState, target: Path) -> Path:
     return target
 
 
-def _system_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 class RelboardApp(App[None]):
     CSS_PATH = "board.tcss"
     TITLE = "relboard"
@@ -158,7 +155,7 @@ class RelboardApp(App[None]):
         self.session = session
         self.state = session.state
         self.plan = session.plan
-        self.now = now or _system_now
+        self.now = now or utc_now
         self.operator = operator or _user()
         self.theme_name = theme_name
         self.read_only = read_only
