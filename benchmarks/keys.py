@@ -19,7 +19,7 @@ from benchmarks.workspace import Workspace
 from relboard.domain.events import StepStatus
 from relboard.store.session import WindowSession
 from relboard.ui.app import RelboardApp
-from relboard.ui.panes.navlist import NavList
+from relboard.ui.panes.checklist import ChecklistPane
 
 MEDIAN_MS, P95_MS = 16.0, 50.0
 GLYPH = {"p": "✔", "b": "⏸"}
@@ -32,17 +32,16 @@ def board_samples(ws: Workspace, presses: int) -> list[float]:
 
     async def scenario(pilot) -> None:
         driver = FrameDriver.latest
-        steps = app.query_one("#steps", NavList)
+        checklist = app.query_one(ChecklistPane)
         for _ in range(presses + 1):  # the first one warms up
             await pilot.press("down")
             await pilot.pause()
             step_id = app.selected_step
             key = "b" if app.state.steps[step_id].status is StepStatus.PASS else "p"
-            option_id = f"step:{step_id}"
-            before = str(steps.get_option(option_id).prompt)
+            before = checklist.line_of(step_id).plain
 
             def shows(frame: str) -> bool:
-                return GLYPH[key] in frame and str(steps.get_option(option_id).prompt) != before
+                return GLYPH[key] in frame and checklist.line_of(step_id).plain != before
 
             times.append(await key_to_frame(driver, key, shows))
             await asyncio.sleep(0.05)  # let the save and its indicator finish, as between two real key presses

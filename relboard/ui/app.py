@@ -13,7 +13,7 @@ from textual import events, on
 from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.widget import Widget
 from textual.widgets import Footer, Tab, Tabs
 
@@ -131,16 +131,18 @@ class RelboardApp(App[None]):
         Binding("q", "quit_board", "Quit", id="quit", tooltip="Quit (everything is already saved)"),
     ]
 
-    revision: reactive[int] = reactive(0, init=False)
-    reading: reactive[ClockReading | None] = reactive(None, init=False)
-    save_state: reactive[SaveState] = reactive(SaveState.SAVED, init=False)
-    save_error: reactive[str] = reactive("", init=False)
-    open_issues: reactive[int] = reactive(0, init=False)
-    complete: reactive[bool] = reactive(False, init=False)
-    selected_step: reactive[str | None] = reactive(None, init=False)
-    selected_issue: reactive[str | None] = reactive(None, init=False)
-    active_pane: reactive[str] = reactive("checklist", init=False)
-    narrow: reactive[bool] = reactive(False, init=False)
+    # `var`, not `reactive`: a change on the App would otherwise repaint the whole screen; the widgets
+    # bound to these repaint what they show.
+    revision: var[int] = var(0, init=False)
+    reading: var[ClockReading | None] = var(None, init=False)
+    save_state: var[SaveState] = var(SaveState.SAVED, init=False)
+    save_error: var[str] = var("", init=False)
+    open_issues: var[int] = var(0, init=False)
+    complete: var[bool] = var(False, init=False)
+    selected_step: var[str | None] = var(None, init=False)
+    selected_issue: var[str | None] = var(None, init=False)
+    active_pane: var[str] = var("checklist", init=False)
+    narrow: var[bool] = var(False, init=False)
 
     def __init__(
         self,

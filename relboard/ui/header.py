@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from textual.app import ComposeResult
 from textual.containers import Grid, Horizontal
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.widgets import Label
 
 from relboard.domain.catalog import CATEGORY_TITLES
 from relboard.domain.clock import Alert, ClockReading, WindowPhase
 from relboard.domain.plan import Plan
-from relboard.ui.text import plain_line
+from relboard.ui.text import plain_line, show
 from relboard.ui.writer import SaveState
 
 _SAVE_GLYPH = {
@@ -24,11 +24,11 @@ _SAVE_GLYPH = {
 class ClockStrip(Horizontal):
     """Two lines: the release on the first, the clocks and counts on the second."""
 
-    reading: reactive[ClockReading | None] = reactive(None)
-    open_issues: reactive[int] = reactive(0)
-    save_state: reactive[SaveState] = reactive(SaveState.SAVED)
-    save_error: reactive[str] = reactive("")
-    complete: reactive[bool] = reactive(False)
+    reading: var[ClockReading | None] = var(None)
+    open_issues: var[int] = var(0)
+    save_state: var[SaveState] = var(SaveState.SAVED)
+    save_error: var[str] = var("")
+    complete: var[bool] = var(False)
 
     def __init__(self, plan: Plan, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -62,11 +62,11 @@ class ClockStrip(Horizontal):
         if reading is None or not self._ready:
             return
         window = self.query_one("#strip-window", Label)
-        window.update(plain_line(reading.window_text()))
+        show(window, plain_line(reading.window_text()))
         window.set_class(reading.phase is WindowPhase.OVERRUN, "-alarm")
         window.set_class(reading.phase is WindowPhase.BEFORE, "-before")
         deadline = self.query_one("#strip-deadline", Label)
-        deadline.update(plain_line(reading.deadline_text(self.plan.window.zone)))
+        show(deadline, plain_line(reading.deadline_text(self.plan.window.zone)))
         alert = reading.deadline_alert
         deadline.set_class(alert is Alert.WARNING, "-warning")
         deadline.set_class(alert is Alert.ALARM, "-alarm")
@@ -75,7 +75,7 @@ class ClockStrip(Horizontal):
         if not self._ready:
             return
         label = self.query_one("#strip-issues", Label)
-        label.update(plain_line(f"{count} open known issue{'' if count == 1 else 's'}"))
+        show(label, plain_line(f"{count} open known issue{'' if count == 1 else 's'}"))
         label.set_class(count > 0, "-warning")
 
     def _show_save(self) -> None:
@@ -87,7 +87,8 @@ class ClockStrip(Horizontal):
             label.tooltip = plain_line(self.save_error)
         else:
             label.tooltip = None
-        label.update(plain_line(text))
+        # Its width is fixed in the stylesheet, so a new state repaints the label without a layout.
+        show(label, plain_line(text), layout=False)
         for state in SaveState:
             label.set_class(state is self.save_state, f"-{state.name.lower().replace('_', '-')}")
 
@@ -101,5 +102,5 @@ class ClockStrip(Horizontal):
         if not self._ready:
             return
         label = self.query_one("#strip-complete", Label)
-        label.update(plain_line("✔ COMPLETE" if complete else ""))
+        show(label, plain_line("✔ COMPLETE" if complete else ""))
         label.display = complete

@@ -9,6 +9,8 @@ import tomli_w
 
 from relboard.domain.events import StepStatus
 from relboard.store.session import WindowSession
+from relboard.ui.panes.navlist import NavList
+from relboard.ui.rowlist import RowList
 from relboard.ui.screens.details import StepDetails
 from relboard.ui.screens.issue_form import IssueFields
 
@@ -105,12 +107,16 @@ async def test_every_naughty_string_renders_as_titles_notes_and_issues(tmp_path,
             app.open_issue(IssueFields(title=text or "-", impact=text, workaround=text, owner=text or "-", step=""))
         await pilot.pause()
         # Walk the lists so every line is drawn at least once.
-        for list_id, stride in (("#steps", 40), ("#issue-list", 16)):
-            shown = app.query_one(list_id)
-            for index in range(0, len(shown.options), stride):
-                shown.highlighted = index
-                await pilot.pause()
-                app.export_screenshot()
+        steps = app.query_one("#steps", RowList)
+        for row in range(0, steps.count, 40):
+            steps.move_cursor(row)
+            await pilot.pause()
+            app.export_screenshot()
+        issues = app.query_one("#issue-list", NavList)
+        for index in range(0, len(issues.options), 16):
+            issues.highlighted = index
+            await pilot.pause()
+            app.export_screenshot()
         assert app.is_running
         assert await wait_until(pilot, lambda: app.writer.pending == 0, timeout=30)
     saved = events_of(tmp_path / "naughty.state.toml", "note_added")

@@ -152,13 +152,14 @@ def test_every_invalid_toml_file_is_one_warning_with_a_position(tmp_path: Path) 
 def test_known_ids_are_the_boards_bindings() -> None:
     from relboard.ui.app import RelboardApp
     from relboard.ui.panes.navlist import NavList
+    from relboard.ui.rowlist import RowList
     from relboard.ui.screens.details import StepDetails
     from relboard.ui.screens.form import ConfirmDiscard, FormScreen
     from relboard.ui.screens.help import HelpScreen
     from relboard.ui.screens.notice_preview import NoticePreview
     from relboard.ui.screens.timeline import TimelineScreen
 
-    owners = (RelboardApp, NavList, StepDetails, ConfirmDiscard, FormScreen, HelpScreen, NoticePreview, TimelineScreen)
+    owners = (RelboardApp, NavList, RowList, StepDetails, ConfirmDiscard, FormScreen, HelpScreen, NoticePreview, TimelineScreen)
     ids = {binding.id for owner in owners for binding in owner.BINDINGS if isinstance(binding, Binding) and binding.id}
     assert {"mark-pass", "mark-fail", "quit", "help", "pane-4", "cursor-up", "probe-run", "timeline"} <= KNOWN_BINDING_IDS
     assert ids == KNOWN_BINDING_IDS

@@ -8,6 +8,7 @@ from textual.widgets import Input
 
 from relboard.domain.events import StepStatus
 from relboard.ui.panes.navlist import NavList
+from relboard.ui.rowlist import RowList
 from relboard.ui.screens.details import StepDetails
 from relboard.ui.screens.help import HelpScreen
 from relboard.ui.screens.step_note import StepNoteForm
@@ -114,7 +115,7 @@ async def test_slash_searches_symptoms_and_escape_returns(session):
         assert symptoms.get_option_at_index(0).prompt.plain == "Connector fails after upgrade"
         await pilot.press("escape")
         await pilot.pause()
-        assert app.focused is app.query_one("#steps", NavList)
+        assert app.focused is app.query_one("#steps", RowList)
         assert app.active_pane == "checklist"
 
 

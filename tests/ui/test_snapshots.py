@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
-from textual.widgets import Input, OptionList
+from textual.widgets import Input
 
 from relboard import paths
 from relboard.domain.events import (
@@ -28,6 +28,7 @@ from relboard.domain.events import (
 )
 from relboard.store.journal import Journal
 from relboard.store.plan_file import load_plan
+from relboard.ui.panes.checklist import ChecklistPane
 from relboard.store.session import WindowSession
 from relboard.ui.app import RelboardApp
 
@@ -156,8 +157,7 @@ def steady_cursor(app: RelboardApp) -> None:
 
 def highlight(app: RelboardApp, step_id: str) -> None:
     """Move the checklist cursor to a step, as the arrow keys would."""
-    steps = app.query_one("#steps", OptionList)
-    steps.highlighted = steps.get_option_index(f"step:{step_id}")
+    app.query_one(ChecklistPane).select_step(step_id)
 
 
 async def settle(pilot) -> None:

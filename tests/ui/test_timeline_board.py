@@ -93,7 +93,7 @@ async def test_a_hundred_thousand_events_open_filter_and_search(session):
         assert total >= 100_004
         assert f"{total:,} entries" in counted(app)
         listing = screen.query_one("#timeline-list", TimelineList)
-        assert listing.option_count == total
+        assert listing.count == total
 
         # To the end and back: the last rows are drawn when they scroll into view.
         await pilot.press("end")
@@ -109,7 +109,7 @@ async def test_a_hundred_thousand_events_open_filter_and_search(session):
         assert isinstance(app.screen, TimelineScreen)
         kind = screen.query_one("#timeline-kind", Select)
         kind.value = "probe_ran"
-        assert await wait_until(pilot, lambda: listing.option_count == probes)
+        assert await wait_until(pilot, lambda: listing.count == probes)
         assert f"{probes:,} of {total:,} entries" in counted(app)
         assert "Probe passed:" in screen_text(app)
         assert "note number" not in screen_text(app)
@@ -118,7 +118,7 @@ async def test_a_hundred_thousand_events_open_filter_and_search(session):
         search = screen.query_one("#timeline-search", Input)
         search.focus()
         await pilot.press(*"needle")
-        assert await wait_until(pilot, lambda: listing.option_count == 1)
+        assert await wait_until(pilot, lambda: listing.count == 1)
         assert "1 of" in counted(app)
         assert "the needle in the haystack" in screen_text(app)
 

@@ -9,17 +9,17 @@ from textual.app import ComposeResult
 from textual.containers import Grid, Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import Label, ProgressBar, Static
-from textual.widgets.option_list import Option
 
 from relboard.domain import progress
+from relboard.domain.changes import ChangeCursor
 from relboard.domain.events import StepStatus
 from relboard.domain.plan import Phase, Step
 from relboard.domain.state import StepState, WindowState
-from relboard.ui.panes.navlist import NavList
-from relboard.ui.text import plain, plain_line
+from relboard.ui.rowlist import RowList
+from relboard.ui.text import plain, plain_line, show
 
 # Glyph and colour: the glyph alone must read without colour (NO_COLOR, monochrome terminals).
 STATUS_LOOK: dict[StepStatus, tuple[str, str]] = {
@@ -82,9 +82,9 @@ def step_summary(step: Step, state: StepState) -> Content:
 
 
 class ChecklistPane(Vertical):
-    """Steps in phase order; the list is an OptionList, so thousands of steps stay quick."""
+    """Steps in phase order under a heading per phase; a change repaints the changed steps' lines only."""
 
-    revision: reactive[int] = reactive(0, init=False)
+    revision: var[int] = var(0, init=False)
 
     class StepHighlighted(Message):
         def __init__(self, pane: "ChecklistPane", step_id: str | None) -> None:
@@ -109,11 +109,23 @@ class ChecklistPane(Vertical):
     def __init__(self, state: WindowState, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
         self.state = state
-        self._shown: dict[str, tuple] = {}
         self.border_title = "1 Checklist"
         self.running: frozenset[str] = frozenset()
         self._frame = 0
         self._spin_timer: Timer | None = None
+        self._changes = ChangeCursor(state.events)
+        # One row per phase heading (a Phase) and per step (its id), in the order a window runs them.
+        self.rows: list[Phase | str] = []
+        self._row_of: dict[str, int] = {}
+        current: Phase | None = None
+        for step in self._ordered():
+            if step.id in self._row_of:
+                continue
+            if step.phase is not current:
+                current = step.phase
+                self.rows.append(current)
+            self._row_of[step.id] = len(self.rows)
+            self.rows.append(step.id)
 
     def compose(self) -> ComposeResult:
         names = [phase.value for phase in Phase] + ["overall"]
@@ -122,7 +134,7 @@ class ChecklistPane(Vertical):
                 yield Label(plain_line(name), id=f"progress-label-{name}", classes="progress-label")
             for name in names:
                 yield ProgressBar(id=f"progress-{name}", show_eta=False, show_percentage=False)
-        yield NavList(*self._options(), id="steps")
+        yield RowList(self._row_content, len(self.rows), selectable=self._is_step_row, id="steps")
         yield Static(id="step-summary")
 
     def _ordered(self) -> list[Step]:
@@ -131,103 +143,104 @@ class ChecklistPane(Vertical):
             by_phase[step.phase].append(step)
         return [step for phase in Phase for step in by_phase[phase]]
 
-    def _options(self) -> list[Option]:
-        options: list[Option] = []
-        current: Phase | None = None
-        seen: set[str] = set()
-        for step in self._ordered():
-            if step.id in seen:
-                continue
-            seen.add(step.id)
-            if step.phase is not current:
-                current = step.phase
-                options.append(Option(Content.styled(f"── {current.value.upper()} ──", "bold $text-accent"), id=f"phase:{current.value}", disabled=True))
-            state = self.state.steps[step.id]
-            self._shown[step.id] = self._signature(step.id, state)
-            options.append(Option(step_line(step, state, self._spinner(step.id)), id=f"step:{step.id}"))
-        return options
+    def _is_step_row(self, row: int) -> bool:
+        # Phase is a str enum too: ask for the heading, not for a string.
+        return not isinstance(self.rows[row], Phase)
+
+    def _row_content(self, row: int) -> Content:
+        item = self.rows[row]
+        if isinstance(item, Phase):
+            return Content.styled(f"── {item.value.upper()} ──", "bold $text-accent")
+        return step_line(self.state.plan.step(item), self.state.steps[item], self._spinner(item))
 
     def _spinner(self, step_id: str) -> str | None:
         return SPINNER[self._frame % len(SPINNER)] if step_id in self.running else None
 
-    def _signature(self, step_id: str, state: StepState) -> tuple:
-        return (state.status, state.by, state.at, self._spinner(step_id))
+    def _repaint(self, step_ids) -> None:
+        steps = self.query_one("#steps", RowList)
+        for step_id in step_ids:
+            row = self._row_of.get(step_id)
+            if row is not None:
+                steps.refresh_row(row)
 
     def show_running(self, step_ids: frozenset[str]) -> None:
         """Spin the glyph of each step whose probe is running; the timer runs only while one does."""
+        stopped = self.running - step_ids
         self.running = frozenset(step_ids)
         if self.running and self._spin_timer is None:
             self._spin_timer = self.set_interval(SPIN_SECONDS, self._spin)
         elif not self.running and self._spin_timer is not None:
             self._spin_timer.stop()
             self._spin_timer = None
-        self._redraw_steps()
+        self._repaint(stopped | self.running)
 
     def _spin(self) -> None:
         self._frame += 1
-        self._redraw_steps()
+        self._repaint(self.running)
 
     def on_mount(self) -> None:
-        steps = self.query_one("#steps", NavList)
-        first = next((i for i, o in enumerate(steps.options) if not o.disabled), None)
-        if first is not None:
-            steps.highlighted = first
         self._update_progress()
         self._update_summary()
 
     def watch_revision(self) -> None:
-        self._redraw_steps()
+        changed = self._changes.take()
+        if not changed.steps:
+            return
+        self._repaint(changed.steps)
         self._update_progress()
-        self._update_summary()
-
-    def _redraw_steps(self) -> None:
-        steps = self.query_one("#steps", NavList)
-        for step_id, shown in list(self._shown.items()):
-            state = self.state.steps.get(step_id)
-            if state is None:
-                continue
-            signature = self._signature(step_id, state)
-            if signature != shown:
-                self._shown[step_id] = signature
-                step = self.state.plan.step(step_id)
-                steps.replace_option_prompt(f"step:{step_id}", step_line(step, state, self._spinner(step_id)))
+        if self.selected_step in changed.steps:
+            self._update_summary()
 
     def _update_progress(self) -> None:
         shown = {p.label: p for p in progress.by_phase(self.state)}
         for name in [*(phase.value for phase in Phase), "overall"]:
             counts = progress.overall(self.state) if name == "overall" else shown.get(name)
             done, total = (counts.done, counts.total) if counts else (0, 0)
-            self.query_one(f"#progress-{name}", ProgressBar).update(total=max(total, 1), progress=done)
-            self.query_one(f"#progress-label-{name}", Label).update(plain_line(f"{done}/{total} {name}"))
+            bar = self.query_one(f"#progress-{name}", ProgressBar)
+            if (bar.total, bar.progress) != (max(total, 1), done):
+                bar.update(total=max(total, 1), progress=done)
+            # Grid cells of a fixed size: a new count repaints the label without a layout.
+            show(self.query_one(f"#progress-label-{name}", Label), plain_line(f"{done}/{total} {name}"), layout=False)
 
     @property
     def selected_step(self) -> str | None:
-        option = self.query_one("#steps", NavList).highlighted_option
-        if option is None or option.id is None or not option.id.startswith("step:"):
+        cursor = self.query_one("#steps", RowList).cursor
+        if cursor is None or not 0 <= cursor < len(self.rows):
             return None
-        return option.id.removeprefix("step:")
+        item = self.rows[cursor]
+        return None if isinstance(item, Phase) else item
+
+    def select_step(self, step_id: str) -> None:
+        """Put the cursor on a step (the palette, tests and snapshots use it)."""
+        row = self._row_of.get(step_id)
+        if row is not None:
+            self.query_one("#steps", RowList).move_cursor(row)
+
+    def line_of(self, step_id: str) -> Content:
+        """A step's line in the list, as it is drawn now."""
+        return self.query_one("#steps", RowList).row_content(self._row_of[step_id])
 
     def _update_summary(self) -> None:
         step_id = self.selected_step
         summary = self.query_one("#step-summary", Static)
         if step_id is None:
-            summary.update(plain("No step selected." if self.state.plan.steps else "This plan has no steps."))
+            show(summary, plain("No step selected." if self.state.plan.steps else "This plan has no steps."), layout=False)
             return
         step = self.state.plan.step(step_id)
-        summary.update(step_summary(step, self.state.steps[step_id]))
+        show(summary, step_summary(step, self.state.steps[step_id]), layout=False)
 
-    @on(NavList.OptionHighlighted, "#steps")
-    def _highlighted(self, event: NavList.OptionHighlighted) -> None:
+    @on(RowList.Highlighted, "#steps")
+    def _highlighted(self, event: RowList.Highlighted) -> None:
         event.stop()
         self._update_summary()
         self.post_message(self.StepHighlighted(self, self.selected_step))
 
-    @on(NavList.OptionSelected, "#steps")
-    def _selected(self, event: NavList.OptionSelected) -> None:
+    @on(RowList.Selected, "#steps")
+    def _selected(self, event: RowList.Selected) -> None:
         event.stop()
         step_id = self.selected_step
         if step_id is not None:
             self.post_message(self.DetailsRequested(self, step_id))
 
     def focus_primary(self) -> None:
-        self.query_one("#steps", NavList).focus()
+        self.query_one("#steps", RowList).focus()

@@ -7,9 +7,10 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.widgets.option_list import Option
 
+from relboard.domain.changes import ChangeCursor
 from relboard.domain.state import IssueState, WindowState
 from relboard.ui.panes.navlist import NavList
 from relboard.ui.text import plain_line
@@ -41,7 +42,7 @@ def issue_prompt(issue: IssueState) -> Content:
 
 
 class IssuesPane(Vertical):
-    revision: reactive[int] = reactive(0, init=False)
+    revision: var[int] = var(0, init=False)
 
     class IssueHighlighted(Message):
         def __init__(self, pane: "IssuesPane", issue_id: str | None) -> None:
@@ -67,6 +68,7 @@ class IssuesPane(Vertical):
         super().__init__(id=id, classes=classes)
         self.state = state
         self.border_title = "3 Known issues"
+        self._changes = ChangeCursor(state.events)
 
     def compose(self) -> ComposeResult:
         yield NavList(id="issue-list")
@@ -75,7 +77,8 @@ class IssuesPane(Vertical):
         self._rebuild()
 
     def watch_revision(self) -> None:
-        self._rebuild()
+        if self._changes.take().issues:
+            self._rebuild()
 
     def _ordered(self) -> list[IssueState]:
         # Open ones first: they are what the window still has to answer for.

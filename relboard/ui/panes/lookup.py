@@ -6,12 +6,13 @@ from textual import on
 from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import Input, Static
 from textual.widgets.option_list import Option
 
 from relboard.domain.catalog import troubleshooting_for
+from relboard.domain.changes import ChangeCursor
 from relboard.domain.lookup import Match, SymptomIndex, related
 from relboard.domain.plan import Troubleshooting
 from relboard.domain.state import WindowState
@@ -22,7 +23,7 @@ DEBOUNCE_SECONDS = 0.15
 
 
 class LookupPane(Vertical):
-    revision: reactive[int] = reactive(0, init=False)
+    revision: var[int] = var(0, init=False)
 
     def __init__(self, state: WindowState, *, id: str | None = None, classes: str | None = None) -> None:
         super().__init__(id=id, classes=classes)
@@ -32,6 +33,7 @@ class LookupPane(Vertical):
         self.matches: list[Match] = []
         self._debounce: Timer | None = None
         self.border_title = "2 Troubleshooting lookup"
+        self._changes = ChangeCursor(state.events)
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="symptom, e.g. connector fails after upgrade", id="lookup-input")
@@ -86,7 +88,9 @@ class LookupPane(Vertical):
         event.stop()
 
     def watch_revision(self) -> None:
-        self._show_detail()
+        # The detail lists the known issues that mention the symptom; nothing else here follows the state.
+        if self._changes.take().issues:
+            self._show_detail()
 
     def _show_detail(self) -> None:
         detail = self.query_one("#symptom-detail", Static)

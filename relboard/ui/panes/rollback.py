@@ -7,17 +7,18 @@ from textual.app import ComposeResult
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.message import Message
-from textual.reactive import reactive
+from textual.reactive import var
 from textual.widgets import Static
 from textual.widgets.option_list import Option
 
+from relboard.domain.changes import ChangeCursor
 from relboard.domain.clock import Alert, ClockReading
 from relboard.domain.durations import format_duration
 from relboard.domain.rollback import CriterionStatus, evaluate, recommendation
 from relboard.domain.state import WindowState
 from relboard.ui.panes.checklist import local_time
 from relboard.ui.panes.navlist import NavList
-from relboard.ui.text import plain_line
+from relboard.ui.text import plain_line, show
 
 
 def criterion_prompt(status: CriterionStatus) -> Content:
@@ -32,8 +33,8 @@ def criterion_prompt(status: CriterionStatus) -> Content:
 
 
 class RollbackPane(Vertical):
-    revision: reactive[int] = reactive(0, init=False)
-    reading: reactive[ClockReading | None] = reactive(None, init=False)
+    revision: var[int] = var(0, init=False)
+    reading: var[ClockReading | None] = var(None, init=False)
 
     class CriterionChosen(Message):
         def __init__(self, pane: "RollbackPane", criterion_id: str) -> None:
@@ -49,6 +50,9 @@ class RollbackPane(Vertical):
         super().__init__(id=id, classes=classes)
         self.state = state
         self.border_title = "4 Rollback decision"
+        self._changes = ChangeCursor(state.events)
+        # A criterion trips on its linked steps only: a mark on any other step cannot change this pane.
+        self._trip_steps = frozenset(sid for criterion in state.plan.rollback.criteria for sid in criterion.trips_on)
 
     def compose(self) -> ComposeResult:
         yield Static(id="rollback-deadline")
@@ -62,8 +66,10 @@ class RollbackPane(Vertical):
         self._show_clock()
 
     def watch_revision(self) -> None:
-        self._rebuild()
-        self._show_clock()
+        changed = self._changes.take()
+        if changed.criteria or changed.decisions or changed.steps & self._trip_steps:
+            self._rebuild()
+            self._show_clock()
 
     def watch_reading(self) -> None:
         self._show_clock()
@@ -79,7 +85,7 @@ class RollbackPane(Vertical):
             criteria.set_options([Option(Content.styled("The plan lists no rollback criteria.", "$text-muted"), disabled=True)])
         tripped = sum(1 for s in statuses if s.tripped)
         self.border_subtitle = f"{tripped} tripped" if tripped else ""
-        self.query_one("#rollback-info", Static).update(self._info())
+        show(self.query_one("#rollback-info", Static), self._info())
 
     def _info(self) -> Content:
         plan = self.state.plan
@@ -108,13 +114,13 @@ class RollbackPane(Vertical):
         if reading is None:
             return
         deadline = self.query_one("#rollback-deadline", Static)
-        deadline.update(plain_line(reading.deadline_text(self.state.plan.window.zone)))
+        show(deadline, plain_line(reading.deadline_text(self.state.plan.window.zone)))
         alert = reading.deadline_alert
         deadline.set_class(alert is Alert.WARNING, "-warning")
         deadline.set_class(alert is Alert.ALARM, "-alarm")
         advice = recommendation(self.state, reading)
         box = self.query_one("#rollback-recommendation", Static)
-        box.update(plain_line(advice))
+        show(box, plain_line(advice))
         box.set_class(any(s.tripped for s in evaluate(self.state)), "-alarm")
 
     @property

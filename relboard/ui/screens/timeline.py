@@ -1,8 +1,8 @@
 """The window's timeline: every event and milestone by time, filterable by kind, searchable.
 
 A long window's journal holds 100,000 events. The entries are described once, in a thread; each
-row's text is rendered only when it scrolls into view; a filter is a list comprehension over
-prepared rows, and the list swaps in the matching rows without measuring any of them.
+row's text is made only when it scrolls into view; a filter is a list comprehension over prepared
+rows, and the list swaps in the matching rows without measuring any of them.
 """
 
 from __future__ import annotations
@@ -15,16 +15,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
-from textual.geometry import Size
 from textual.screen import ModalScreen
 from textual.timer import Timer
 from textual.widgets import Input, Label, Select
-from textual.widgets.option_list import Option
 from textual.worker import Worker, WorkerState
 
 from relboard.domain.state import WindowState
 from relboard.domain.timeline import KIND_LABELS, TimelineEntry, timeline
-from relboard.ui.panes.navlist import NavList
+from relboard.ui.rowlist import RowList
 from relboard.ui.text import plain_line
 
 SEARCH_DELAY = 0.2
@@ -76,42 +74,20 @@ def filter_rows(rows: list[TimelineRow], kind: str, search: str) -> list[int]:
     ]
 
 
-class _RowOption(Option):
-    """An option whose prompt is made the first time it is drawn, not when the list is filled."""
+class TimelineList(RowList):
+    """The shown rows of the timeline: row n is `rows[shown[n]]`, made into text when it scrolls into view."""
 
-    def __init__(self, row: TimelineRow) -> None:
-        super().__init__("")
-        self.row = row
-        self._made: Content | None = None
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(self._made_row, id=id)
+        self.rows: list[TimelineRow] = []
+        self.shown: list[int] = []
 
-    @property
-    def prompt(self) -> Content:
-        if self._made is None:
-            self._made = row_content(self.row)
-        return self._made
+    def show_rows(self, rows: list[TimelineRow], shown: list[int]) -> None:
+        self.rows, self.shown = rows, shown
+        self.set_rows(len(shown))
 
-
-class TimelineList(NavList):
-    """An OptionList (with j/k) of one-line rows, so its line map is filled without measuring each prompt.
-
-    OptionList measures every option's height when options are added, which takes seconds for
-    100,000 rows; every row here is a single line (text-wrap: nowrap), so the map is 1:1.
-    """
-
-    def _update_lines(self) -> None:
-        if not self.scrollable_content_region:
-            return
-        cache = self._line_cache
-        start, count = len(cache.lines), len(self.options)
-        if start < count:
-            cache.lines.extend((index, 0) for index in range(start, count))
-            cache.heights.update(dict.fromkeys(range(start, count), 1))
-            cache.index_to_line.update(zip(range(start, count), range(start, count)))
-        width = self.scrollable_content_region.width - self._get_left_gutter_width()
-        virtual_size = Size(width, len(cache.lines))
-        if virtual_size != self.virtual_size:
-            self.virtual_size = virtual_size
-            self._scroll_update(virtual_size)
+    def _made_row(self, row: int) -> Content:
+        return row_content(self.rows[self.shown[row]])
 
 
 class TimelineScreen(ModalScreen[None]):
@@ -125,7 +101,6 @@ class TimelineScreen(ModalScreen[None]):
         self.state = state
         self.now = now
         self.rows: list[TimelineRow] = []
-        self._options: list[_RowOption] = []
         self.shown: list[int] = []
         self._search_timer: Timer | None = None
 
@@ -144,9 +119,8 @@ class TimelineScreen(ModalScreen[None]):
         self.query_one("#timeline-list", TimelineList).focus()
         state, now = self.state, self.now
 
-        def read() -> tuple[list[TimelineRow], list[_RowOption]]:
-            rows = prepare_rows(timeline(state, now))
-            return rows, [_RowOption(row) for row in rows]
+        def read() -> list[TimelineRow]:
+            return prepare_rows(timeline(state, now))
 
         self.run_worker(read, name="timeline", thread=True, exit_on_error=False)
 
@@ -154,13 +128,12 @@ class TimelineScreen(ModalScreen[None]):
         if event.worker.name != "timeline":
             return
         if event.state is WorkerState.SUCCESS and event.worker.result is not None:
-            self.show_rows(*event.worker.result)
+            self.show_rows(event.worker.result)
         elif event.state is WorkerState.ERROR:
             self.query_one("#timeline-count", Label).update(plain_line(f"could not read the timeline: {event.worker.error}"))
 
-    def show_rows(self, rows: list[TimelineRow], options: list[_RowOption] | None = None) -> None:
+    def show_rows(self, rows: list[TimelineRow]) -> None:
         self.rows = rows
-        self._options = options if options is not None else [_RowOption(row) for row in rows]
         counts: dict[str, int] = {}
         for row in rows:
             counts[row.entry.kind] = counts.get(row.entry.kind, 0) + 1
@@ -183,10 +156,7 @@ class TimelineScreen(ModalScreen[None]):
 
     def apply_filter(self) -> None:
         self.shown = filter_rows(self.rows, self.kind, self.search)
-        listing = self.query_one("#timeline-list", TimelineList)
-        listing.set_options([self._options[index] for index in self.shown])
-        if self.shown:
-            listing.highlighted = 0
+        self.query_one("#timeline-list", TimelineList).show_rows(self.rows, self.shown)
         total = len(self.rows)
         if len(self.shown) == total:
             count = f"{total:,} entries"

@@ -1,0 +1,233 @@
+"""A focusable list of one-line rows drawn through Textual's line API.
+
+The checklist holds thousands of steps and the timeline a hundred thousand events, and a key press must
+repaint in one frame. OptionList measures every option when one changes; here every row is one line, so
+the list never measures anything: a changed row repaints that line alone, and only rows on screen are
+ever turned into text.
+"""
+
+from __future__ import annotations
+
+from typing import Callable
+
+from textual import events
+from textual.binding import Binding
+from textual.cache import LRUCache
+from textual.content import Content
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.visual import Visual
+
+RowContent = Callable[[int], Content]
+RowSelectable = Callable[[int], bool]
+
+
+class RowList(ScrollView, can_focus=True):
+    """Rows 0..count-1; `content(row)` gives a row's text, `selectable(row)` whether the cursor may rest there."""
+
+    BINDINGS = [
+        Binding("up,k", "cursor_up", "Up", show=False, id="cursor-up", tooltip="Move up"),
+        Binding("down,j", "cursor_down", "Down", show=False, id="cursor-down", tooltip="Move down"),
+        Binding("pageup", "page_up", "Page up", show=False),
+        Binding("pagedown", "page_down", "Page down", show=False),
+        Binding("home", "first", "First", show=False),
+        Binding("end", "last", "Last", show=False),
+        Binding("enter", "select", "Select", show=False),
+    ]
+
+    COMPONENT_CLASSES = {"row-list--row", "row-list--cursor"}
+
+    DEFAULT_CSS = """
+    RowList {
+        height: 1fr;
+        overflow-x: hidden;
+        overflow-y: auto;
+        background: transparent;
+        & > .row-list--cursor {
+            color: $block-cursor-blurred-foreground;
+            background: $block-cursor-blurred-background;
+            text-style: $block-cursor-blurred-text-style;
+        }
+        &:focus > .row-list--cursor {
+            color: $block-cursor-foreground;
+            background: $block-cursor-background;
+            text-style: $block-cursor-text-style;
+        }
+    }
+    """
+
+    cursor: reactive[int | None] = reactive(None, init=False, always_update=False)
+
+    class Highlighted(Message):
+        def __init__(self, rows: "RowList", row: int | None) -> None:
+            super().__init__()
+            self.rows = rows
+            self.row = row
+
+        @property
+        def control(self) -> "RowList":
+            return self.rows
+
+    class Selected(Message):
+        def __init__(self, rows: "RowList", row: int) -> None:
+            super().__init__()
+            self.rows = rows
+            self.row = row
+
+        @property
+        def control(self) -> "RowList":
+            return self.rows
+
+    def __init__(
+        self,
+        content: RowContent,
+        count: int = 0,
+        *,
+        selectable: RowSelectable | None = None,
+        id: str | None = None,
+        classes: str | None = None,
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self._content = content
+        self._selectable = selectable or (lambda row: True)
+        self.count = count
+        # Rows once turned into text, so scrolling back and forth does not rebuild them.
+        self._made: LRUCache[int, Content] = LRUCache(1024)
+
+    # --- the rows ------------------------------------------------------------------------------
+
+    def set_rows(self, count: int, cursor: int | None = None) -> None:
+        """Replace every row; the cursor goes to `cursor` or the first row it may rest on."""
+        self.count = count
+        self._made.clear()
+        self._update_virtual_size()
+        self.refresh()
+        start = cursor if cursor is not None and 0 <= cursor < count else 0
+        self._move_to(self._nearest(start, 1) if count else None, force=True)
+
+    def refresh_row(self, row: int) -> None:
+        """Row `row` changed: make it again and repaint its line, and nothing else."""
+        self._made.discard(row)
+        if 0 <= row < self.count:
+            self.refresh_line(row)
+
+    def row_content(self, row: int) -> Content:
+        made = self._made.get(row)
+        if made is None:
+            made = self._content(row)
+            self._made[row] = made
+        return made
+
+    def _update_virtual_size(self) -> None:
+        self.virtual_size = Size(self.scrollable_content_region.width, self.count)
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._update_virtual_size()
+        self._scroll_cursor_into_view()
+
+    def on_mount(self) -> None:
+        self._update_virtual_size()
+        if self.cursor is None and self.count:
+            self._move_to(self._nearest(0, 1), force=True)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.scrollable_content_region.width
+        row = self.scroll_offset.y + y
+        if not 0 <= row < self.count:
+            return Strip.blank(width, self.get_visual_style("row-list--row").rich_style)
+        if row == self.cursor:
+            style = self.get_visual_style("row-list--row", "row-list--cursor")
+        else:
+            style = self.get_visual_style("row-list--row")
+        content = self.row_content(row)
+        strips = Visual.to_strips(self, content.truncate(width, ellipsis=True), width, 1, style)
+        strip = strips[0] if strips else Strip.blank(width)
+        return strip.extend_cell_length(width, style.rich_style).crop(0, width).apply_meta({"row": row})
+
+    # --- the cursor ----------------------------------------------------------------------------
+
+    def _nearest(self, row: int, step: int) -> int | None:
+        """The first row from `row` onwards (in direction `step`) the cursor may rest on, else the other way."""
+        for direction in (step, -step):
+            probe = row
+            while 0 <= probe < self.count:
+                if self._selectable(probe):
+                    return probe
+                probe += direction
+        return None
+
+    def _move_to(self, row: int | None, *, force: bool = False) -> None:
+        previous = self.cursor
+        if row == previous and not force:
+            return
+        self.set_reactive(RowList.cursor, row)
+        for changed in {previous, row}:
+            if changed is not None and 0 <= changed < self.count:
+                self.refresh_line(changed)
+        self._scroll_cursor_into_view()
+        self.post_message(self.Highlighted(self, row))
+
+    def move_cursor(self, row: int) -> None:
+        """Put the cursor on `row` (or the nearest row it may rest on) and show it."""
+        if self.count:
+            self._move_to(self._nearest(max(0, min(row, self.count - 1)), 1))
+
+    def _scroll_cursor_into_view(self) -> None:
+        cursor, height = self.cursor, self.scrollable_content_region.height
+        if cursor is None or height <= 0:
+            return
+        top = self.scroll_offset.y
+        if cursor < top:
+            self.scroll_to(y=cursor, animate=False, immediate=True)
+        elif cursor >= top + height:
+            self.scroll_to(y=cursor - height + 1, animate=False, immediate=True)
+
+    def _step(self, start: int, step: int) -> None:
+        if not self.count:
+            return
+        probe = start
+        while 0 <= probe < self.count:
+            if self._selectable(probe):
+                self._move_to(probe)
+                return
+            probe += step
+
+    def action_cursor_down(self) -> None:
+        self._step(0 if self.cursor is None else self.cursor + 1, 1)
+
+    def action_cursor_up(self) -> None:
+        self._step(0 if self.cursor is None else self.cursor - 1, -1)
+
+    def action_page_down(self) -> None:
+        page = max(1, self.scrollable_content_region.height - 1)
+        if self.count:
+            target = min(self.count - 1, (self.cursor or 0) + page)
+            self._move_to(self._nearest(target, 1))
+
+    def action_page_up(self) -> None:
+        page = max(1, self.scrollable_content_region.height - 1)
+        if self.count:
+            target = max(0, (self.cursor or 0) - page)
+            self._move_to(self._nearest(target, -1))
+
+    def action_first(self) -> None:
+        if self.count:
+            self._move_to(self._nearest(0, 1))
+
+    def action_last(self) -> None:
+        if self.count:
+            self._move_to(self._nearest(self.count - 1, -1))
+
+    def action_select(self) -> None:
+        if self.cursor is not None:
+            self.post_message(self.Selected(self, self.cursor))
+
+    def on_click(self, event: events.Click) -> None:
+        row = event.style.meta.get("row")
+        if isinstance(row, int) and 0 <= row < self.count and self._selectable(row):
+            self._move_to(row)
+            if event.chain >= 2:
+                self.action_select()
