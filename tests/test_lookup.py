@@ -1,4 +1,5 @@
 import pytest
+from rapidfuzz import fuzz, utils
 
 from relboard.domain.catalog import TROUBLESHOOTING, troubleshooting_for
 from relboard.domain.lookup import SymptomIndex, related
@@ -77,3 +78,60 @@ def test_a_large_index_finds_the_same_symptom_through_its_words():
     assert index.search("conector fail upgrade")[0].entry.symptom == "Connector fails after upgrade"
     assert index.search("missing acess")[0].entry.symptom == "Users report missing access after release"
     assert index.search("ttttt") == []
+
+
+def _large_index(filler: list[str], *, plan_first: tuple[Troubleshooting, ...] = ()) -> SymptomIndex:
+    entries = [*plan_first, *(Troubleshooting(symptom=s, checks=["c"]) for s in filler), *TROUBLESHOOTING]
+    assert len(entries) >= SymptomIndex.WORD_INDEX_FROM
+    return SymptomIndex(entries)
+
+
+def test_a_large_index_puts_the_symptom_before_long_sentences_that_hold_the_same_words():
+    # Hundreds of long log-like sentences mention connector, fails and upgrade; the one-line symptom
+    # the engineer means must still come first for a typo'd query.
+    filler = [
+        f"Batch {n} connector export on node {n % 31} fails after the nightly upgrade of the reporting "
+        f"stack while queue {n % 7} drains slowly and the scheduler retries every {n % 13} minutes"
+        for n in range(2000)
+    ]
+    index = _large_index(filler)
+    assert index.search("conector fail upgrade")[0].entry.symptom == "Connector fails after upgrade"
+    assert index.search("upgrade connector fails")[0].entry.symptom == "Connector fails after upgrade"
+
+
+@pytest.mark.parametrize("typed", ["conn", "conne", "connec"])
+def test_a_half_typed_word_already_finds_its_symptom_whatever_the_size(index, typed):
+    filler = [f"Batch {n} export report {n % 17} stalls on node {n % 31}" for n in range(2000)]
+    assert index.search(typed)[0].entry.symptom == "Connector fails after upgrade"
+    assert _large_index(filler).search(typed)[0].entry.symptom == "Connector fails after upgrade"
+
+
+def test_a_large_index_lists_the_plans_own_entry_first_when_it_scores_the_same():
+    filler = [f"Batch {n} export report {n % 17} stalls on node {n % 31}" for n in range(2000)]
+    own = Troubleshooting(symptom="Connector fails after upgrade", checks=["Our own first check"])
+    found = _large_index(filler, plan_first=(own,)).search("conector fail upgrade")
+    assert [m.entry.checks for m in found[:2]] == [["Our own first check"], TROUBLESHOOTING[2].checks]
+
+
+PASTED = (
+    "Connector fails after upgrade: since 22:00 the SAP source answers 503, the token refresh loops "
+    "and the export queue grows; the upgrade log shows the connector package at the new version"
+)
+
+
+@pytest.mark.parametrize("typed", [PASTED, "token refresh loops", "stalls upgrade", "refresh tokn"])
+def test_a_large_index_shows_the_documented_score_for_every_result_best_first(typed):
+    # Short and pasted queries against long symptoms: the scores shown are exactly the documented formula.
+    filler = [
+        f"Batch {n} export report {n % 17} stalls on node {n % 31} while the token refresh for source {n % 5} "
+        "loops after the upgrade"
+        for n in range(1000)
+    ]
+    found = _large_index(filler).search(typed)
+    assert len(found) == 20
+    query = utils.default_process(typed)
+    for match in found:
+        symptom = utils.default_process(match.entry.symptom)
+        weighted = max(fuzz.WRatio(query, symptom), fuzz.partial_token_sort_ratio(query, symptom))
+        assert match.score == pytest.approx(weighted * 0.5 + fuzz.token_sort_ratio(query, symptom) * 0.5)
+    assert [m.score for m in found] == sorted((m.score for m in found), reverse=True)
