@@ -7,7 +7,7 @@ import threading
 import secrets
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Protocol
+from typing import TYPE_CHECKING, Callable, Protocol
 
 from textual import events, on
 from textual.app import App, ComposeResult
@@ -35,8 +35,6 @@ from relboard.domain.events import (
 from relboard.domain.notices import current_kind
 from relboard.domain.plan import Phase, Plan
 from relboard.domain.progress import is_complete
-from relboard.domain.report import build_report
-from relboard.domain.report_markdown import render_markdown
 from relboard.domain.rollback import evaluate
 from relboard.domain.state import PlanChange, WindowState
 from relboard.net.probes import probe_steps
@@ -47,15 +45,15 @@ from relboard.ui.panes.issues import IssuesPane
 from relboard.ui.panes.lookup import LookupPane
 from relboard.ui.panes.rollback import RollbackPane
 from relboard.ui.probe_runner import ProbeRunner
-from relboard.ui.screens.decision_form import CriterionFields, CriterionForm, DecisionDefaults, DecisionFields, DecisionForm
-from relboard.ui.screens.details import StepDetails
-from relboard.ui.screens.help import HelpScreen, KeyHelp
-from relboard.ui.screens.issue_form import IssueFields, IssueForm
-from relboard.ui.screens.notice_preview import NoticeHooks, NoticePreview
-from relboard.ui.screens.step_note import StepNoteForm
-from relboard.ui.screens.timeline import TimelineScreen
 from relboard.store.files import write_atomically
 from relboard.ui.writer import EventWriter, ForeignEvents, JournalLike, ReadProblem, SaveState, SaveStatus
+
+if TYPE_CHECKING:
+    from relboard.ui.screens.decision_form import CriterionFields, DecisionFields
+    from relboard.ui.screens.help import KeyHelp
+    from relboard.ui.screens.issue_form import IssueFields
+
+# Screens, forms and the report are imported when first opened, not before the first frame.
 
 PANES = ("checklist", "lookup", "issues", "rollback")
 PANE_TITLES = {"checklist": "1 Checklist", "lookup": "2 Lookup", "issues": "3 Known issues", "rollback": "4 Rollback"}
@@ -96,6 +94,9 @@ def report_path(state_file: Path) -> Path:
 
 def write_report(state: WindowState, target: Path) -> Path:
     """Render the Markdown report and put it in place atomically (a reader never sees half of it)."""
+    from relboard.domain.report import build_report
+    from relboard.domain.report_markdown import render_markdown
+
     write_atomically(target, render_markdown(build_report(state)).encode("utf-8"))
     return target
 
@@ -420,6 +421,8 @@ class RelboardApp(App[None]):
             if text is not None:
                 then(step_id, text)
 
+        from relboard.ui.screens.step_note import StepNoteForm
+
         self.push_screen(StepNoteForm(title, step.title, label=label, required=required), callback=done)
 
     def record_refused(self) -> bool:
@@ -441,6 +444,8 @@ class RelboardApp(App[None]):
     def action_details(self) -> None:
         step_id = self._step()
         if step_id is not None:
+            from relboard.ui.screens.details import StepDetails
+
             self.push_screen(StepDetails(self.plan.step(step_id), self.state.steps[step_id]))
 
     # --- known issues ----------------------------------------------------------------------------
@@ -480,6 +485,8 @@ class RelboardApp(App[None]):
             if fields is not None and self.open_issue(fields):
                 self.notify(f"Known issue opened: {fields.title}", markup=False)
 
+        from relboard.ui.screens.issue_form import IssueForm
+
         default_step = self.selected_step or ""
         if default_step and self.state.steps[default_step].status is not StepStatus.FAIL:
             default_step = ""
@@ -505,6 +512,8 @@ class RelboardApp(App[None]):
         def done(fields: IssueFields | None) -> None:
             if fields is not None:
                 self.update_issue(issue_id, fields)
+
+        from relboard.ui.screens.issue_form import IssueForm
 
         self.push_screen(IssueForm(self.state.issues[issue_id], step_exists=self._step_exists), callback=done)
 
@@ -540,6 +549,8 @@ class RelboardApp(App[None]):
         if self.read_only:
             self.record_refused()
             return
+        from relboard.ui.screens.decision_form import DecisionDefaults, DecisionForm
+
         window = self.plan.window
         defaults = DecisionDefaults(
             by=self.operator,
@@ -573,6 +584,8 @@ class RelboardApp(App[None]):
             if fields is not None:
                 self.record(CriterionMarked(criterion=criterion_id, tripped=fields.tripped, reason=fields.reason, **self._stamp()))
 
+        from relboard.ui.screens.decision_form import CriterionForm
+
         self.push_screen(CriterionForm(criterion_id, status.criterion.condition, status.tripped), callback=done)
 
     def action_mark_criterion(self) -> None:
@@ -588,6 +601,8 @@ class RelboardApp(App[None]):
 
     def action_notice_preview(self) -> None:
         kind = current_kind(self.state, read_clock(self.plan.window, self.now()))
+        from relboard.ui.screens.notice_preview import NoticeHooks, NoticePreview
+
         hooks = NoticeHooks(now=self.now, operator=self.operator, record=self.record, read_only=self.read_only)
         self.push_screen(NoticePreview(self.state, kind, hooks))
 
@@ -634,6 +649,8 @@ class RelboardApp(App[None]):
     # --- the record: timeline and report -----------------------------------------------------------
 
     def action_timeline(self) -> None:
+        from relboard.ui.screens.timeline import TimelineScreen
+
         self.push_screen(TimelineScreen(self.state, self.now()))
 
     def action_write_report(self) -> None:
@@ -660,6 +677,8 @@ class RelboardApp(App[None]):
     # --- help, palette, quit ---------------------------------------------------------------------
 
     def key_help(self) -> list[KeyHelp]:
+        from relboard.ui.screens.help import KeyHelp
+
         keys: list[KeyHelp] = [
             KeyHelp("up/down, j/k", "Move in a list"),
             KeyHelp("tab / shift+tab", "Next / previous control"),
@@ -677,6 +696,8 @@ class RelboardApp(App[None]):
         return keys
 
     def action_help(self) -> None:
+        from relboard.ui.screens.help import HelpScreen
+
         self.push_screen(HelpScreen(self.key_help()))
 
     def palette_actions(self) -> list[PaletteAction]:
