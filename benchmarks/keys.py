@@ -22,7 +22,7 @@ from relboard.ui.app import RelboardApp
 from relboard.ui.panes.checklist import ChecklistPane
 
 MEDIAN_MS, P95_MS = 16.0, 50.0
-GLYPH = {"p": "✔", "b": "⏸"}
+GLYPH = {"p": "✔", "b": "⊘"}
 
 
 def board_samples(ws: Workspace, presses: int) -> list[float]:

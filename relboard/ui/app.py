@@ -106,7 +106,9 @@ class RelboardApp(App[None]):
     TITLE = "relboard"
     COMMANDS = App.COMMANDS | {BoardCommands}
 
+    # Help comes first so that the footer shows it even on an 80-column terminal.
     BINDINGS = [
+        Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
         Binding("space,p", "mark('pass')", "Pass", id="mark-pass", tooltip="Mark the selected step passed"),
         Binding("f", "mark_fail", "Fail", id="mark-fail", tooltip="Mark the selected step failed (asks for a note)"),
         Binding("s", "mark_skip", "Skip", id="mark-skip", tooltip="Skip the selected step (asks why)"),
@@ -128,7 +130,6 @@ class RelboardApp(App[None]):
         Binding("2", "show_pane('lookup')", "Lookup pane", id="pane-2", show=False, tooltip="Troubleshooting pane"),
         Binding("3", "show_pane('issues')", "Issues pane", id="pane-3", show=False, tooltip="Known issues pane"),
         Binding("4", "show_pane('rollback')", "Rollback pane", id="pane-4", show=False, tooltip="Rollback decision pane"),
-        Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
         Binding("q", "quit_board", "Quit", id="quit", tooltip="Quit (everything is already saved)"),
     ]
 

@@ -6,6 +6,7 @@ while a probe waits for a slow host; the deadline inside each probe bounds how l
 
 from __future__ import annotations
 
+import asyncio
 import os
 from datetime import datetime
 from pathlib import Path
@@ -13,7 +14,7 @@ from typing import Callable, Iterable
 
 from relboard.domain.events import Event, ProbeRan
 from relboard.domain.plan import Step
-from relboard.net.probes import DEFAULT_CONCURRENCY, run_probes, summary_line
+from relboard.net.probes import DEFAULT_CONCURRENCY, load_http_client, run_probes, summary_line
 
 
 class ProbeRunner:
@@ -60,6 +61,8 @@ class ProbeRunner:
         """Run claimed steps' probes; every result is recorded; never raises into the worker."""
         results: list[ProbeRan] = []
         try:
+            # The board starts without httpx; the first probe loads it off the loop, keys keep answering.
+            await asyncio.to_thread(load_http_client)
             results = await run_probes(
                 steps,
                 self.plan_dir,

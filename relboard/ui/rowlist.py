@@ -138,11 +138,14 @@ class RowList(ScrollView, can_focus=True):
         row = self.scroll_offset.y + y
         if not 0 <= row < self.count:
             return Strip.blank(width, self.get_visual_style("row-list--row").rich_style)
+        content = self.row_content(row)
         if row == self.cursor:
             style = self.get_visual_style("row-list--row", "row-list--cursor")
+            # The cursor row in the cursor's own colours: muted or green text on the cursor's background
+            # does not read in every theme (yellow in high contrast); the glyphs still say the status.
+            content = Content(content.plain)
         else:
             style = self.get_visual_style("row-list--row")
-        content = self.row_content(row)
         strips = Visual.to_strips(self, content.truncate(width, ellipsis=True), width, 1, style)
         strip = strips[0] if strips else Strip.blank(width)
         return strip.extend_cell_length(width, style.rich_style).crop(0, width).apply_meta({"row": row})

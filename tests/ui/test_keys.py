@@ -35,7 +35,7 @@ async def test_marking_keys_record_each_status(session, state_path):
         assert await wait_until(pilot, lambda: len(marks(state_path)) == 4)
         text = screen_text(app)
         assert "✔   Confirm the exact environment" in text
-        assert "⏸ ★ Validate login and tenant access" in text
+        assert "⊘ ★ Validate login and tenant access" in text
         assert "○ ★ Apply the release" in text
         assert "1/4 overall" in text
     assert marks(state_path) == [

@@ -21,13 +21,14 @@ from relboard.domain.state import StepState, WindowState
 from relboard.ui.rowlist import RowList
 from relboard.ui.text import plain, plain_line, show
 
-# Glyph and colour: the glyph alone must read without colour (NO_COLOR, monochrome terminals).
+# Glyph and colour: the glyph alone must read without colour (NO_COLOR, monochrome terminals). Each glyph
+# is one cell wide and has no emoji form, so no terminal draws it two cells wide and shifts the line.
 STATUS_LOOK: dict[StepStatus, tuple[str, str]] = {
     StepStatus.PENDING: ("○", "$text-muted"),
     StepStatus.PASS: ("✔", "bold $text-success"),
     StepStatus.FAIL: ("✖", "bold $text-error"),
     StepStatus.SKIP: ("↷", "$text-secondary"),
-    StepStatus.BLOCKED: ("⏸", "bold $text-warning"),
+    StepStatus.BLOCKED: ("⊘", "bold $text-warning"),
 }
 CRITICAL = "★"
 # A running probe turns its step's glyph into a spinner; the words say it without motion or colour.

@@ -20,7 +20,7 @@ class KeyHelp:
     description: str
 
 
-LEGEND = "○ pending  ✔ pass  ✖ fail  ↷ skip  ⏸ blocked  ★ critical step  ◐ probe running"
+LEGEND = "○ pending  ✔ pass  ✖ fail  ↷ skip  ⊘ blocked  ★ critical step  ◐ probe running"
 
 
 class HelpScreen(ModalScreen[None]):
