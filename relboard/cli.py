@@ -13,8 +13,6 @@ from typing import Sequence
 from relboard import __version__
 from relboard.commands import common
 
-SUBCOMMANDS = ("validate", "schema", "new", "status", "mark", "lookup", "probe", "notice", "report", "serve")
-
 
 class _Parser(argparse.ArgumentParser):
     """argparse exits 2 on bad usage already; keep its message short and on stderr."""
@@ -39,25 +37,30 @@ def _board_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _command_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="relboard")
-    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
-
+def _validate(sub) -> None:
     p = sub.add_parser("validate", help="check plans; one FILE:LINE:COL: message line per problem")
     p.add_argument("plans", nargs="+", metavar="PLAN")
 
+
+def _schema(sub) -> None:
     sub.add_parser("schema", help="print the plan's JSON Schema (Draft 2020-12)")
 
+
+def _new(sub) -> None:
     p = sub.add_parser("new", help="write a starter plan for a change category")
     p.add_argument("--category", required=True, help="platform-release, module-update, connector-change, certificate-change, api-scope-change")
     p.add_argument("--out", help="file to write (refuses to overwrite); default: standard output")
 
+
+def _status(sub) -> None:
     p = sub.add_parser("status", help="text summary of the window (--json for scripts)")
     p.add_argument("plan", nargs="?")
     common.add_state(p)
     common.add_now(p)
     p.add_argument("--json", action="store_true", help="the folded state as JSON")
 
+
+def _mark(sub) -> None:
     p = sub.add_parser("mark", help="record a step result, e.g. from a deploy script")
     p.add_argument("plan")
     p.add_argument("step")
@@ -66,10 +69,14 @@ def _command_parser() -> argparse.ArgumentParser:
     p.add_argument("--by", default=None, help="who (default: your login)")
     common.add_state(p)
 
+
+def _lookup(sub) -> None:
     p = sub.add_parser("lookup", help="rank troubleshooting symptoms for a query")
     p.add_argument("words", nargs="+", metavar="[PLAN] QUERY")
     p.add_argument("--limit", type=int, default=5)
 
+
+def _probe(sub) -> None:
     p = sub.add_parser("probe", help="run the plan's probes; one line per probe as it finishes")
     p.add_argument("plan")
     common.add_state(p)
@@ -77,6 +84,8 @@ def _command_parser() -> argparse.ArgumentParser:
     p.add_argument("--concurrency", type=int, help="probes running at once (default 4)")
     p.add_argument("--by", default=None, help="who (default: your login)")
 
+
+def _notice(sub) -> None:
     p = sub.add_parser("notice", help="print a notice draft, or send it to the plan's webhook")
     p.add_argument("kind", choices=("before", "after", "decision"))
     p.add_argument("plan")
@@ -88,18 +97,45 @@ def _command_parser() -> argparse.ArgumentParser:
     p.add_argument("--backoff", type=float, default=0.5, help=argparse.SUPPRESS)
     p.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the webhook per attempt")
 
+
+def _report(sub) -> None:
     p = sub.add_parser("report", help="the post-change report: Markdown, or self-contained HTML")
     p.add_argument("plan")
     common.add_state(p)
     p.add_argument("--format", choices=("md", "html"), default="md", help="md (default) or html")
     p.add_argument("--out", metavar="FILE", help="file to write (replaced atomically); default: standard output")
 
+
+def _serve(sub) -> None:
     p = sub.add_parser("serve", help="serve the board to browsers (read-only unless --allow-write)")
     p.add_argument("plan", nargs="?", help="plan file (default: the bundled demo plan)")
     common.add_state(p)
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; any other prints a warning)")
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     p.add_argument("--allow-write", action="store_true", help="let viewers record changes (default: they only watch)")
+
+
+_SUBCOMMAND_PARSERS = {
+    "validate": _validate,
+    "schema": _schema,
+    "new": _new,
+    "status": _status,
+    "mark": _mark,
+    "lookup": _lookup,
+    "probe": _probe,
+    "notice": _notice,
+    "report": _report,
+    "serve": _serve,
+}
+SUBCOMMANDS = tuple(_SUBCOMMAND_PARSERS)
+
+
+def _command_parser(command: str) -> argparse.ArgumentParser:
+    """A parser that knows only `command`: the word is already known to be a subcommand, so the
+    other nine parsers would never be used, and building them is a few milliseconds of every start."""
+    parser = _Parser(prog="relboard")
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+    _SUBCOMMAND_PARSERS[command](sub)
     return parser
 
 
@@ -107,7 +143,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
         if args_list and args_list[0] in SUBCOMMANDS:
-            args = _command_parser().parse_args(args_list)
+            args = _command_parser(args_list[0]).parse_args(args_list)
             return common.run(args.command, args)
         args = _board_parser().parse_args(args_list)
         return common.run("board", args)

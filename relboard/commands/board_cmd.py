@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import time
 
-from relboard.commands.common import open_session, operator, parse_now
+from relboard.commands.common import loading_modules, open_session, operator, parse_now
 from relboard.domain.clock import RehearsalClock
 
 
@@ -14,7 +14,8 @@ def run(args: argparse.Namespace) -> int:
     start = parse_now(args.now)
     now = RehearsalClock(start, time.monotonic) if start is not None else None
 
-    from relboard.ui.app import RelboardApp
+    with loading_modules():
+        from relboard.ui.app import RelboardApp
 
     app = RelboardApp(
         session,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import argparse
-import getpass
+import gc
 import importlib
 import sys
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
+from typing import Iterator
 
 from relboard.domain.text import clean
 
@@ -24,8 +26,29 @@ def add_now(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--now", metavar="DATETIME", help="rehearse: the clock starts at this time (ISO 8601)")
 
 
+@contextmanager
+def loading_modules() -> Iterator[None]:
+    """Import without the cycle collector, then set what was imported aside from its scans.
+
+    Importing pydantic, building the plan's models and (for the board) Textual make a few hundred
+    thousand objects that live as long as the process; the collector would walk them again and again
+    for cyclic garbage that is not there (about a tenth of a headless command's start). Frozen, they
+    are also left out of the board's later full collections. The collector is back on before any
+    command does its work.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        gc.freeze()
+        if was_enabled:
+            gc.enable()
+
+
 def run(command: str, args: argparse.Namespace) -> int:
-    module = importlib.import_module(f"relboard.commands.{command}_cmd")
+    with loading_modules():
+        module = importlib.import_module(f"relboard.commands.{command}_cmd")
     return module.run(args)
 
 
@@ -43,6 +66,8 @@ def parse_now(text: str | None) -> datetime | None:
 def operator(name: str | None) -> str:
     if name:
         return name
+    import getpass
+
     try:
         return getpass.getuser()
     except (KeyError, OSError):

@@ -11,9 +11,7 @@ import sys
 from pathlib import Path
 
 from relboard.commands.common import UsageError, err, open_session
-from relboard.domain.report import build_report
-from relboard.domain.report_html import render_html
-from relboard.domain.report_markdown import render_markdown
+from relboard.domain.report import Report, build_report
 from relboard.store.files import write_atomically
 
 FORMATS = ("md", "html")
@@ -22,7 +20,7 @@ FORMATS = ("md", "html")
 def run(args: argparse.Namespace) -> int:
     session = open_session(args.plan, args.state)
     report = build_report(session.state)
-    text = render_html(report) if args.format == "html" else render_markdown(report)
+    text = _render(report, args.format)
     if session.plan_change:
         change = session.plan_change
         err(
@@ -43,3 +41,14 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"relboard report: cannot write {target}: {error.strerror or error}") from None
     err(f"wrote {target}")
     return 0
+
+
+def _render(report: Report, kind: str) -> str:
+    # Each renderer is imported only when asked for.
+    if kind == "html":
+        from relboard.domain.report_html import render_html
+
+        return render_html(report)
+    from relboard.domain.report_markdown import render_markdown
+
+    return render_markdown(report)

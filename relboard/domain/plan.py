@@ -91,8 +91,21 @@ Id = Annotated[str, AfterValidator(_check_id), WithJsonSchema({"type": "string",
 Text = Annotated[str, Field(min_length=1)]
 
 
+# Plain functions, not the builtins `list` and `dict`: pydantic inspects each default factory's
+# signature, and for a builtin that means parsing its text signature with the tokenizer, a few
+# milliseconds of every start-up.
+def _empty_list() -> list:
+    return []
+
+
+def _empty_dict() -> dict:
+    return {}
+
+
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True)
+    # Built on first use: validating a Plan builds the nested models inside its own validator, so
+    # a command that loads a plan never pays for a dozen validators it does not call.
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
 
 
 class Release(_Model):
@@ -114,7 +127,7 @@ class Window(_Model):
     validation_owner: Text
     technical_owner: Text
     business_owner: Text
-    escalation: list[Text] = Field(default_factory=list, description="Escalation path, in order")
+    escalation: list[Text] = Field(default_factory=_empty_list, description="Escalation path, in order")
 
     @field_validator("timezone")
     @classmethod
@@ -150,7 +163,7 @@ class AffectedUsers(_Model):
     group: Text
     impact: Text
     access_interrupted: bool = False
-    workflows_to_wait: list[Text] = Field(default_factory=list)
+    workflows_to_wait: list[Text] = Field(default_factory=_empty_list)
 
 
 class ProbeSpec(_Model):
@@ -161,7 +174,7 @@ class ProbeSpec(_Model):
     expect_status: int | None = Field(None, ge=100, le=599, description="Default: any 2xx")
     expect_body: str | None = Field(None, description="Substring the body must contain")
     expect_json: dict[str, Any] | None = Field(None, description="Fields a JSON body must have, with these values")
-    headers: dict[str, str] = Field(default_factory=dict, description='Values may be "env:NAME" to read a secret from the environment')
+    headers: dict[str, str] = Field(default_factory=_empty_dict, description='Values may be "env:NAME" to read a secret from the environment')
     timeout: Duration = timedelta(seconds=10)
     ca_bundle: str | None = Field(None, description="CA bundle path, relative to the plan's folder")
 
@@ -179,13 +192,13 @@ class Step(_Model):
 class Criterion(_Model):
     id: Id
     condition: Text
-    trips_on: list[str] = Field(default_factory=list, description="Step ids whose failure trips this criterion")
+    trips_on: list[str] = Field(default_factory=_empty_list, description="Step ids whose failure trips this criterion")
 
 
 class Rollback(_Model):
     impact_statement: Text
     decision_owners: list[Text] = Field(
-        default_factory=list, description="Who decides; defaults to the window's technical and business owners"
+        default_factory=_empty_list, description="Who decides; defaults to the window's technical and business owners"
     )
     criteria: list[Criterion]
 
@@ -202,7 +215,7 @@ class KnownIssue(_Model):
 class Troubleshooting(_Model):
     symptom: Text
     checks: list[Text] = Field(min_length=1)
-    categories: list[Category] = Field(default_factory=list, description="Empty: applies to every category")
+    categories: list[Category] = Field(default_factory=_empty_list, description="Empty: applies to every category")
 
 
 class Notices(_Model):
@@ -219,10 +232,10 @@ class Plan(_Model):
     release: Release
     window: Window
     affected_users: list[AffectedUsers]
-    steps: list[Step] = Field(default_factory=list)
+    steps: list[Step] = Field(default_factory=_empty_list)
     rollback: Rollback
-    known_issues: list[KnownIssue] = Field(default_factory=list)
-    troubleshooting: list[Troubleshooting] = Field(default_factory=list)
+    known_issues: list[KnownIssue] = Field(default_factory=_empty_list)
+    troubleshooting: list[Troubleshooting] = Field(default_factory=_empty_list)
     notices: Notices = Notices()
 
     _step_index: dict[str, Step] = PrivateAttr(default_factory=dict)

@@ -11,7 +11,7 @@ import difflib
 import re
 import types
 import typing
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from datetime import date, datetime, time
 from enum import Enum
 from typing import Any
@@ -19,12 +19,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from relboard.domain.plan import PLAN_SCHEMA, Plan
+from relboard.domain.plan_quote import format_path, is_bare_key, show
 
 Loc = tuple[str | int, ...]
-
-_BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
-_UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
-_SHOW_LIMIT = 60
 
 # Tables the seed requires before a production change is scheduled, and why.
 _MISSING_TABLE = {
@@ -49,41 +46,6 @@ _MISSING_TABLE = {
         "window.validation_owner is missing: name who validates the release during the window"
     ),
 }
-
-
-def format_path(loc: Iterable[str | int]) -> str:
-    """("steps", 3, "phase") -> "steps[3].phase"; keys that are not bare words are quoted."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-            continue
-        key = part if _BARE_KEY.match(part) else show(part)
-        out += f".{key}" if out else key
-    return out
-
-
-def show(value: Any) -> str:
-    """A value as the user wrote it in TOML, short, with control characters made visible."""
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, str):
-        text = value if len(value) <= _SHOW_LIMIT else value[: _SHOW_LIMIT - 1] + "…"
-        text = text.replace("\\", "\\\\").replace('"', '\\"')
-        return '"' + _UNPRINTABLE.sub(lambda m: _escape_char(m.group()), text) + '"'
-    if isinstance(value, (datetime, date, time)):
-        return value.isoformat()
-    if isinstance(value, Mapping):
-        return "a table"
-    if isinstance(value, list):
-        return "an array"
-    text = str(value)
-    return text if len(text) <= _SHOW_LIMIT else text[: _SHOW_LIMIT - 1] + "…"
-
-
-def _escape_char(ch: str) -> str:
-    known = {"\n": "\\n", "\t": "\\t", "\r": "\\r"}
-    return known.get(ch) or f"\\u{ord(ch):04X}"
 
 
 def _kind(value: Any) -> str:
@@ -177,7 +139,7 @@ def _table_name(loc: Loc) -> str:
     """How the table holding a key is written in TOML: "[release]", "[[steps]] (steps[2])"."""
     if not loc:
         return "the top level of the plan"
-    keys = ".".join(show(p) if not _BARE_KEY.match(p) else p for p in loc if isinstance(p, str))
+    keys = ".".join(p if is_bare_key(p) else show(p) for p in loc if isinstance(p, str))
     if isinstance(loc[-1], int):
         return f"[[{keys}]] ({format_path(loc)})"
     return f"[{keys}]"

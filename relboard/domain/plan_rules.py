@@ -3,13 +3,12 @@ and the seed's prerequisites that an empty list would otherwise satisfy."""
 
 from __future__ import annotations
 
-import difflib
 import re
 from dataclasses import dataclass
 
 from relboard.domain.durations import format_duration
 from relboard.domain.plan import Plan, ProbeSpec
-from relboard.domain.plan_messages import format_path, show
+from relboard.domain.plan_quote import format_path, show
 
 RulePath = tuple[str | int, ...]
 
@@ -141,6 +140,8 @@ def _criteria(plan: Plan) -> list[RuleProblem]:
                 continue
             where = at + ("trips_on", position)
             message = f"{format_path(where)}: {show(step_id)} is not a step id in this plan"
+            import difflib  # only a plan with a mistake pays for it
+
             close = difflib.get_close_matches(step_id, step_ids, n=1, cutoff=0.6)
             if close:
                 message += f"; did you mean {show(close[0])}?"

@@ -10,14 +10,13 @@ Rules that keep a probe honest and safe:
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import os
 import ssl
 import time
 from pathlib import Path
-from typing import Any, Callable, Iterable, Mapping
-
-import httpx
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
 
 from relboard.domain.durations import format_duration
 from relboard.domain.events import ProbeRan, utc_now
@@ -25,12 +24,20 @@ from relboard.domain.plan import Plan, ProbeSpec, Step
 from relboard.domain.text import one_line
 from relboard.net.secrets import MissingSecret, resolve_headers, scrub
 
+if TYPE_CHECKING:
+    import httpx
+
 MAX_BODY = 1024 * 1024  # enough for any health answer; a probe never downloads a file
 DEFAULT_CONCURRENCY = 4
 
 
 class _Failed(Exception):
     """A probe that cannot be sent or judged; the message is the reason."""
+
+
+def load_http_client() -> None:
+    """Import httpx now; a board calls this in a worker thread so the import never stalls its loop."""
+    importlib.import_module("httpx")
 
 
 def probe_steps(plan: Plan) -> list[Step]:
@@ -127,6 +134,8 @@ def _connect_reason(error: httpx.HTTPError) -> str:
 
 
 async def _exchange(spec: ProbeSpec, headers: dict[str, str], verify: ssl.SSLContext | bool, seconds: float) -> tuple[httpx.Response, bytes]:
+    import httpx
+
     # httpx's own timeout only backs up the deadline (which must fire first, to name it).
     async with httpx.AsyncClient(verify=verify, follow_redirects=False, timeout=seconds + 5) as client:
         async with client.stream(spec.method, spec.url, headers=headers) as response:
@@ -142,6 +151,9 @@ async def run_probe_async(step: Step, plan_dir: Path, *, env: Mapping[str, str] 
     spec = step.probe
     if spec is None:
         raise ValueError(f"step {step.id} has no probe")
+    # httpx costs a board or a command tens of milliseconds to import: paid only once a probe runs.
+    import httpx
+
     seconds = spec.timeout.total_seconds()
     secrets: list[str] = []
     status_code = 0

@@ -12,8 +12,6 @@ from dataclasses import dataclass
 from typing import Mapping
 from urllib.parse import urlsplit
 
-import httpx
-
 from relboard.domain.plan import Notices
 from relboard.domain.text import one_line
 from relboard.net.secrets import MissingSecret, read_env, scrub
@@ -59,6 +57,9 @@ def post_notice(
     label: str = "webhook",
 ) -> DeliveryResult:
     """POST {"text": text}; retry 5xx, connection errors and timeouts with exponential backoff, never 4xx."""
+    # Imported here, not at the top: the board and `notice` without --send never post.
+    import httpx
+
     secrets = _secret_parts(url)
     attempts = max(1, attempts)
     last = ""

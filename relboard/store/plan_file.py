@@ -2,6 +2,9 @@
 
 A plan is the first thing an engineer hands relboard, often minutes before a window; whatever the
 file holds, the answer is a list of lines they can act on, never a traceback.
+
+What only a broken plan needs (positions of keys, pydantic errors in plain words) is imported where
+a problem is found, so loading a good plan, which every command does first, stays quick.
 """
 
 from __future__ import annotations
@@ -16,10 +19,8 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from relboard.domain.plan import Plan
-from relboard.domain.plan_messages import format_path, schema_messages
+from relboard.domain.plan_quote import format_path
 from relboard.domain.plan_rules import check_plan
-from relboard.store.toml_errors import decode_error_position
-from relboard.store.toml_positions import key_positions, position_of
 
 # tomllib names keys as Python tuples ("cannot declare ('window',) twice"); plans speak TOML.
 _TOML_KEY_TUPLE = re.compile(r"\((?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\")(?:,\s*(?:'(?:[^'\\]|\\.)*'|\"(?:[^\"\\]|\\.)*\"))*,?\)")
@@ -125,6 +126,8 @@ def _parse(text: str, name: str) -> dict:
 
 
 def _syntax_problem(error: tomllib.TOMLDecodeError, text: str, name: str) -> Problem:
+    from relboard.store.toml_errors import decode_error_position
+
     line, col, message = decode_error_position(error, text)
     message = _TOML_KEY_TUPLE.sub(_dotted_key, message)
     message = message[:1].lower() + message[1:]
@@ -160,6 +163,8 @@ def _load(path: Path, name: str) -> LoadedPlan:
     try:
         plan = Plan.model_validate(document)
     except ValidationError as error:
+        from relboard.domain.plan_messages import schema_messages
+
         _raise_positioned(schema_messages(error), text, name)
     _raise_positioned([(problem.path, problem.message) for problem in check_plan(plan)], text, name)
     return LoadedPlan(path=path, plan=plan, text=text, hash=hashlib.sha256(data).hexdigest())
@@ -168,6 +173,8 @@ def _load(path: Path, name: str) -> LoadedPlan:
 def _raise_positioned(found: list[tuple[tuple[str | int, ...], str]], text: str, name: str) -> None:
     if not found:
         return
+    from relboard.store.toml_positions import key_positions, position_of
+
     positions = key_positions(text)
     problems = [_problem(name, *position_of(positions, loc), message) for loc, message in found]
     problems.sort(key=lambda problem: (problem.line, problem.col))

@@ -7,7 +7,6 @@ from pathlib import Path
 from relboard.domain.events import Event, PlanLoaded, utc_now
 from relboard.domain.state import PlanChange, WindowState
 from relboard.store.journal import Journal
-from relboard.store.locations import default_state_path
 from relboard.store.plan_file import LoadedPlan, load_plan
 
 
@@ -24,7 +23,13 @@ class WindowSession:
     def open(cls, plan_path: Path | str, state_path: Path | str | None = None) -> "WindowSession":
         """Raises PlanError or StateError; never writes (see `note_plan`)."""
         loaded = load_plan(plan_path)
-        path = Path(state_path) if state_path else default_state_path(loaded.path)
+        if state_path:
+            path = Path(state_path)
+        else:
+            # Finding the default place may need the user data folder (platformdirs); --state does not.
+            from relboard.store.locations import default_state_path
+
+            path = default_state_path(loaded.path)
         journal = Journal(path)
         return cls(loaded, journal, journal.load())
 
