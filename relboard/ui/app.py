@@ -180,6 +180,7 @@ class RelboardApp(App[None]):
         self.set_reactive(RelboardApp.open_issues, len(self.state.open_issues))
         self.set_reactive(RelboardApp.complete, is_complete(self.state))
         self.sub_title = self.plan.release.title
+        self._preference_problems = self._load_preferences()
 
     # --- layout -------------------------------------------------------------------------------
 
@@ -202,7 +203,7 @@ class RelboardApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        self._load_preferences()
+        self._report_preferences()
         self._apply_layout(self.size.width, self.size.height)
         self.query_one(ChecklistPane).focus_primary()
         self.set_interval(1.0, self.tick)
@@ -230,24 +231,34 @@ class RelboardApp(App[None]):
     def on_unmount(self) -> None:
         self.writer.stop()
 
-    def _load_preferences(self) -> None:
-        """Themes, the user keymap and the remembered theme; a bad file is reported, never fatal."""
+    def _load_preferences(self) -> list[tuple[str, str]]:
+        """Themes, the user keymap and the remembered theme, before the first stylesheet pass.
+
+        The theme is chosen here rather than on mount: switching themes after start-up styles every
+        widget twice. Problems come back as (title, message) to show once the board is up; a bad file is
+        reported, never fatal.
+        """
         from relboard.ui.keymap import load_keymap
-        from relboard.ui.preferences import load_theme_choice, save_theme_choice
+        from relboard.ui.preferences import load_theme_choice
         from relboard.ui.themes import choose_theme, load_themes
 
-        for warning in load_themes(self):
-            self.notify(warning, title="Theme skipped", severity="warning", markup=False, timeout=10)
+        problems = [("Theme skipped", warning) for warning in load_themes(self)]
         keymap, warnings = load_keymap()
-        for warning in warnings:
-            self.notify(warning, title="Keymap", severity="warning", markup=False, timeout=10)
+        problems += [("Keymap", warning) for warning in warnings]
         self.keymap_overrides = dict(keymap)
-        if self.keymap_overrides:
-            self.set_keymap(self.keymap_overrides)
         name, warning = choose_theme(self.available_themes, self.theme_name, load_theme_choice())
         if warning:
-            self.notify(warning, title="Theme", severity="warning", markup=False, timeout=10)
+            problems.append(("Theme", warning))
         self.theme = name
+        return problems
+
+    def _report_preferences(self) -> None:
+        from relboard.ui.preferences import save_theme_choice
+
+        for title, warning in self._preference_problems:
+            self.notify(warning, title=title, severity="warning", markup=False, timeout=10)
+        if self.keymap_overrides:
+            self.set_keymap(self.keymap_overrides)
         # Subscribed after the start-up theme is published, so only a choice the user makes is saved.
         self.call_next(self.theme_changed_signal.subscribe, self, lambda theme: save_theme_choice(theme.name))
 
