@@ -25,7 +25,9 @@ def start_writer(path: Path, tag: str, count: int, *flags: str) -> subprocess.Po
         stderr=subprocess.PIPE,
         text=True,
     )
-    ready = process.stdout.readline()
+    # Read the line from the pipe itself: a buffered read could take the first numbers along with it, and
+    # communicate() in finish() reads the pipe, not that buffer, so they would be lost from the report.
+    ready = process.stdout.buffer.raw.readline().decode()
     assert ready == "ready\n", f"writer did not start: {ready!r} {process.stderr.read() if not ready else ''}"
     return process
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -29,6 +30,7 @@ from relboard.domain.events import (
     ProbeRan,
     StepMarked,
     StepStatus,
+    EVENT_ADAPTER,
     event_to_dict,
 )
 from relboard.paths import sample_plans_dir
@@ -486,3 +488,207 @@ def test_a_folder_removed_and_brought_back_gets_every_event_again(tmp_path):
     extra = StepMarked(at=at, step="s10", status=StepStatus.SKIP)
     assert other.append(extra) == []
     assert journal.read_new() == [extra]
+
+
+# ---- long journals and the copy of their events beside them ----------------------------------------
+
+INDIA = timezone(timedelta(hours=5, minutes=30))
+
+
+def varied(number: int):
+    """Events of every shape a long window holds: offsets, lists, escapes, floats and booleans."""
+    at = T0 + timedelta(seconds=number)
+    text = NAUGHTY[number % len(NAUGHTY)]
+    shapes = [
+        lambda: NoteAdded(at=at, by="dana", step="apply", note=f"{number} " + "long note " * 30),
+        lambda: StepMarked(at=at.astimezone(INDIA), step=f"s{number}", status=StepStatus.FAIL, note=text),
+        lambda: IssueUpdated(at=at, issue=f"i{number}", changed=["title", "owner"], title=text, resolved=True),
+        lambda: ProbeRan(at=at, step="probe", passed=False, status_code=503, latency_ms=number / 7, reason="ünïcødé ✓"),
+        lambda: DecisionRecorded(at=at, decision=Decision.PAUSE, rationale='say "wait"\nthen\tlook', tripped=[]),
+    ]
+    return shapes[number % len(shapes)]()
+
+
+def long_journal(path: Path, count: int, first: int = 0) -> list:
+    """`count` more events written straight in the file format; 4,000 make well over a megabyte."""
+    events = [varied(number) for number in range(first, first + count)]
+    header = b"" if path.exists() else b"schema = 1\ncreated = 2026-12-05 21:00:00+00:00\n"
+    blocks = b"".join(crc_block(tomli_w.dumps(event_to_dict(event))) for event in events)
+    with open(path, "ab") as handle:
+        handle.write(header + blocks)
+    return events
+
+
+def copy_facts(journal: Journal) -> dict:
+    return json.loads(journal.cache_path.read_bytes().split(b"\n", 1)[0])
+
+
+def assert_identical(loaded, expected) -> None:
+    """Equal events, and datetimes of the same kind with the same offsets (what the board formats)."""
+    assert loaded == expected
+    assert [(type(e.at.tzinfo), e.at.utcoffset()) for e in loaded] == [
+        (type(e.at.tzinfo), e.at.utcoffset()) for e in expected
+    ]
+
+
+def test_a_long_journal_reads_the_same_from_its_copy_as_from_the_file(tmp_path):
+    path = tmp_path / "w.state.toml"
+    events = long_journal(path, 4000)
+    journal = Journal(path)
+    assert not journal.cache_path.exists()
+
+    from_file = journal.load()
+    assert_same_events(from_file, events)
+    facts = copy_facts(journal)
+    assert facts["length"] == path.stat().st_size and facts["count"] == len(events)
+    copy_inode = journal.cache_path.stat().st_ino
+
+    from_copy = Journal(path).load()
+    assert_identical(from_copy, from_file)
+    assert journal.cache_path.stat().st_ino == copy_inode  # used as it was, not written again
+    # The journal stays plain TOML and the only source of truth: the copy is beside it, not in it.
+    assert len(tomllib.loads(path.read_text(encoding="utf-8"))["event"]) == len(events)
+
+
+def test_a_short_journal_gets_no_copy(tmp_path):
+    path = tmp_path / "w.state.toml"
+    long_journal(path, 50)
+    assert len(Journal(path).load()) == 50
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["w.state.toml"]
+
+
+def test_events_written_after_the_copy_come_from_the_journal_and_refresh_the_copy_when_many(tmp_path):
+    path = tmp_path / "w.state.toml"
+    events = long_journal(path, 4000)
+    journal = Journal(path)
+    journal.load()
+    copied = copy_facts(journal)
+
+    journal.append(marked(1))
+    journal.append(marked(2, "after the copy"))
+    assert_identical(Journal(path).load(), [*events, marked(1), marked(2, "after the copy")])
+    assert copy_facts(journal) == copied  # a few events more are read from the journal, no copy rewritten
+
+    more = long_journal(path, 4000, first=4000)
+    everything = [*events, marked(1), marked(2, "after the copy"), *more]
+    assert_identical(Journal(path).load(), everything)
+    assert copy_facts(journal)["length"] == path.stat().st_size
+    assert_identical(Journal(path).load(), everything)
+
+
+def _truncated(data: bytes, other: bytes) -> bytes:
+    return data[: len(data) // 2]
+
+
+def _one_letter_changed(data: bytes, other: bytes) -> bytes:
+    at = data.index(b"long note", data.index(b"\n"))
+    return data[:at] + b"L" + data[at + 1 :]
+
+
+def _header_only(data: bytes, other: bytes) -> bytes:
+    return data.split(b"\n", 1)[0] + b"\n"
+
+
+def _another_windows_copy(data: bytes, other: bytes) -> bytes:
+    return other
+
+
+@pytest.mark.parametrize(
+    "spoil",
+    [
+        _truncated,
+        _one_letter_changed,
+        _header_only,
+        _another_windows_copy,
+        lambda data, other: b"",
+        lambda data, other: bytes(range(256)) * 64,
+        lambda data, other: b'{"relboard_journal_cache": 1}\n[]',
+        lambda data, other: data.replace(b'"relboard_journal_cache": 1', b'"relboard_journal_cache": 99', 1),
+    ],
+    ids=["truncated", "one-letter", "header-only", "another-window", "empty", "binary", "no-facts", "newer-format"],
+)
+def test_a_damaged_or_foreign_copy_is_ignored_and_written_again(tmp_path, spoil):
+    other_path = tmp_path / "other" / "w.state.toml"
+    other_path.parent.mkdir()
+    long_journal(other_path, 4100, first=7)
+    other = Journal(other_path)
+    other.load()
+
+    path = tmp_path / "w.state.toml"
+    events = long_journal(path, 4000)
+    journal = Journal(path)
+    journal.load()
+    journal.cache_path.write_bytes(spoil(journal.cache_path.read_bytes(), other.cache_path.read_bytes()))
+
+    assert_identical(Journal(path).load(), events)
+    assert copy_facts(journal)["length"] == path.stat().st_size
+    assert_identical(Journal(path).load(), events)
+
+
+def test_a_journal_started_afresh_under_the_same_name_does_not_read_the_old_copy(tmp_path):
+    path = tmp_path / "w.state.toml"
+    long_journal(path, 4000)
+    Journal(path).load()
+    path.rename(tmp_path / "aside.state.toml")
+    fresh = long_journal(path, 4000, first=1)  # the same size, other events
+    assert_identical(Journal(path).load(), fresh)
+
+
+def test_a_folder_where_the_copy_would_go_changes_nothing(tmp_path):
+    path = tmp_path / "w.state.toml"
+    events = long_journal(path, 4000)
+    journal = Journal(path)
+    journal.cache_path.mkdir()
+    assert_identical(journal.load(), events)
+    assert_identical(Journal(path).load(), events)
+    assert journal.cache_path.is_dir() and list(journal.cache_path.iterdir()) == []
+
+
+def test_damage_in_the_part_the_copy_covers_is_still_refused_with_its_line(tmp_path):
+    path = tmp_path / "w.state.toml"
+    long_journal(path, 4000)
+    Journal(path).load()
+    data = path.read_bytes()
+    path.write_bytes(data.replace(b"2000 long note", b"2000 LONG NOTE", 1))
+    error = refused(path)
+    assert error.line == event_line(data, 2000)
+    assert "checksum" in error.message
+
+
+def test_damage_and_torn_blocks_after_the_copy_are_handled_as_anywhere_else(tmp_path):
+    path = tmp_path / "w.state.toml"
+    events = long_journal(path, 4000)
+    Journal(path).load()
+    base = path.read_bytes()
+    after = [marked(1, "first after"), marked(2), marked(3)]
+    blocks = [block_for(tmp_path, event) for event in after]
+
+    path.write_bytes(base + b"".join(blocks) + blocks[0][:40])
+    journal = Journal(path)
+    assert_identical(journal.load(), [*events, *after])
+    assert journal.append(marked(4)) == []
+    assert_identical(Journal(path).load(), [*events, *after, marked(4)])
+
+    path.write_bytes(base + b"".join(blocks).replace(b"first after", b"first AFTER"))
+    error = refused(path)
+    assert error.line == event_line(base + b"".join(blocks), 4000)
+
+
+def test_blocks_in_other_toml_spellings_read_as_toml_reads_them(tmp_path):
+    """Files written by hand or by other tools: any TOML spelling of an event reads the same."""
+    path = tmp_path / "w.state.toml"
+    write(path, [marked(0)])
+    spellings = [
+        'kind = "issue_updated"\nat = 2026-12-05T21:00:00Z\nissue = \'i1\'\nchanged = ["title", "owner"]\n',
+        'kind="note_added"\nat=2026-12-05 22:30:00.5+01:30\nstep = "apply"\nnote = "caf\\u00e9 \\U0001F680"\n',
+        'kind = "probe_ran" # a comment\nat = 2026-12-05t21:00:00z\nstep = "p"\npassed = true\n'
+        "status_code = 0x1F4\nlatency_ms = 1_500.25\n",
+        'kind = "decision_recorded"\nat = 2026-12-05 21:00:00+00:00\ndecision = "pause"\n'
+        'rationale = """two\nlines"""\ntripped = [\n  "a",\n  "b"\n]\n',
+    ]
+    with open(path, "ab") as handle:
+        handle.write(b"".join(crc_block(body) for body in spellings))
+    loaded = Journal(path).load()
+    expected = [marked(0)] + [EVENT_ADAPTER.validate_python(tomllib.loads(body)) for body in spellings]
+    assert_identical(loaded, expected)
+    assert loaded[2].note == "café 🚀" and loaded[4].tripped == ["a", "b"] and loaded[3].status_code == 500

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Iterator
 
 from relboard.domain.text import clean
+from relboard.store.gc_pause import paused_gc
 
 
 class UsageError(Exception):
@@ -36,14 +37,11 @@ def loading_modules() -> Iterator[None]:
     are also left out of the board's later full collections. The collector is back on before any
     command does its work.
     """
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        gc.freeze()
-        if was_enabled:
-            gc.enable()
+    with paused_gc():
+        try:
+            yield
+        finally:
+            gc.freeze()
 
 
 def run(command: str, args: argparse.Namespace) -> int:

@@ -14,6 +14,9 @@ its `[[event]]` line and its `sum` line. Each block goes to disk with one write 
 append() returns, so a crash can only leave the last block incomplete: load() drops such a torn tail and the
 next append cuts it off. A bad block anywhere else means the file was damaged some other way; relboard then
 refuses the file and never writes to it.
+
+A long journal gets a disposable copy of its events beside it (see journal_cache), used only while the
+journal's bytes are the very ones it was made from.
 """
 
 from __future__ import annotations
@@ -32,6 +35,7 @@ import tomli_w
 from pydantic import TypeAdapter, ValidationError
 
 from relboard.domain.events import Event, event_to_dict, utc_now
+from relboard.store.gc_pause import paused_gc
 from relboard.store.lock import LockTimeout, locked
 from relboard.store.toml_errors import decode_error_position
 
@@ -40,9 +44,12 @@ STATE_SCHEMA = 1
 # tomli_w escapes newlines inside strings, so this line can only ever be a block start.
 _MARKER = b"\n[[event]]\n"
 _SUM_OPEN = b'\nsum = "'
+_SUM_KEY = b'sum = "'
 _SUM_CLOSE = b'"\n'
-_SUM_DIGITS = 8
+_SUM_LINE = len(b'sum = "00000000"\n')
 _LOCK_TIMEOUT = 10.0
+# Loading keeps a copy of the events beside a journal once this many of its bytes were read the slow way.
+_CACHE_AFTER = 1 << 20
 _KEEP = "the file was kept as it is; move it aside to start a new state, or pass --state PATH to use another file"
 _KEEP_FOLDER = "pass --state PATH with a file path instead"
 _KEEP_REOPEN = "nothing more was written to it; reopen the window to read it again"
@@ -52,15 +59,22 @@ _HEADER_NOTE = "# relboard window state: events are appended below, each with a 
 _EVENTS: TypeAdapter[list[Event]] = TypeAdapter(list[Event])
 
 # The lines tomli_w writes for the common values, read without tomllib (which is too slow for long
-# windows); anything else (arrays, inf, nan) goes through tomllib. Only blocks whose checksum matched
-# get here, so these patterns only ever see tomli_w's own output, whose string escapes (\b \t \n \f
-# \r \" \\ \uXXXX for other control characters) mean the same in JSON, which decodes them fast.
+# windows); anything else (inline arrays, inf, nan, literal strings) goes through tomllib. Only blocks
+# whose checksum matched get here, so these patterns only ever see tomli_w's own output, whose string
+# escapes (\b \t \n \f \r \" \\ \uXXXX for other control characters) mean the same in JSON, which decodes
+# them fast. Strings are written as "run of plain characters, then (escape, run)*" so that the regex
+# engine scans runs instead of trying an alternative per character.
+_STRING = r'"[^"\\\n]*(?:\\(?:[btnfr"\\]|u[0-9a-fA-F]{4})[^"\\\n]*)*"'
 _LINE = re.compile(
-    r'^([A-Za-z0-9_]+) = (?:"((?:[^"\\\n]|\\(?:[btnfr"\\]|u[0-9a-fA-F]{4}))*)"'
+    r"^([A-Za-z0-9_]+) = (?:(" + _STRING + r")"
     r"|(true|false)|(-?\d+(?:\.\d+)?(?:e[+-]?\d+)?)"
-    r"|(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d)))$",
+    r"|(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d))"
+    # tomli_w writes a non-empty array one item a line, each with a trailing comma.
+    r"|(\[\]|\[\n(?:    " + _STRING + r",\n)+\]))$",
     re.MULTILINE,
 )
+_json_loads = json.loads
+_from_iso = datetime.fromisoformat
 
 
 class StateError(Exception):
@@ -86,6 +100,7 @@ class Journal:
     def __init__(self, path: Path) -> None:
         self.path = Path(path)
         self.lock_path = self.path.with_name(self.path.name + ".lock")
+        self.cache_path = self.path.with_name(self.path.name + ".cache")
         self._reset()
 
     def _reset(self) -> None:
@@ -103,7 +118,7 @@ class Journal:
     def load(self) -> list[Event]:
         """Every event in the file (none for a missing file); a torn last block is left out."""
         self._reset()
-        return self._read()
+        return self._read(use_cache=True)
 
     def read_new(self) -> list[Event]:
         """Events other writers appended since this journal last read or wrote the file."""
@@ -119,12 +134,12 @@ class Journal:
             return []
         return self._read()
 
-    def _read(self) -> list[Event]:
+    def _read(self, use_cache: bool = False) -> list[Event]:
         fd = self._open(os.O_RDONLY | os.O_NONBLOCK)
         if fd is None:
             return []
         try:
-            events, _ = self._catch_up(fd)
+            events, _ = self._catch_up(fd, use_cache)
         finally:
             os.close(fd)
         return events
@@ -229,8 +244,11 @@ class Journal:
         except OSError as exc:
             raise self._error(f"cannot open the state file ({exc.strerror}); {_KEEP}") from None
 
-    def _catch_up(self, fd: int) -> tuple[list[Event], bool]:
-        """Parse what was added to the file since our offset; True when it ends in a torn block."""
+    def _catch_up(self, fd: int, use_cache: bool = False) -> tuple[list[Event], bool]:
+        """Parse what was added to the file since our offset; True when it ends in a torn block.
+
+        With `use_cache`, a first read takes the events of the journal's start from the copy beside it
+        when that copy was made from these very bytes, and refreshes the copy when much was read without it."""
         st = os.fstat(fd)
         if stat.S_ISDIR(st.st_mode):
             raise self._error(f"this is a folder, not a state file; {_KEEP_FOLDER}")
@@ -250,7 +268,10 @@ class Journal:
             newlines = self._newlines
         else:
             header_end, self._has_header = _parse_header(self.path, data)
-            parsed = _parse_blocks(self.path, data, header_end, 0)
+            if use_cache:
+                parsed = self._parse_with_cache(data, header_end)
+            else:
+                parsed = _parse_blocks(self.path, data, header_end, 0)
             newlines = 0
         self._ino = st.st_ino
         self._offset = base + parsed.end
@@ -258,6 +279,21 @@ class Journal:
         self._seen = (st.st_ino, st.st_size, st.st_mtime_ns)
         self._known.extend(parsed.events)
         return parsed.events, parsed.end < len(data)
+
+    def _parse_with_cache(self, data: bytes, header_end: int) -> _Parsed:
+        if len(data) - header_end < _CACHE_AFTER:
+            return _parse_blocks(self.path, data, header_end, 0)
+        # Only long journals need the copy; short ones do not pay for importing it.
+        from relboard.store.journal_cache import read_cache, write_cache
+
+        start, known = header_end, []
+        found = read_cache(self.cache_path, data)
+        if found is not None and found[0] >= header_end:
+            start, known = found
+        parsed = _parse_blocks(self.path, data, start, 0)
+        if parsed.end - start >= _CACHE_AFTER:
+            write_cache(self.cache_path, data, parsed.end, known + parsed.events)
+        return _Parsed(known + parsed.events, parsed.end) if known else parsed
 
     def _error(self, message: str) -> StateError:
         return StateError(self.path, 1, 1, message)
@@ -272,7 +308,7 @@ def _encode_block(event: Event) -> bytes:
         body = tomli_w.dumps(data).encode("utf-8")
     except UnicodeEncodeError as exc:
         raise ValueError(f"the event holds text that cannot be saved as UTF-8: {exc.reason}") from None
-    return b"%s%s%s%08x%s" % (_MARKER, body, _SUM_OPEN[1:], zlib.crc32(body), _SUM_CLOSE)
+    return b"%s%s%s%08x%s" % (_MARKER, body, _SUM_KEY, zlib.crc32(body), _SUM_CLOSE)
 
 
 def _toml_datetime(value: datetime) -> datetime:
@@ -342,89 +378,114 @@ def _is_table(value: object) -> bool:
 
 def _parse_blocks(path: Path, data: bytes, start: int, line_base: int) -> _Parsed:
     """The events in data[start:], which should be whole blocks; only the last one may be torn."""
-    markers = _find_markers(data, start)
-    if not markers or markers[0] != start:
-        if markers:
+    if not data.startswith(_MARKER, start):
+        if data.find(_MARKER, start) != -1:
             line, _ = _position(data, start, line_base)
             raise StateError(path, line, 1, f"unexpected text before an [[event]] block; {_KEEP}")
         # Nothing, or the start of a block whose `[[event]]` line was cut short.
         return _Parsed([], start)
+    # Splitting at the markers and checking each piece's tail does in C what a search per block did in Python.
+    pieces = data[start + len(_MARKER) :].split(_MARKER)
+    last = len(pieces) - 1
     dicts: list[dict] = []
-    starts: list[int] = []
     end = start
-    last = len(markers) - 1
-    for index, begin in enumerate(markers):
-        stop = markers[index + 1] if index < last else len(data)
-        found = _verified_block(data, begin, stop)
-        if found is None or (index < last and found[0] != stop):
+    with paused_gc():
+        for index, piece in enumerate(pieces):
             if index == last:
-                break  # torn: a crash while it was being written
-            line, _ = _position(data, begin + 1, line_base)
-            raise StateError(path, line, 1, f"this [[event]] block is damaged (its checksum does not match); {_KEEP}")
-        end, body = found
-        dicts.append(_read_body(path, body, data, begin, line_base))
-        starts.append(begin)
-    try:
-        events = _EVENTS.validate_python(dicts)
-    except ValidationError as exc:
-        problem = exc.errors()[0]
-        index = problem["loc"][0] if problem["loc"] and isinstance(problem["loc"][0], int) else 0
-        where = ".".join(str(part) for part in problem["loc"][1:] if not isinstance(part, int))
-        line, _ = _position(data, starts[index] + 1, line_base)
-        detail = f"{where}: {problem['msg']}" if where else problem["msg"]
-        raise StateError(path, line, 1, f"this [[event]] block is not a valid event ({detail}); {_KEEP}") from None
+                # What follows the last complete block is a torn tail (a crash mid-write), cut off on the next append.
+                piece = _first_block(piece)
+            body = _verified_body(piece)
+            if body is None:
+                if index == last:
+                    break  # torn: a crash while it was being written
+                line, _ = _position(data, _block_start(start, pieces, index) + 1, line_base)
+                message = f"this [[event]] block is damaged (its checksum does not match); {_KEEP}"
+                raise StateError(path, line, 1, message)
+            try:
+                dicts.append(_read_body(body))
+            except ValueError as exc:
+                line, _ = _position(data, _block_start(start, pieces, index) + 1, line_base)
+                raise StateError(path, line, 1, f"this [[event]] block cannot be read ({exc}); {_KEEP}") from None
+            end += len(_MARKER) + len(piece)
+        try:
+            events = _EVENTS.validate_python(dicts)
+        except ValidationError as exc:
+            problem = exc.errors()[0]
+            index = problem["loc"][0] if problem["loc"] and isinstance(problem["loc"][0], int) else 0
+            where = ".".join(str(part) for part in problem["loc"][1:] if not isinstance(part, int))
+            line, _ = _position(data, _block_start(start, pieces, index) + 1, line_base)
+            detail = f"{where}: {problem['msg']}" if where else problem["msg"]
+            message = f"this [[event]] block is not a valid event ({detail}); {_KEEP}"
+            raise StateError(path, line, 1, message) from None
     return _Parsed(events, end)
 
 
-def _verified_block(data: bytes, begin: int, stop: int) -> tuple[int, bytes] | None:
-    """The end and body of the complete, checksum-verified block at `begin`; None when torn or damaged."""
-    sum_line = data.find(_SUM_OPEN, begin + len(_MARKER) - 1, stop)
-    if sum_line == -1:
-        return None
-    digits = sum_line + len(_SUM_OPEN)
-    block_end = digits + _SUM_DIGITS + len(_SUM_CLOSE)
-    if block_end > stop or data[digits + _SUM_DIGITS : block_end] != _SUM_CLOSE:
-        return None
-    body = data[begin + len(_MARKER) : sum_line + 1]
-    if data[digits : digits + _SUM_DIGITS] != b"%08x" % zlib.crc32(body):
-        return None
-    return block_end, body
+def _block_start(start: int, pieces: list[bytes], index: int) -> int:
+    """Where the block made of pieces[index] starts (only needed to point at a bad one)."""
+    return start + sum(len(piece) for piece in pieces[:index]) + len(_MARKER) * index
 
 
-def _read_body(path: Path, body: bytes, data: bytes, begin: int, line_base: int) -> dict:
+def _first_block(piece: bytes) -> bytes:
+    """The piece up to the end of its first sum line (all of it when it has none)."""
+    if piece.startswith(_SUM_KEY):
+        return piece[:_SUM_LINE]
+    at = piece.find(_SUM_OPEN)
+    return piece if at == -1 else piece[: at + 1 + _SUM_LINE]
+
+
+def _verified_body(piece: bytes) -> bytes | None:
+    """The body of a block (what follows its `[[event]]` line) when it is complete and its checksum matches.
+
+    A complete block ends with its sum line and holds no other line starting with `sum = "`, exactly as the
+    file format says; anything else is torn or damaged."""
+    if len(piece) < _SUM_LINE or not piece.endswith(_SUM_CLOSE):
+        return None
+    body = piece[:-_SUM_LINE]
+    tail = piece[-_SUM_LINE:]
+    if not tail.startswith(_SUM_KEY) or (body and not body.endswith(b"\n")):
+        return None
+    if body.startswith(_SUM_KEY) or _SUM_OPEN in body:
+        return None
+    if tail[len(_SUM_KEY) : -len(_SUM_CLOSE)] != b"%08x" % zlib.crc32(body):
+        return None
+    return body
+
+
+def _read_body(body: bytes) -> dict:
+    """The block's keys and values; raises ValueError with the reason when it is not TOML."""
     try:
         text = body.decode("utf-8")
-        quick = _quick_parse(text)
-        return quick if quick is not None else tomllib.loads(text)
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        line, _ = _position(data, begin + 1, line_base)
-        reason = decode_error_position(exc, text)[2] if isinstance(exc, tomllib.TOMLDecodeError) else "not UTF-8 text"
-        raise StateError(path, line, 1, f"this [[event]] block cannot be read ({reason}); {_KEEP}") from None
+    except UnicodeDecodeError:
+        raise ValueError("not UTF-8 text") from None
+    quick = _quick_parse(text)
+    if quick is not None:
+        return quick
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ValueError(decode_error_position(exc, text)[2]) from None
 
 
 def _quick_parse(text: str) -> dict | None:
     out: dict = {}
-    for match in _LINE.finditer(text):
-        key, string, boolean, number, moment = match.groups()
-        if string is not None:
-            out[key] = json.loads(f'"{string}"', strict=False) if "\\" in string else string
-        elif moment is not None:
-            out[key] = datetime.fromisoformat(moment)
-        elif boolean is not None:
+    found = _LINE.findall(text)
+    lines = len(found)
+    for key, string, boolean, number, moment, array in found:
+        if string:
+            out[key] = _json_loads(string, strict=False) if "\\" in string else string[1:-1]
+        elif moment:
+            out[key] = _from_iso(moment)
+        elif boolean:
             out[key] = boolean == "true"
-        else:
+        elif number:
             out[key] = float(number) if ("." in number or "e" in number) else int(number)
-    # Every line must have matched; one that did not (an array, say) leaves the count short.
-    return out if len(out) == text.count("\n") else None
-
-
-def _find_markers(data: bytes, start: int) -> list[int]:
-    found = []
-    at = data.find(_MARKER, start)
-    while at != -1:
-        found.append(at)
-        at = data.find(_MARKER, at + 1)
-    return found
+        else:
+            # JSON has no trailing comma: drop the last item's.
+            out[key] = _json_loads(array[:-3] + "]" if len(array) > 2 else "[]", strict=False)
+            lines += array.count("\n")
+    # Every line must have matched (one that did not, an inline array say, leaves the count short), and
+    # no key may come twice (TOML refuses that; tomllib will say so).
+    return out if lines == text.count("\n") and len(out) == len(found) else None
 
 
 def _position(data: bytes, offset: int, line_base: int = 0) -> tuple[int, int]:
