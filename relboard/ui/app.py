@@ -14,6 +14,7 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Container
 from textual.reactive import var
+from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Footer, Tab, Tabs
 
@@ -73,6 +74,15 @@ class SessionLike(Protocol):
     plan_change: PlanChange | None
 
     def plan_event(self, by: str = "") -> PlanLoaded | None: ...
+
+
+class BoardScreen(Screen):
+    """The board's own screen: the checklist has focus from the first frame.
+
+    Focus given on mount instead would change the bindings again and have the footer built twice more.
+    """
+
+    AUTO_FOCUS = "#steps"
 
 
 def _plan_dir(session: SessionLike) -> Path:
@@ -184,6 +194,9 @@ class RelboardApp(App[None]):
 
     # --- layout -------------------------------------------------------------------------------
 
+    def get_default_screen(self) -> Screen:
+        return BoardScreen(id="_default")
+
     def compose(self) -> ComposeResult:
         yield ClockStrip(self.plan, id="strip").data_bind(
             RelboardApp.reading,
@@ -205,7 +218,6 @@ class RelboardApp(App[None]):
     def on_mount(self) -> None:
         self._report_preferences()
         self._apply_layout(self.size.width, self.size.height)
-        self.query_one(ChecklistPane).focus_primary()
         self.set_interval(1.0, self.tick)
         if not self.read_only:
             plan_event = self.session.plan_event(self.operator)
