@@ -213,7 +213,8 @@ class RelboardApp(App[None]):
             yield RollbackPane(self.state, id="rollback", classes="pane").data_bind(
                 RelboardApp.revision, RelboardApp.reading
             )
-        yield Footer()
+        # Compact: more keys fit on an 80-column terminal.
+        yield Footer(compact=True)
 
     def on_mount(self) -> None:
         self._report_preferences()

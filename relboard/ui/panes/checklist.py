@@ -6,18 +6,18 @@ from datetime import datetime
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Grid, Vertical
+from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import var
 from textual.timer import Timer
-from textual.widgets import Label, ProgressBar, Static
+from textual.widgets import Static
 
-from relboard.domain import progress
 from relboard.domain.changes import ChangeCursor
 from relboard.domain.events import StepStatus
 from relboard.domain.plan import Phase, Step
 from relboard.domain.state import StepState, WindowState
+from relboard.ui.panes.progress import ProgressStrip
 from relboard.ui.rowlist import RowList
 from relboard.ui.text import plain, plain_line, show
 
@@ -129,12 +129,7 @@ class ChecklistPane(Vertical):
             self.rows.append(step.id)
 
     def compose(self) -> ComposeResult:
-        names = [phase.value for phase in Phase] + ["overall"]
-        with Grid(id="progress"):
-            for name in names:
-                yield Label(plain_line(name), id=f"progress-label-{name}", classes="progress-label")
-            for name in names:
-                yield ProgressBar(id=f"progress-{name}", show_eta=False, show_percentage=False)
+        yield ProgressStrip(self.state, id="progress")
         yield RowList(self._row_content, len(self.rows), selectable=self._is_step_row, id="steps")
         yield Static(id="step-summary")
 
@@ -180,7 +175,6 @@ class ChecklistPane(Vertical):
         self._repaint(self.running)
 
     def on_mount(self) -> None:
-        self._update_progress()
         self._update_summary()
 
     def watch_revision(self) -> None:
@@ -193,15 +187,7 @@ class ChecklistPane(Vertical):
             self._update_summary()
 
     def _update_progress(self) -> None:
-        shown = {p.label: p for p in progress.by_phase(self.state)}
-        for name in [*(phase.value for phase in Phase), "overall"]:
-            counts = progress.overall(self.state) if name == "overall" else shown.get(name)
-            done, total = (counts.done, counts.total) if counts else (0, 0)
-            bar = self.query_one(f"#progress-{name}", ProgressBar)
-            if (bar.total, bar.progress) != (max(total, 1), done):
-                bar.update(total=max(total, 1), progress=done)
-            # Grid cells of a fixed size: a new count repaints the label without a layout.
-            show(self.query_one(f"#progress-label-{name}", Label), plain_line(f"{done}/{total} {name}"), layout=False)
+        self.query_one(ProgressStrip).update_counts()
 
     @property
     def selected_step(self) -> str | None:
