@@ -77,6 +77,10 @@ _json_loads = json.loads
 _from_iso = datetime.fromisoformat
 
 
+class UnsaveableEvent(ValueError):
+    """This event can never be written (its text cannot be encoded): retrying will not help."""
+
+
 class StateError(Exception):
     """A state file relboard cannot use; str() is `PATH:LINE:COL: message`, the message says what to do."""
 
@@ -307,7 +311,7 @@ def _encode_block(event: Event) -> bytes:
     try:
         body = tomli_w.dumps(data).encode("utf-8")
     except UnicodeEncodeError as exc:
-        raise ValueError(f"the event holds text that cannot be saved as UTF-8: {exc.reason}") from None
+        raise UnsaveableEvent(f"the event holds text that cannot be saved as UTF-8: {exc.reason}") from None
     return b"%s%s%s%08x%s" % (_MARKER, body, _SUM_KEY, zlib.crc32(body), _SUM_CLOSE)
 
 

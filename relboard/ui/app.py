@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import getpass
 import threading
 import secrets
 from datetime import datetime
@@ -47,7 +46,7 @@ from relboard.ui.panes.lookup import LookupPane
 from relboard.ui.panes.rollback import RollbackPane
 from relboard.ui.probe_runner import ProbeRunner
 from relboard.store.files import write_atomically
-from relboard.ui.writer import EventWriter, ForeignEvents, JournalLike, ReadProblem, SaveState, SaveStatus
+from relboard.ui.writer import EventDropped, EventWriter, ForeignEvents, JournalLike, ReadProblem, SaveState, SaveStatus
 
 if TYPE_CHECKING:
     from relboard.ui.screens.decision_form import CriterionFields, DecisionFields
@@ -170,7 +169,8 @@ class RelboardApp(App[None]):
         self.state = session.state
         self.plan = session.plan
         self.now = now or utc_now
-        self.operator = operator or _user()
+        # Who the events are by; the command line settles it (--operator, else the login name).
+        self.operator = operator
         self.theme_name = theme_name
         self.read_only = read_only
         self.writer = EventWriter(session.journal, self.post_message, read_only=read_only)
@@ -385,6 +385,16 @@ class RelboardApp(App[None]):
         for event in message.events:
             self.state.apply(event)
         self._changed()
+
+    @on(EventDropped)
+    def _event_dropped(self, message: EventDropped) -> None:
+        self.notify(
+            f"One change could not be saved and is shown on this board only ({message.error}).",
+            title="Not saved",
+            severity="error",
+            markup=False,
+            timeout=15,
+        )
 
     @on(ReadProblem)
     def _read_problem(self, message: ReadProblem) -> None:
@@ -684,11 +694,13 @@ class RelboardApp(App[None]):
             self.notify("This board has no state file to write the report next to.", severity="warning", markup=False)
             return
         target = report_path(state_file)
-        state = self.state
+        # Folded again in the worker from a copy of the events: the board keeps recording meanwhile.
+        events = list(self.state.events)
+        plan = self.plan
 
         def write() -> None:
             try:
-                written = write_report(state, target)
+                written = write_report(WindowState(plan, events), target)
             except Exception as error:  # a full disk or a removed folder is reported, not fatal
                 reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
                 self.call_from_thread(
@@ -777,9 +789,3 @@ class RelboardApp(App[None]):
             timeout=15,
         )
 
-
-def _user() -> str:
-    try:
-        return getpass.getuser()
-    except Exception:  # no login name in some containers
-        return ""

@@ -18,6 +18,7 @@ from textual.message import Message
 
 from relboard.domain.events import Event
 from relboard.domain.text import one_line
+from relboard.store.journal import UnsaveableEvent
 
 
 class SaveState(StrEnum):
@@ -49,6 +50,15 @@ class ForeignEvents(Message):
     def __init__(self, events: list[Event]) -> None:
         super().__init__()
         self.events = events
+
+
+class EventDropped(Message):
+    """An event the journal can never hold was taken off the queue, so the events after it are saved."""
+
+    def __init__(self, event: Event, error: str) -> None:
+        super().__init__()
+        self.event = event
+        self.error = error
 
 
 class ReadProblem(Message):
@@ -121,6 +131,10 @@ class EventWriter:
                 event = self._queue[0]
                 try:
                     foreign = self.journal.append(event)
+                except UnsaveableEvent as error:
+                    self._queue.popleft()
+                    self._post(EventDropped(event, one_line(str(error))))
+                    continue
                 except Exception as error:  # disk full, folder gone, permission, a locked file
                     self._failing = True
                     self.last_error = one_line(str(error) or type(error).__name__)

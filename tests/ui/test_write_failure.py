@@ -65,3 +65,19 @@ async def test_read_only_board_records_nothing(session, state_path):
         assert "◇ read-only" in text
         assert "○   Confirm the exact environment" in text
     assert not state_path.exists()
+
+
+async def test_an_event_that_can_never_be_saved_is_reported_and_does_not_hold_up_the_rest(session, state_path, own_config):
+    app = make_app(session)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.pause()
+        # A lone surrogate cannot be written as UTF-8 (text pasted from a broken source).
+        app.add_note("login", "half of \ud83d a pair")
+        app.mark_step("login", StepStatus.PASS)
+        assert await wait_until(pilot, lambda: events_of(state_path, "step_marked"))
+        assert await wait_until(pilot, lambda: "● saved" in screen_text(app))
+        text = screen_text(app)
+        assert "Not saved" in text and "cannot be saved as UTF-8" in text
+        assert app.writer.pending == 0
+    assert events_of(state_path, "note_added") == []
+    assert [(e.step, e.status.value) for e in events_of(state_path, "step_marked")] == [("login", "pass")]

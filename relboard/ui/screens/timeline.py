@@ -117,10 +117,12 @@ class TimelineScreen(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#timeline-list", TimelineList).focus()
-        state, now = self.state, self.now
+        # The events are copied here, on the UI thread; the worker folds its own state from them while the
+        # board goes on recording.
+        plan, events, now = self.state.plan, list(self.state.events), self.now
 
         def read() -> list[TimelineRow]:
-            return prepare_rows(timeline(state, now))
+            return prepare_rows(timeline(WindowState(plan, events), now))
 
         self.run_worker(read, name="timeline", thread=True, exit_on_error=False)
 
