@@ -1,5 +1,6 @@
-"""Start-up processes, shared by the open and memory figures: the minimal app, the board on the demo plan
-and the board on the large plan, one after another in rotating order, each reporting its first full frame."""
+"""Start-up processes, shared by the open and memory figures: the minimal app, the minimal app after opening
+each plan's window session (the floor any board of that plan has), the board on the demo plan and on the
+large plan, one after another in rotating order, each reporting its first full frame."""
 
 from __future__ import annotations
 
@@ -16,11 +17,15 @@ def samples(ws: Workspace) -> Samples:
     if id(ws) not in _cache:
         env = ws.child_env(TEXTUAL_DRIVER=DRIVER, PYTHONPATH=str(HERE / "child"))
         board = ws.relboard_command()
+        session_app = [sys.executable, str(HERE / "child" / "session_app.py")]
+        large_state = ws.copy_of_large_state("open.state.toml")
         commands = {
             "minimal": ([sys.executable, str(HERE / "child" / "minimal_app.py")], env),
+            "session-demo": (session_app + [str(ws.demo), str(ws.demo_state)], env),
+            "session-large": (session_app + [str(ws.large), str(large_state)], env),
             "demo": (board + [str(ws.demo), "--state", str(ws.demo_state), "--operator", "bench"], env),
             "large": (
-                board + [str(ws.large), "--state", str(ws.copy_of_large_state("open.state.toml")), "--operator", "bench"],
+                board + [str(ws.large), "--state", str(large_state), "--operator", "bench"],
                 env,
             ),
         }

@@ -1,28 +1,45 @@
-"""The clock strip across the top: what is changing, where, how long is left, and is it saved."""
+"""The clock strip across the top: what is changing, where, how long is left, and is it saved.
+
+One widget drawing its lines itself: it changes every second, and a repaint of one widget is all a
+new reading costs (no labels to restyle, no layout).
+"""
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
-from textual.containers import Grid, Horizontal
+from textual.content import Content
 from textual.reactive import var
-from textual.widgets import Label
+from textual.widget import Widget
 
 from relboard.domain.catalog import CATEGORY_TITLES
 from relboard.domain.clock import Alert, ClockReading, WindowPhase
 from relboard.domain.plan import Plan
-from relboard.ui.text import plain_line, show
+from relboard.ui.text import plain_line
 from relboard.ui.writer import SaveState
 
-_SAVE_GLYPH = {
-    SaveState.SAVED: "● saved",
-    SaveState.SAVING: "◌ saving",
-    SaveState.READ_ONLY: "◇ read-only",
-    SaveState.FAILED: "▲ save failed (retrying)",
+_SAVE_LOOK = {
+    SaveState.SAVED: ("● saved", "$text-success"),
+    SaveState.SAVING: ("◌ saving", "$text-muted"),
+    SaveState.READ_ONLY: ("◇ read-only", "$text-warning"),
+    SaveState.FAILED: ("▲ save failed (retrying)", "bold reverse $text-error"),
 }
+ALARM = "bold reverse $text-error"
+WARNING = "bold $text-warning"
+GAP = "   "
 
 
-class ClockStrip(Horizontal):
-    """Two lines: the release on the first, the clocks and counts on the second."""
+class ClockStrip(Widget):
+    """Two lines (three when narrow): the release on the first, the clocks and counts below."""
+
+    DEFAULT_CSS = """
+    ClockStrip {
+        height: 2;
+        background: $panel;
+        padding: 0 1;
+        &.-narrow {
+            height: 3;
+        }
+    }
+    """
 
     reading: var[ClockReading | None] = var(None)
     open_issues: var[int] = var(0)
@@ -33,74 +50,72 @@ class ClockStrip(Horizontal):
     def __init__(self, plan: Plan, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.plan = plan
-
-    def compose(self) -> ComposeResult:
-        release = self.plan.release
+        release = plan.release
         category = CATEGORY_TITLES.get(release.category, str(release.category))
         title = f"{release.title} · {release.environment} · {category}"
         if release.change_ref:
             title += f" · {release.change_ref}"
-        with Horizontal(id="strip-top"):
-            yield Label(plain_line(title), id="strip-title")
-            yield Label(id="strip-complete")
-            yield Label(id="strip-save")
-        with Grid(id="strip-bottom"):
-            yield Label(id="strip-window")
-            yield Label(id="strip-issues")
-            yield Label(id="strip-deadline")
+        self.title = plain_line(title, "bold")
 
-    def on_mount(self) -> None:
-        self._ready = True
-        self.watch_reading(self.reading)
-        self.watch_open_issues(self.open_issues)
-        self._show_save()
-        self.watch_complete(self.complete)
+    # Any of these changing is a repaint of this widget alone.
+    def watch_reading(self) -> None:
+        self.refresh()
 
-    _ready = False
+    def watch_open_issues(self) -> None:
+        self.refresh()
 
-    def watch_reading(self, reading: ClockReading | None) -> None:
-        if reading is None or not self._ready:
-            return
-        window = self.query_one("#strip-window", Label)
-        show(window, plain_line(reading.window_text()))
-        window.set_class(reading.phase is WindowPhase.OVERRUN, "-alarm")
-        window.set_class(reading.phase is WindowPhase.BEFORE, "-before")
-        deadline = self.query_one("#strip-deadline", Label)
-        show(deadline, plain_line(reading.deadline_text(self.plan.window.zone)))
-        alert = reading.deadline_alert
-        deadline.set_class(alert is Alert.WARNING, "-warning")
-        deadline.set_class(alert is Alert.ALARM, "-alarm")
-
-    def watch_open_issues(self, count: int) -> None:
-        if not self._ready:
-            return
-        label = self.query_one("#strip-issues", Label)
-        show(label, plain_line(f"{count} open known issue{'' if count == 1 else 's'}"))
-        label.set_class(count > 0, "-warning")
-
-    def _show_save(self) -> None:
-        if not self._ready:
-            return
-        label = self.query_one("#strip-save", Label)
-        text = _SAVE_GLYPH[self.save_state]
-        if self.save_state is SaveState.FAILED and self.save_error:
-            label.tooltip = plain_line(self.save_error)
-        else:
-            label.tooltip = None
-        # Its width is fixed in the stylesheet, so a new state repaints the label without a layout.
-        show(label, plain_line(text), layout=False)
-        for state in SaveState:
-            label.set_class(state is self.save_state, f"-{state.name.lower().replace('_', '-')}")
+    def watch_complete(self) -> None:
+        self.refresh()
 
     def watch_save_state(self) -> None:
-        self._show_save()
+        self._show_save_error()
+        self.refresh()
 
     def watch_save_error(self) -> None:
-        self._show_save()
+        self._show_save_error()
+        self.refresh()
 
-    def watch_complete(self, complete: bool) -> None:
-        if not self._ready:
-            return
-        label = self.query_one("#strip-complete", Label)
-        show(label, plain_line("✔ COMPLETE" if complete else ""))
-        label.display = complete
+    def _show_save_error(self) -> None:
+        failed = self.save_state is SaveState.FAILED and self.save_error
+        self.tooltip = plain_line(self.save_error) if failed else None
+
+    @property
+    def window_alert(self) -> Alert | None:
+        """ALARM once the window overruns; None otherwise."""
+        reading = self.reading
+        return Alert.ALARM if reading is not None and reading.phase is WindowPhase.OVERRUN else None
+
+    @property
+    def deadline_alert(self) -> Alert | None:
+        return self.reading.deadline_alert if self.reading is not None else None
+
+    def _status(self) -> Content:
+        text, style = _SAVE_LOOK[self.save_state]
+        parts = [Content.styled(text, style)]
+        if self.complete:
+            parts.insert(0, Content.styled("✔ COMPLETE", "bold reverse $text-success"))
+        return Content("  ").join(parts)
+
+    def _clocks(self) -> tuple[Content, Content, Content]:
+        reading = self.reading
+        if reading is None:
+            return Content(), Content(), Content()
+        window = plain_line(reading.window_text(), ALARM if self.window_alert is Alert.ALARM else "")
+        count = self.open_issues
+        issues = plain_line(f"{count} open known issue{'' if count == 1 else 's'}", WARNING if count else "")
+        look = {Alert.WARNING: WARNING, Alert.ALARM: ALARM}.get(self.deadline_alert, "")
+        deadline = plain_line(reading.deadline_text(self.plan.window.zone), look)
+        return window, issues, deadline
+
+    def render(self) -> Content:
+        width = self.size.width
+        status = self._status()
+        room = max(0, width - status.cell_length - 2)
+        top = Content.assemble(self.title.truncate(room, ellipsis=True, pad=True), "  ", status)
+        window, issues, deadline = self._clocks()
+        if self.has_class("-narrow"):
+            space = max(1, width - window.cell_length - issues.cell_length)
+            lines = [top, Content.assemble(window, " " * space, issues), deadline]
+        else:
+            lines = [top, Content(GAP).join([window, issues, deadline])]
+        return Content("\n").join(line.truncate(width, ellipsis=True) for line in lines)

@@ -4,11 +4,24 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta, timezone
 
+from relboard.domain.clock import Alert
 from relboard.store.session import WindowSession
+from relboard.ui.header import ClockStrip
 
 from board_helpers import WIDE, events_of, make_app, screen_text, wait_until
 
 START = datetime(2026, 12, 5, 21, 0, tzinfo=timezone.utc)  # 22:00 +01:00
+
+
+def styles_of(strip: ClockStrip, text: str) -> set[str]:
+    """The style words the strip draws `text` in, as they stand in its rendered lines."""
+    content = strip.render()
+    start = content.plain.index(text)
+    words: set[str] = set()
+    for span in content.spans:
+        if span.start <= start < span.end:
+            words.update(str(span.style).split())
+    return words
 
 
 async def test_before_the_window_it_counts_down(session):
@@ -28,20 +41,22 @@ async def test_deadline_warns_fifteen_minutes_before_and_alarms_after(session):
         await pilot.pause()
         app.tick()
         await pilot.pause()
-        deadline = app.query_one("#strip-deadline")
+        strip = app.query_one(ClockStrip)
         assert "rollback decision by 23:30 (in 0:10:00)" in screen_text(app)
-        assert deadline.has_class("-warning") and not deadline.has_class("-alarm")
+        assert strip.deadline_alert is Alert.WARNING
+        assert styles_of(strip, "rollback decision by") == {"bold", "$text-warning"}
         assert "Rollback deadline in 0:10:00" in screen_text(app)
         moments["now"] = START + timedelta(minutes=95)
         app.tick()
         await pilot.pause()
         assert "rollback decision by 23:30 (passed 0:05:00 ago)" in screen_text(app)
-        assert deadline.has_class("-alarm")
+        assert strip.deadline_alert is Alert.ALARM
+        assert styles_of(strip, "rollback decision by") == {"bold", "reverse", "$text-error"}
         moments["now"] = START + timedelta(hours=2, minutes=5)
         app.tick()
         await pilot.pause()
         assert "OVERRUN +0:05:00" in screen_text(app)
-        assert app.query_one("#strip-window").has_class("-alarm")
+        assert styles_of(strip, "OVERRUN") == {"bold", "reverse", "$text-error"}
 
 
 async def test_a_changed_plan_is_announced_with_its_added_and_removed_steps(plan_path, state_path, own_config):
