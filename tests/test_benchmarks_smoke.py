@@ -12,7 +12,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 FIGURES = (
     "open, demo plan",
+    "open, demo plan, vs session floor",
     "open, ",
+    "open, ",
+    "memory, ",
     "memory, ",
     "relboard validate (demo plan)",
     "relboard validate (demo plan), vs BaseModel",
