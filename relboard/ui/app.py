@@ -150,8 +150,6 @@ class RelboardApp(App[None]):
     save_error: var[str] = var("", init=False)
     open_issues: var[int] = var(0, init=False)
     complete: var[bool] = var(False, init=False)
-    selected_step: var[str | None] = var(None, init=False)
-    selected_issue: var[str | None] = var(None, init=False)
     active_pane: var[str] = var("checklist", init=False)
     narrow: var[bool] = var(False, init=False)
 
@@ -405,22 +403,22 @@ class RelboardApp(App[None]):
 
     # --- panes report what is selected -------------------------------------------------------
 
-    @on(ChecklistPane.StepHighlighted)
-    def _step_highlighted(self, message: ChecklistPane.StepHighlighted) -> None:
-        self.selected_step = message.step_id
+    # Read from the panes when asked, never from a copy kept up to date by messages: keys typed fast
+    # ("j j p") must act on the row the cursor is on now, not on one a message has yet to report.
+    @property
+    def selected_step(self) -> str | None:
+        return self.query_one(ChecklistPane).selected_step
+
+    @property
+    def selected_issue(self) -> str | None:
+        return self.query_one(IssuesPane).selected_issue
 
     @on(ChecklistPane.DetailsRequested)
     def _details_requested(self, message: ChecklistPane.DetailsRequested) -> None:
-        self.selected_step = message.step_id
         self.action_details()
-
-    @on(IssuesPane.IssueHighlighted)
-    def _issue_highlighted(self, message: IssuesPane.IssueHighlighted) -> None:
-        self.selected_issue = message.issue_id
 
     @on(IssuesPane.EditRequested)
     def _issue_edit_requested(self, message: IssuesPane.EditRequested) -> None:
-        self.selected_issue = message.issue_id
         self.action_edit_issue()
 
     @on(RollbackPane.CriterionChosen)

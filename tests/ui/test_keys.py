@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.widgets import Input
 
 from relboard.domain.events import StepStatus
@@ -18,6 +19,17 @@ from board_helpers import WIDE, events_of, make_app, screen_text, wait_until
 
 def marks(state_path: Path) -> list[tuple[str, str, str]]:
     return [(e.step, e.status.value, e.note) for e in events_of(state_path, "step_marked")]
+
+
+async def test_keys_typed_in_one_burst_act_on_the_row_the_cursor_reached(session, state_path):
+    # A burst reaches the board before any of its keys is handled, as when typing fast over SSH.
+    app = make_app(session)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        for key in ("j", "j", "p", "k", "b"):
+            app.post_message(events.Key(key, key))
+        assert await wait_until(pilot, lambda: len(marks(state_path)) == 2)
+    assert marks(state_path) == [("login", "pass", ""), ("apply", "blocked", "")]
 
 
 async def test_marking_keys_record_each_status(session, state_path):

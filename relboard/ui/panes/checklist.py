@@ -87,16 +87,6 @@ class ChecklistPane(Vertical):
 
     revision: var[int] = var(0, init=False)
 
-    class StepHighlighted(Message):
-        def __init__(self, pane: "ChecklistPane", step_id: str | None) -> None:
-            super().__init__()
-            self.pane = pane
-            self.step_id = step_id
-
-        @property
-        def control(self) -> "ChecklistPane":
-            return self.pane
-
     class DetailsRequested(Message):
         def __init__(self, pane: "ChecklistPane", step_id: str) -> None:
             super().__init__()
@@ -220,7 +210,6 @@ class ChecklistPane(Vertical):
     def _highlighted(self, event: RowList.Highlighted) -> None:
         event.stop()
         self._update_summary()
-        self.post_message(self.StepHighlighted(self, self.selected_step))
 
     @on(RowList.Selected, "#steps")
     def _selected(self, event: RowList.Selected) -> None:

@@ -44,16 +44,6 @@ def issue_prompt(issue: IssueState) -> Content:
 class IssuesPane(Vertical):
     revision: var[int] = var(0, init=False)
 
-    class IssueHighlighted(Message):
-        def __init__(self, pane: "IssuesPane", issue_id: str | None) -> None:
-            super().__init__()
-            self.pane = pane
-            self.issue_id = issue_id
-
-        @property
-        def control(self) -> "IssuesPane":
-            return self.pane
-
     class EditRequested(Message):
         def __init__(self, pane: "IssuesPane", issue_id: str) -> None:
             super().__init__()
@@ -109,7 +99,6 @@ class IssuesPane(Vertical):
     @on(NavList.OptionHighlighted, "#issue-list")
     def _highlighted(self, event: NavList.OptionHighlighted) -> None:
         event.stop()
-        self.post_message(self.IssueHighlighted(self, self.selected_issue))
 
     @on(NavList.OptionSelected, "#issue-list")
     def _selected(self, event: NavList.OptionSelected) -> None:
