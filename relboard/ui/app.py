@@ -211,8 +211,7 @@ class RelboardApp(App[None]):
             yield RollbackPane(self.state, id="rollback", classes="pane").data_bind(
                 RelboardApp.revision, RelboardApp.reading
             )
-        # Compact: more keys fit on an 80-column terminal.
-        yield Footer(compact=True)
+        yield Footer()
 
     def on_mount(self) -> None:
         self._report_preferences()
