@@ -61,7 +61,7 @@ class RowList(ScrollView, can_focus=True):
 
     cursor: reactive[int | None] = reactive(None, init=False, always_update=False)
 
-    class Highlighted(Message):
+    class _RowMessage(Message):
         def __init__(self, rows: "RowList", row: int | None) -> None:
             super().__init__()
             self.rows = rows
@@ -71,15 +71,11 @@ class RowList(ScrollView, can_focus=True):
         def control(self) -> "RowList":
             return self.rows
 
-    class Selected(Message):
-        def __init__(self, rows: "RowList", row: int) -> None:
-            super().__init__()
-            self.rows = rows
-            self.row = row
+    class Highlighted(_RowMessage):
+        """The cursor moved to `row` (None: the list has no row it may rest on)."""
 
-        @property
-        def control(self) -> "RowList":
-            return self.rows
+    class Selected(_RowMessage):
+        """Enter, or a double click, on `row`."""
 
     def __init__(
         self,
