@@ -114,7 +114,7 @@ class RollbackPane(Vertical):
         if reading is None:
             return
         deadline = self.query_one("#rollback-deadline", Static)
-        show(deadline, plain_line(reading.deadline_text(self.state.plan.window.zone)))
+        show(deadline, plain_line(reading.deadline_text(self.state.plan.window.zone)), layout=False)
         alert = reading.deadline_alert
         deadline.set_class(alert is Alert.WARNING, "-warning")
         deadline.set_class(alert is Alert.ALARM, "-alarm")
