@@ -74,6 +74,17 @@ def test_new_writes_a_starter_plan_that_validates_and_refuses_to_overwrite(tmp_p
     assert target.read_bytes() == before
 
 
+def test_new_names_the_machines_time_zone(tmp_path):
+    target = tmp_path / "starter.toml"
+    result = relboard("new", "--category", "module-update", "--out", str(target), env={"TZ": "Europe/Berlin"})
+    assert result.returncode == 0, result.stderr
+    text = target.read_text(encoding="utf-8")
+    assert 'timezone = "Europe/Berlin"' in text.splitlines()  # a key, not the starter's commented example
+    start = next(line for line in text.splitlines() if line.startswith("start = "))
+    assert start.endswith(("T22:00:00+01:00", "T22:00:00+02:00"))
+    assert relboard("validate", str(target)).returncode == 0
+
+
 def test_new_with_an_unknown_category_lists_the_choices():
     result = relboard("new", "--category", "security-patch")
     assert result.returncode == 2

@@ -6,17 +6,31 @@ import argparse
 import sys
 from datetime import datetime, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from relboard.commands.common import UsageError, out
 from relboard.domain.plan import Category
 from relboard.domain.starter import starter_plan
 
 
+def _local_zone() -> ZoneInfo | None:
+    """The machine's named time zone (TZ, /etc/localtime, ...); None when it has no IANA name."""
+    from tzlocal import get_localzone_name
+
+    try:
+        name = get_localzone_name()
+        return ZoneInfo(name) if name else None
+    except Exception:  # noqa: BLE001 - an unnamed or broken zone setting: fall back to the offset
+        return None
+
+
 def _next_window_start() -> datetime:
-    # Next week, 22:00 local: a plausible evening window the engineer edits anyway. The offset is
-    # taken on that day, so a DST change within the week does not leave a wrong one.
+    # Next week, 22:00 local: a plausible evening window the engineer edits anyway. In a named zone,
+    # the plan gets `window.timezone` and notices follow its daylight-saving changes; otherwise the
+    # offset is taken on that day, so a DST change within the week does not leave a wrong one.
     local = (datetime.now() + timedelta(days=7)).replace(hour=22, minute=0, second=0, microsecond=0)
-    return local.astimezone()
+    zone = _local_zone()
+    return local.replace(tzinfo=zone) if zone is not None else local.astimezone()
 
 
 def run(args: argparse.Namespace) -> int:
