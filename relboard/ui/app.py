@@ -48,12 +48,11 @@ from relboard.ui.probe_runner import ProbeRunner
 from relboard.store.files import write_atomically
 from relboard.ui.writer import EventDropped, EventWriter, ForeignEvents, JournalLike, ReadProblem, SaveState, SaveStatus
 
+# Screens, forms and the report are imported when first opened, not before the first frame.
 if TYPE_CHECKING:
     from relboard.ui.screens.decision_form import CriterionFields, DecisionFields
     from relboard.ui.screens.help import KeyHelp
     from relboard.ui.screens.issue_form import IssueFields
-
-# Screens, forms and the report are imported when first opened, not before the first frame.
 
 PANES = ("checklist", "lookup", "issues", "rollback")
 PANE_TITLES = {"checklist": "1 Checklist", "lookup": "2 Lookup", "issues": "3 Known issues", "rollback": "4 Rollback"}
