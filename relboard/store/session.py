@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 
 from relboard.domain.events import Event, PlanLoaded, utc_now
@@ -41,12 +42,12 @@ class WindowSession:
     def state_path(self) -> Path:
         return self.journal.path
 
-    def plan_event(self, by: str = "") -> PlanLoaded | None:
-        """The PlanLoaded event to record when the state has not seen this plan yet."""
+    def plan_event(self, by: str = "", at: datetime | None = None) -> PlanLoaded | None:
+        """The PlanLoaded event to record when the state has not seen this plan yet, stamped `at` (now)."""
         last = self.state.last_plan
         if last is not None and last.plan_hash == self.loaded.hash:
             return None
-        return PlanLoaded(at=utc_now(), by=by, plan_hash=self.loaded.hash, step_ids=[s.id for s in self.plan.steps])
+        return PlanLoaded(at=at or utc_now(), by=by, plan_hash=self.loaded.hash, step_ids=[s.id for s in self.plan.steps])
 
     def apply(self, events: list[Event]) -> None:
         for event in events:
@@ -58,7 +59,7 @@ class WindowSession:
 
     def record(self, event: Event) -> None:
         """Append durably first, then fold: a command reports success only once the event is on disk."""
-        self._record_plan_if_new(event.by)
+        self._record_plan_if_new(event.by, event.at)
         foreign = self.journal.append(event)
         self.apply(foreign)
         self.state.apply(event)
@@ -69,8 +70,8 @@ class WindowSession:
         self.apply(new)
         return new
 
-    def _record_plan_if_new(self, by: str) -> None:
-        plan_event = self.plan_event(by)
+    def _record_plan_if_new(self, by: str, at: datetime) -> None:
+        plan_event = self.plan_event(by, at)
         if plan_event is not None:
             self.apply(self.journal.append(plan_event))
             self.state.apply(plan_event)

@@ -71,7 +71,7 @@ class SessionLike(Protocol):
     journal: JournalLike
     plan_change: PlanChange | None
 
-    def plan_event(self, by: str = "") -> PlanLoaded | None: ...
+    def plan_event(self, by: str = "", at: datetime | None = None) -> PlanLoaded | None: ...
 
 
 class BoardScreen(Screen):
@@ -217,7 +217,8 @@ class RelboardApp(App[None]):
         self._apply_layout(self.size.width, self.size.height)
         self.set_interval(1.0, self.tick)
         if not self.read_only:
-            plan_event = self.session.plan_event(self.operator)
+            # On the board's clock, like every event it records (a rehearsal's included).
+            plan_event = self.session.plan_event(self.operator, self.now())
             if plan_event is not None:
                 self.state.apply(plan_event)
                 self.writer.submit(plan_event)

@@ -72,3 +72,15 @@ async def test_a_changed_plan_is_announced_with_its_added_and_removed_steps(plan
         text = screen_text(second)
         assert "added: notify-all" in text and "removed: notify-done" in text
         assert await wait_until(pilot, lambda: len(events_of(state_path, "plan_loaded")) == 2)
+
+
+async def test_a_rehearsal_records_the_plan_on_the_rehearsal_clock(session, state_path):
+    rehearsed = START + timedelta(minutes=50)
+    app = make_app(session, now=rehearsed)
+    async with app.run_test(size=WIDE) as pilot:
+        assert await wait_until(pilot, lambda: events_of(state_path, "plan_loaded"))
+        await pilot.press("p")
+        assert await wait_until(pilot, lambda: events_of(state_path, "step_marked"))
+    # One clock for every event the board records, so the timeline reads in order.
+    assert [e.at for e in events_of(state_path, "plan_loaded")] == [rehearsed]
+    assert [e.at for e in events_of(state_path, "step_marked")] == [rehearsed]
