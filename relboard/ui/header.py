@@ -7,7 +7,7 @@ new reading costs (no labels to restyle, no layout).
 from __future__ import annotations
 
 from textual.content import Content
-from textual.reactive import var
+from textual.reactive import reactive
 from textual.widget import Widget
 
 from relboard.domain.catalog import CATEGORY_TITLES
@@ -41,11 +41,12 @@ class ClockStrip(Widget):
     }
     """
 
-    reading: var[ClockReading | None] = var(None)
-    open_issues: var[int] = var(0)
-    save_state: var[SaveState] = var(SaveState.SAVED)
-    save_error: var[str] = var("")
-    complete: var[bool] = var(False)
+    # Reactives repaint this widget alone when they change (no layout: its size does not depend on them).
+    reading: reactive[ClockReading | None] = reactive(None)
+    open_issues: reactive[int] = reactive(0)
+    save_state: reactive[SaveState] = reactive(SaveState.SAVED)
+    save_error: reactive[str] = reactive("")
+    complete: reactive[bool] = reactive(False)
 
     def __init__(self, plan: Plan, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -57,23 +58,11 @@ class ClockStrip(Widget):
             title += f" · {release.change_ref}"
         self.title = plain_line(title, "bold")
 
-    # Any of these changing is a repaint of this widget alone.
-    def watch_reading(self) -> None:
-        self.refresh()
-
-    def watch_open_issues(self) -> None:
-        self.refresh()
-
-    def watch_complete(self) -> None:
-        self.refresh()
-
     def watch_save_state(self) -> None:
         self._show_save_error()
-        self.refresh()
 
     def watch_save_error(self) -> None:
         self._show_save_error()
-        self.refresh()
 
     def _show_save_error(self) -> None:
         failed = self.save_state is SaveState.FAILED and self.save_error

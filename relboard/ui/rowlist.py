@@ -16,7 +16,6 @@ from textual.cache import LRUCache
 from textual.content import Content
 from textual.geometry import Size
 from textual.message import Message
-from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual
@@ -59,8 +58,6 @@ class RowList(ScrollView, can_focus=True):
     }
     """
 
-    cursor: reactive[int | None] = reactive(None, init=False, always_update=False)
-
     class _RowMessage(Message):
         def __init__(self, rows: "RowList", row: int | None) -> None:
             super().__init__()
@@ -90,19 +87,20 @@ class RowList(ScrollView, can_focus=True):
         self._content = content
         self._selectable = selectable or (lambda row: True)
         self.count = count
+        # The row the cursor is on; moved only through _move_to, which repaints the two lines concerned.
+        self.cursor: int | None = None
         # Rows once turned into text, so scrolling back and forth does not rebuild them.
         self._made: LRUCache[int, Content] = LRUCache(1024)
 
     # --- the rows ------------------------------------------------------------------------------
 
-    def set_rows(self, count: int, cursor: int | None = None) -> None:
-        """Replace every row; the cursor goes to `cursor` or the first row it may rest on."""
+    def set_rows(self, count: int) -> None:
+        """Replace every row; the cursor goes to the first row it may rest on."""
         self.count = count
         self._made.clear()
         self._update_virtual_size()
         self.refresh()
-        start = cursor if cursor is not None and 0 <= cursor < count else 0
-        self._move_to(self._nearest(start, 1) if count else None, force=True)
+        self._move_to(self._nearest(0, 1), force=True)
 
     def refresh_row(self, row: int) -> None:
         """Row `row` changed: make it again and repaint its line, and nothing else."""
@@ -148,21 +146,24 @@ class RowList(ScrollView, can_focus=True):
 
     # --- the cursor ----------------------------------------------------------------------------
 
-    def _nearest(self, row: int, step: int) -> int | None:
-        """The first row from `row` onwards (in direction `step`) the cursor may rest on, else the other way."""
-        for direction in (step, -step):
-            probe = row
-            while 0 <= probe < self.count:
-                if self._selectable(probe):
-                    return probe
-                probe += direction
+    def _first_selectable(self, row: int, step: int) -> int | None:
+        """The first row from `row` on, in direction `step`, the cursor may rest on."""
+        while 0 <= row < self.count:
+            if self._selectable(row):
+                return row
+            row += step
         return None
+
+    def _nearest(self, row: int, step: int) -> int | None:
+        """As _first_selectable, else the first one the other way."""
+        found = self._first_selectable(row, step)
+        return found if found is not None else self._first_selectable(row, -step)
 
     def _move_to(self, row: int | None, *, force: bool = False) -> None:
         previous = self.cursor
         if row == previous and not force:
             return
-        self.set_reactive(RowList.cursor, row)
+        self.cursor = row
         for changed in {previous, row}:
             if changed is not None and 0 <= changed < self.count:
                 self.refresh_line(changed)
@@ -185,14 +186,9 @@ class RowList(ScrollView, can_focus=True):
             self.scroll_to(y=cursor - height + 1, animate=False, immediate=True)
 
     def _step(self, start: int, step: int) -> None:
-        if not self.count:
-            return
-        probe = start
-        while 0 <= probe < self.count:
-            if self._selectable(probe):
-                self._move_to(probe)
-                return
-            probe += step
+        found = self._first_selectable(start, step)
+        if found is not None:
+            self._move_to(found)
 
     def action_cursor_down(self) -> None:
         self._step(0 if self.cursor is None else self.cursor + 1, 1)
