@@ -21,7 +21,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write the table as JSON")
     parser.add_argument("--quick", action="store_true", help="fewest repeats and small sizes (a smoke run)")
-    parser.add_argument("--only", nargs="+", choices=FIGURES, metavar="NAME", help="run only these: " + ", ".join(FIGURES))
+    parser.add_argument(
+        "--only", nargs="+", choices=FIGURES, metavar="NAME", help="run only these: " + ", ".join(FIGURES)
+    )
     args = parser.parse_args(argv)
     sizes = QUICK if args.quick else FULL
     began = time.monotonic()
@@ -33,11 +35,19 @@ def main(argv: list[str] | None = None) -> int:
             print(f"... {name}", file=sys.stderr, flush=True)
             try:
                 figures.extend(importlib.import_module(f"benchmarks.{name}").measure(ws))
-            except Exception as error:  # one broken figure must not hide the others
+            except Exception as error:  # noqa: BLE001 - one broken figure must not hide the others
                 failed = True
                 traceback.print_exc()
                 figures.append(
-                    Figure(figure=name, relboard=None, reference=None, unit="", shown=f"error: {error}"[:60], target="-", met=False)
+                    Figure(
+                        figure=name,
+                        relboard=None,
+                        reference=None,
+                        unit="",
+                        shown=f"error: {error}"[:60],
+                        target="-",
+                        met=False,
+                    )
                 )
     finally:
         ws.close()

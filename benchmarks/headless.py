@@ -36,8 +36,8 @@ def measure(ws: Workspace) -> list[Figure]:
     commands = {
         "pydantic": ([sys.executable, "-c", "import pydantic"], env),
         "basemodel": ([sys.executable, "-c", "from pydantic import BaseModel"], env),
-        "validate": (board + ["validate", str(demo_plan())], env),
-        "status": (board + ["status", str(ws.demo), "--state", str(ws.demo_state)], env),
+        "validate": ([*board, "validate", str(demo_plan())], env),
+        "status": ([*board, "status", str(ws.demo), "--state", str(ws.demo_state)], env),
     }
     s = alternate(commands, rounds=ws.sizes.command_runs)
     figures = []

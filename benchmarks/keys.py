@@ -12,7 +12,7 @@ import asyncio
 
 from benchmarks.child.frame_driver import FrameDriver
 from benchmarks.child.minimal_app import MinimalApp
-from benchmarks.inprocess import window_clock, key_to_frame, run
+from benchmarks.inprocess import key_to_frame, run, window_clock
 from benchmarks.results import Figure, ratio
 from benchmarks.stats import median, percentile
 from benchmarks.workspace import Workspace
@@ -40,7 +40,7 @@ def board_samples(ws: Workspace, presses: int) -> list[float]:
             key = "b" if app.state.steps[step_id].status is StepStatus.PASS else "p"
             before = checklist.line_of(step_id).plain
 
-            def shows(frame: str) -> bool:
+            def shows(frame: str, key: str = key, step_id: str = step_id, before: str = before) -> bool:
                 return GLYPH[key] in frame and checklist.line_of(step_id).plain != before
 
             times.append(await key_to_frame(driver, key, shows))

@@ -23,11 +23,11 @@ def samples(ws: Workspace) -> Samples:
         large_state = ws.copy_of_large_state("open.state.toml")
         commands = {
             "minimal": ([sys.executable, str(HERE / "child" / "minimal_app.py")], env),
-            "session-demo": (session_app + [str(ws.demo), str(ws.demo_state)], env),
-            "session-large": (session_app + [str(ws.large), str(large_state)], env),
-            "demo": (board + [str(ws.demo), "--state", str(ws.demo_state), "--operator", "bench"], env),
+            "session-demo": ([*session_app, str(ws.demo), str(ws.demo_state)], env),
+            "session-large": ([*session_app, str(ws.large), str(large_state)], env),
+            "demo": ([*board, str(ws.demo), "--state", str(ws.demo_state), "--operator", "bench"], env),
             "large": (
-                board + [str(ws.large), "--state", str(large_state), "--operator", "bench"],
+                [*board, str(ws.large), "--state", str(large_state), "--operator", "bench"],
                 env,
             ),
         }
@@ -52,7 +52,9 @@ def compared(
     unit = "MiB" if memory else "ms"
     details = {"runs": len(s.runs[kind])}
     if not memory:
-        details.update({f"{name}_ms": [round(v * 1000, 1) for v in s.frames(name)] for name in ("minimal", floor_kind, kind)})
+        details.update(
+            {f"{name}_ms": [round(v * 1000, 1) for v in s.frames(name)] for name in ("minimal", floor_kind, kind)}
+        )
     rows = []
     for suffix, reference_kind, reference_name, limit in (
         ("", "minimal", "minimal app", target),

@@ -56,7 +56,7 @@ def table(figures: list[Figure]) -> str:
     widths = [max(len(str(r[i])) for r in (head, *rows)) for i in range(len(head))]
 
     def line(cells) -> str:
-        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths)) + " |"
+        return "| " + " | ".join(str(c).ljust(w) for c, w in zip(cells, widths, strict=False)) + " |"
 
     rule = "|" + "|".join("-" * (w + 2) for w in widths) + "|"
     return "\n".join([line(head), rule, *(line(r) for r in rows)])

@@ -9,8 +9,10 @@ import os
 import threading
 import time
 
+from textual import events
+
 from benchmarks.child.frame_driver import FrameDriver
-from benchmarks.inprocess import window_clock, run
+from benchmarks.inprocess import run, window_clock
 from benchmarks.results import Figure, ratio
 from benchmarks.stats import median
 from benchmarks.workspace import Workspace
@@ -19,7 +21,6 @@ from relboard.store.journal import Journal
 from relboard.store.plan_file import load_plan
 from relboard.store.session import WindowSession
 from relboard.ui.app import RelboardApp
-from textual import events
 
 TARGET_MS = 10.0
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 import tomllib
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import tomli_w
@@ -27,16 +27,119 @@ from relboard.store.plan_file import load_plan
 
 SEED = 20261205
 
-WORDS = (
-    "login fails after upgrade connector sync timeout tenant access role package missing report export slow "
-    "queue backlog certificate expired handshake error mobile client sign-in loop session dropped database "
-    "migration stuck lock wait api scope denied token refresh workflow engine paused webhook retry console "
-    "blank page identity service unavailable cache stale permissions audit log gap scheduler delayed import "
-    "duplicate records memory pressure pod restart health check latency spike dns resolution proxy gateway "
-    "502 503 504 tls version mismatch clock skew inspection offline attachment upload rejected quota exceeded "
-    "search index rebuild notification email bounce sso redirect saml assertion invalid oauth consent "
-    "tools unreachable erp asset cmms work order shift handover dashboard widgets empty"
-).split()
+WORDS = [
+    "login",
+    "fails",
+    "after",
+    "upgrade",
+    "connector",
+    "sync",
+    "timeout",
+    "tenant",
+    "access",
+    "role",
+    "package",
+    "missing",
+    "report",
+    "export",
+    "slow",
+    "queue",
+    "backlog",
+    "certificate",
+    "expired",
+    "handshake",
+    "error",
+    "mobile",
+    "client",
+    "sign-in",
+    "loop",
+    "session",
+    "dropped",
+    "database",
+    "migration",
+    "stuck",
+    "lock",
+    "wait",
+    "api",
+    "scope",
+    "denied",
+    "token",
+    "refresh",
+    "workflow",
+    "engine",
+    "paused",
+    "webhook",
+    "retry",
+    "console",
+    "blank",
+    "page",
+    "identity",
+    "service",
+    "unavailable",
+    "cache",
+    "stale",
+    "permissions",
+    "audit",
+    "log",
+    "gap",
+    "scheduler",
+    "delayed",
+    "import",
+    "duplicate",
+    "records",
+    "memory",
+    "pressure",
+    "pod",
+    "restart",
+    "health",
+    "check",
+    "latency",
+    "spike",
+    "dns",
+    "resolution",
+    "proxy",
+    "gateway",
+    "502",
+    "503",
+    "504",
+    "tls",
+    "version",
+    "mismatch",
+    "clock",
+    "skew",
+    "inspection",
+    "offline",
+    "attachment",
+    "upload",
+    "rejected",
+    "quota",
+    "exceeded",
+    "search",
+    "index",
+    "rebuild",
+    "notification",
+    "email",
+    "bounce",
+    "sso",
+    "redirect",
+    "saml",
+    "assertion",
+    "invalid",
+    "oauth",
+    "consent",
+    "tools",
+    "unreachable",
+    "erp",
+    "asset",
+    "cmms",
+    "work",
+    "order",
+    "shift",
+    "handover",
+    "dashboard",
+    "widgets",
+    "empty",
+]
 OWNERS = ("Sam Lindqvist", "Lee Nakamura", "Dana Okafor", "Rio Fernandes", "Ines Bauer", "On-call SRE")
 PHASES = ("prepare", "apply", "validate", "communicate")
 
@@ -84,7 +187,7 @@ def _events(plan_path: Path, count: int, seed: int) -> list:
     plan = loaded.plan
     step_ids = [step.id for step in plan.steps]
     criteria = [criterion.id for criterion in plan.rollback.criteria]
-    at = plan.window.start.astimezone(timezone.utc)
+    at = plan.window.start.astimezone(UTC)
     events: list = [PlanLoaded(at=at, by="bench", plan_hash=loaded.hash, step_ids=step_ids)]
     issues: list[str] = []
     statuses = list(StepStatus)
@@ -104,12 +207,18 @@ def _events(plan_path: Path, count: int, seed: int) -> list:
             events.append(IssueOpened(at=at, by=by, issue=issue, title=_sentence(rng, 10, 60), step=step, owner=by))
         elif roll < 0.95:
             events.append(
-                IssueUpdated(at=at, by=by, issue=rng.choice(issues), changed=["workaround"], workaround=_sentence(rng, 10, 120))
+                IssueUpdated(
+                    at=at, by=by, issue=rng.choice(issues), changed=["workaround"], workaround=_sentence(rng, 10, 120)
+                )
             )
         elif roll < 0.98:
-            events.append(ProbeRan(at=at, by=by, step=step, passed=rng.random() < 0.8, status_code=200, latency_ms=12.5))
+            events.append(
+                ProbeRan(at=at, by=by, step=step, passed=rng.random() < 0.8, status_code=200, latency_ms=12.5)
+            )
         else:
-            events.append(CriterionMarked(at=at, by=by, criterion=rng.choice(criteria), tripped=False, reason="checked"))
+            events.append(
+                CriterionMarked(at=at, by=by, criterion=rng.choice(criteria), tripped=False, reason="checked")
+            )
     return events[:count]
 
 
@@ -121,7 +230,7 @@ def _block(event) -> bytes:
 
 def state_file(plan_path: Path, path: Path, count: int, seed: int = SEED) -> Path:
     """A state journal holding `count` events for the plan (written in one go, not event by event)."""
-    header = tomli_w.dumps({"schema": 1, "created": datetime(2026, 12, 5, 20, 0, tzinfo=timezone.utc)})
+    header = tomli_w.dumps({"schema": 1, "created": datetime(2026, 12, 5, 20, 0, tzinfo=UTC)})
     with open(path, "wb") as out:
         out.write(header.encode("utf-8") + b"# relboard window state\n")
         for event in _events(plan_path, count, seed):

@@ -1,4 +1,7 @@
-"""The temporary folder a run works in: plan copies, large plans and states made from a seed, and a private config home."""
+"""The temporary folder a run works in.
+
+Plan copies, large plans and states made from a seed, and a private config home.
+"""
 
 from __future__ import annotations
 

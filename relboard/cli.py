@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-from typing import Sequence
+from collections.abc import Sequence
 
 from relboard import __version__
 from relboard.commands import common
@@ -22,10 +22,16 @@ class _Parser(argparse.ArgumentParser):
         raise common.UsageError(f"{self.prog}: {message}")
 
 
+# argparse names the type of add_subparsers' result only privately; typeshed knows it by that name.
+_Subparsers = argparse._SubParsersAction[_Parser]
+
+
 def _board_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="relboard",
-        description="Open the maintenance window board. Commands: " + ", ".join(SUBCOMMANDS) + " (relboard COMMAND --help).",
+        description="Open the maintenance window board. Commands: "
+        + ", ".join(SUBCOMMANDS)
+        + " (relboard COMMAND --help).",
     )
     parser.add_argument("plan", nargs="?", help="plan file (default: the bundled demo plan)")
     common.add_state(parser)
@@ -37,22 +43,26 @@ def _board_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def _validate(sub) -> None:
+def _validate(sub: _Subparsers) -> None:
     p = sub.add_parser("validate", help="check plans; one FILE:LINE:COL: message line per problem")
     p.add_argument("plans", nargs="+", metavar="PLAN")
 
 
-def _schema(sub) -> None:
+def _schema(sub: _Subparsers) -> None:
     sub.add_parser("schema", help="print the plan's JSON Schema (Draft 2020-12)")
 
 
-def _new(sub) -> None:
+def _new(sub: _Subparsers) -> None:
     p = sub.add_parser("new", help="write a starter plan for a change category")
-    p.add_argument("--category", required=True, help="platform-release, module-update, connector-change, certificate-change, api-scope-change")
+    p.add_argument(
+        "--category",
+        required=True,
+        help="platform-release, module-update, connector-change, certificate-change, api-scope-change",
+    )
     p.add_argument("--out", help="file to write (refuses to overwrite); default: standard output")
 
 
-def _status(sub) -> None:
+def _status(sub: _Subparsers) -> None:
     p = sub.add_parser("status", help="text summary of the window (--json for scripts)")
     p.add_argument("plan", nargs="?")
     common.add_state(p)
@@ -60,7 +70,7 @@ def _status(sub) -> None:
     p.add_argument("--json", action="store_true", help="the folded state as JSON")
 
 
-def _mark(sub) -> None:
+def _mark(sub: _Subparsers) -> None:
     p = sub.add_parser("mark", help="record a step result, e.g. from a deploy script")
     p.add_argument("plan")
     p.add_argument("step")
@@ -70,13 +80,13 @@ def _mark(sub) -> None:
     common.add_state(p)
 
 
-def _lookup(sub) -> None:
+def _lookup(sub: _Subparsers) -> None:
     p = sub.add_parser("lookup", help="rank troubleshooting symptoms for a query")
     p.add_argument("words", nargs="+", metavar="[PLAN] QUERY")
     p.add_argument("--limit", type=int, default=5)
 
 
-def _probe(sub) -> None:
+def _probe(sub: _Subparsers) -> None:
     p = sub.add_parser("probe", help="run the plan's probes; one line per probe as it finishes")
     p.add_argument("plan")
     common.add_state(p)
@@ -85,7 +95,7 @@ def _probe(sub) -> None:
     p.add_argument("--by", default=None, help="who (default: your login)")
 
 
-def _notice(sub) -> None:
+def _notice(sub: _Subparsers) -> None:
     p = sub.add_parser("notice", help="print a notice draft, or send it to the plan's webhook")
     p.add_argument("kind", choices=("before", "after", "decision"))
     p.add_argument("plan")
@@ -98,7 +108,7 @@ def _notice(sub) -> None:
     p.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the webhook per attempt")
 
 
-def _report(sub) -> None:
+def _report(sub: _Subparsers) -> None:
     p = sub.add_parser("report", help="the post-change report: Markdown, or self-contained HTML")
     p.add_argument("plan")
     common.add_state(p)
@@ -106,11 +116,13 @@ def _report(sub) -> None:
     p.add_argument("--out", metavar="FILE", help="file to write (replaced atomically); default: standard output")
 
 
-def _serve(sub) -> None:
+def _serve(sub: _Subparsers) -> None:
     p = sub.add_parser("serve", help="serve the board to browsers (read-only unless --allow-write)")
     p.add_argument("plan", nargs="?", help="plan file (default: the bundled demo plan)")
     common.add_state(p)
-    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; any other prints a warning)")
+    p.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1; any other prints a warning)"
+    )
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     p.add_argument("--allow-write", action="store_true", help="let viewers record changes (default: they only watch)")
 

@@ -64,12 +64,16 @@ def chromium() -> str:
     if shutil.which("apt-get") is None:
         pytest.skip("Chromium is not installed and there is no apt-get to install Debian's chromium package")
     if os.geteuid() != 0:
-        pytest.skip("Chromium is not installed and installing Debian's chromium package needs root (apt-get install chromium)")
+        pytest.skip(
+            "Chromium is not installed and installing Debian's chromium package needs root (apt-get install chromium)"
+        )
     env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
     for command in (["apt-get", "update", "-qq"], ["apt-get", "install", "-y", "-qq", "chromium"]):
         done = subprocess.run(command, env=env, capture_output=True, text=True)
         if done.returncode != 0:
-            pytest.skip(f"could not install Debian's chromium package: {' '.join(command)}: {done.stderr.strip()[-400:]}")
+            pytest.skip(
+                f"could not install Debian's chromium package: {' '.join(command)}: {done.stderr.strip()[-400:]}"
+            )
     if not os.access(CHROMIUM, os.X_OK):
         pytest.skip(f"Debian's chromium package installed no {CHROMIUM}")
     return CHROMIUM
@@ -132,7 +136,7 @@ class Page:
         self._target = ""
         self._next_id = 0
 
-    async def __aenter__(self) -> "Page":
+    async def __aenter__(self) -> Page:
         base = f"http://127.0.0.1:{self.browser.port}"
         self._session = aiohttp.ClientSession()
         async with self._session.put(f"{base}/json/new?about:blank") as response:
@@ -212,7 +216,8 @@ def png_pixels(data: bytes) -> tuple[int, int, list[tuple[int, ...]]]:
         pos += 12 + length
     assert header is not None, "PNG without IHDR"
     width, height, depth, colour, _, _, interlace = header
-    assert depth == 8 and colour in (2, 6) and interlace == 0, f"unexpected PNG format {header}"
+    assert (depth, interlace) == (8, 0), f"unexpected PNG format {header}"
+    assert colour in (2, 6), f"unexpected PNG format {header}"
     channels = 3 if colour == 2 else 4
     raw = zlib.decompress(idat)
     stride = width * channels

@@ -41,7 +41,9 @@ def plan() -> Plan:
 def testdata(*parts: str) -> Path:
     path = TESTDATA.joinpath(*parts)
     if not path.exists():
-        pytest.fail(f"test corpus missing: {path} (the shared test data lives beside the project as ../shared/testdata)")
+        pytest.fail(
+            f"test corpus missing: {path} (the shared test data lives beside the project as ../shared/testdata)"
+        )
     return path
 
 

@@ -1,6 +1,6 @@
 """What new events touched: the board redraws only these parts, so a missed kind would leave a stale view."""
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from relboard.domain.changes import ChangeCursor, Touched
 from relboard.domain.events import (
@@ -17,13 +17,14 @@ from relboard.domain.events import (
 )
 from relboard.domain.state import WindowState
 
-T0 = datetime(2026, 12, 5, 21, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 12, 5, 21, 0, tzinfo=UTC)
 
 
 def test_each_kind_of_event_names_what_it_changed(plan):
     state = WindowState(plan)
     cursor = ChangeCursor(state.events)
-    assert cursor.take() == Touched() and not cursor.take()
+    assert cursor.take() == Touched()
+    assert not cursor.take()
 
     state.apply(StepMarked(at=T0, step="login", status=StepStatus.PASS))
     state.apply(NoteAdded(at=T0, step="apply", note="slow"))

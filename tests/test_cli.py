@@ -141,7 +141,7 @@ def test_state_option_chooses_the_journal(plan_file, tmp_path):
 
 def test_a_corrupt_state_is_reported_and_kept(plan_file):
     state_file = plan_file.with_name("tonight.state.toml")
-    state_file.write_text("schema = 1\n[[event]]\nkind = \nthis is not toml\n[[event]]\nkind = \"x\"\n")
+    state_file.write_text('schema = 1\n[[event]]\nkind = \nthis is not toml\n[[event]]\nkind = "x"\n')
     before = state_file.read_bytes()
     result = relboard("mark", str(plan_file), "apply", "pass")
     assert result.returncode == 2

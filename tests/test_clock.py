@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -52,7 +52,14 @@ def test_the_same_instant_in_another_zone_reads_the_same(plan):
 def test_window_across_the_autumn_dst_change_lasts_its_real_duration():
     # Berlin falls back at 03:00 CEST -> 02:00 CET on 2026-10-25: a 3h window from 01:30 CEST
     # ends at 03:30 CET by the wall clock, 3 real hours later.
-    plan = make_plan(window={"start": at("2026-10-25T01:30:00+02:00"), "duration": "3h", "rollback_time": "1h", "timezone": "Europe/Berlin"})
+    plan = make_plan(
+        window={
+            "start": at("2026-10-25T01:30:00+02:00"),
+            "duration": "3h",
+            "rollback_time": "1h",
+            "timezone": "Europe/Berlin",
+        }
+    )
     end_local = plan.window.end.astimezone(BERLIN)
     assert (end_local.hour, end_local.minute, end_local.tzname()) == (3, 30, "CET")
     # 02:30 CET is after the change: 2 real hours elapsed though the wall clock moved 1 hour.
@@ -63,7 +70,14 @@ def test_window_across_the_autumn_dst_change_lasts_its_real_duration():
 
 def test_window_across_the_spring_dst_change():
     # New York springs forward at 02:00 EST -> 03:00 EDT on 2026-03-08.
-    plan = make_plan(window={"start": at("2026-03-08T01:00:00-05:00"), "duration": "2h", "rollback_time": "30m", "timezone": "America/New_York"})
+    plan = make_plan(
+        window={
+            "start": at("2026-03-08T01:00:00-05:00"),
+            "duration": "2h",
+            "rollback_time": "30m",
+            "timezone": "America/New_York",
+        }
+    )
     assert plan.window.end.astimezone(NEW_YORK).strftime("%H:%M %Z") == "04:00 EDT"
     reading = read_clock(plan.window, datetime(2026, 3, 8, 3, 15, tzinfo=NEW_YORK))
     assert reading.window_text() == "in window 1:15:00 of 2:00:00 · 0:45:00 left"
@@ -75,7 +89,7 @@ def test_times_are_shown_in_the_window_zone_and_the_local_zone():
     when = at("2026-12-05T22:00:00+01:00")
     assert describe_times(when, BERLIN, BERLIN) == "2026-12-05 22:00 CET"
     assert describe_times(when, BERLIN, NEW_YORK) == "2026-12-05 22:00 CET (local 16:00 EST)"
-    assert describe_times(when, None, timezone.utc) == "2026-12-05 22:00 UTC+01:00 (local 21:00 UTC)"
+    assert describe_times(when, None, UTC) == "2026-12-05 22:00 UTC+01:00 (local 21:00 UTC)"
 
 
 def test_rehearsal_clock_starts_at_the_given_time_and_runs_forward():
@@ -86,5 +100,5 @@ def test_rehearsal_clock_starts_at_the_given_time_and_runs_forward():
 
 
 def test_naive_now_is_refused(plan):
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="timezone-aware"):
         read_clock(plan.window, datetime(2026, 12, 5, 22, 0))

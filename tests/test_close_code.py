@@ -36,7 +36,9 @@ def marks(**statuses: StepStatus) -> list:
     for minute, step in enumerate(STEPS, start=1):
         status = statuses.get(step.replace("-", "_"), StepStatus.PASS)
         if status is not StepStatus.PENDING:
-            events.append(StepMarked(at=at(minute * 5), by="Lee QA", step=step, status=status, note=f"{step} {status.value}"))
+            events.append(
+                StepMarked(at=at(minute * 5), by="Lee QA", step=step, status=status, note=f"{step} {status.value}")
+            )
     return events
 
 
@@ -83,13 +85,28 @@ def test_a_skipped_non_critical_step_and_a_resolved_issue_are_still_successful()
             "no follow-up owner for: Report export slower for the first hour",
         ),
         (
-            [*marks(), CriterionMarked(at=at(30), by="Sam Platform", criterion="login-broken", tripped=True, reason="SSO flaky"), after_notice()],
+            [
+                *marks(),
+                CriterionMarked(
+                    at=at(30), by="Sam Platform", criterion="login-broken", tripped=True, reason="SSO flaky"
+                ),
+                after_notice(),
+            ],
             "rollback criterion login-broken tripped",
         ),
         (marks(), "no delivered after-window notice recorded"),
         ([*marks(), after_notice(delivered=False)], "no delivered after-window notice recorded"),
     ],
-    ids=["non-critical-failed", "non-critical-blocked", "non-critical-not-run", "window-issue-open", "issue-without-owner", "criterion-tripped", "no-notice", "notice-not-delivered"],
+    ids=[
+        "non-critical-failed",
+        "non-critical-blocked",
+        "non-critical-not-run",
+        "window-issue-open",
+        "issue-without-owner",
+        "criterion-tripped",
+        "no-notice",
+        "notice-not-delivered",
+    ],
 )
 def test_successful_with_issues(events, reason):
     result = outcome(events)
@@ -138,7 +155,12 @@ def test_rescheduled_when_the_last_decision_is_reschedule():
 
 
 def test_only_the_last_decision_counts():
-    overturned = [decision(Decision.ROLLBACK, minutes=3), decision(Decision.CONTINUE, minutes=4), *marks(), after_notice()]
+    overturned = [
+        decision(Decision.ROLLBACK, minutes=3),
+        decision(Decision.CONTINUE, minutes=4),
+        *marks(),
+        after_notice(),
+    ]
     assert outcome(overturned).code is CloseCode.SUCCESSFUL
     changed_mind = [decision(Decision.ROLLBACK, minutes=30), decision(Decision.RESCHEDULE, minutes=35)]
     assert outcome(changed_mind).code is CloseCode.RESCHEDULED

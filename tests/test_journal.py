@@ -8,7 +8,7 @@ import re
 import shutil
 import tomllib
 import zlib
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -18,6 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from relboard.domain.events import (
+    EVENT_ADAPTER,
     CriterionMarked,
     Decision,
     DecisionRecorded,
@@ -30,7 +31,6 @@ from relboard.domain.events import (
     ProbeRan,
     StepMarked,
     StepStatus,
-    EVENT_ADAPTER,
     event_to_dict,
 )
 from relboard.paths import sample_plans_dir
@@ -40,7 +40,7 @@ from relboard.store.locations import default_state_path
 TESTDATA = Path(__file__).resolve().parents[1].parent / "shared" / "testdata"
 NAUGHTY = json.loads((TESTDATA / "naughty-strings" / "blns.json").read_text(encoding="utf-8"))
 MINIMAL_PLAN = Path(__file__).resolve().parent / "data" / "minimal.toml"
-T0 = datetime(2026, 12, 5, 21, 0, 0, 123456, tzinfo=timezone.utc)
+T0 = datetime(2026, 12, 5, 21, 0, 0, 123456, tzinfo=UTC)
 
 
 def marked(number: int, note: str = "") -> StepMarked:
@@ -71,7 +71,7 @@ _scratch = itertools.count()
 
 def crc_block(body: str) -> bytes:
     raw = body.encode("utf-8")
-    return b'\n[[event]]\n' + raw + b'sum = "%08x"\n' % zlib.crc32(raw)
+    return b"\n[[event]]\n" + raw + b'sum = "%08x"\n' % zlib.crc32(raw)
 
 
 def event_line(data: bytes, index: int) -> int:
@@ -97,7 +97,7 @@ def refused(path: Path) -> StateError:
 TEXT = st.one_of(st.text(), st.sampled_from(NAUGHTY))
 WORDS = st.lists(TEXT, max_size=4)
 ZONES = st.one_of(
-    st.just(timezone.utc),
+    st.just(UTC),
     st.integers(-18 * 60 + 1, 18 * 60 - 1).map(lambda minutes: timezone(timedelta(minutes=minutes))),
     st.timezones(),
 )
@@ -110,34 +110,63 @@ EVENTS = st.one_of(
         IssueOpened, at=MOMENTS, by=TEXT, issue=TEXT, title=TEXT, impact=TEXT, workaround=TEXT, owner=TEXT, step=TEXT
     ),
     st.builds(
-        IssueUpdated, at=MOMENTS, by=TEXT, issue=TEXT, changed=WORDS, title=TEXT, impact=TEXT,
-        workaround=TEXT, owner=TEXT, step=TEXT, resolved=st.booleans(),
+        IssueUpdated,
+        at=MOMENTS,
+        by=TEXT,
+        issue=TEXT,
+        changed=WORDS,
+        title=TEXT,
+        impact=TEXT,
+        workaround=TEXT,
+        owner=TEXT,
+        step=TEXT,
+        resolved=st.booleans(),
     ),
     st.builds(CriterionMarked, at=MOMENTS, by=TEXT, criterion=TEXT, tripped=st.booleans(), reason=TEXT),
     st.builds(
-        DecisionRecorded, at=MOMENTS, by=TEXT, decision=st.sampled_from(Decision), rationale=TEXT, tripped=WORDS,
-        business_owner=TEXT, technical_owner=TEXT, impact_statement=TEXT, next_update=TEXT,
+        DecisionRecorded,
+        at=MOMENTS,
+        by=TEXT,
+        decision=st.sampled_from(Decision),
+        rationale=TEXT,
+        tripped=WORDS,
+        business_owner=TEXT,
+        technical_owner=TEXT,
+        impact_statement=TEXT,
+        next_update=TEXT,
     ),
     st.builds(
-        ProbeRan, at=MOMENTS, by=TEXT, step=TEXT, passed=st.booleans(),
-        status_code=st.integers(-(2**63), 2**63 - 1), latency_ms=st.floats(allow_nan=False), reason=TEXT,
+        ProbeRan,
+        at=MOMENTS,
+        by=TEXT,
+        step=TEXT,
+        passed=st.booleans(),
+        status_code=st.integers(-(2**63), 2**63 - 1),
+        latency_ms=st.floats(allow_nan=False),
+        reason=TEXT,
     ),
     st.builds(
-        NoticeSent, at=MOMENTS, by=TEXT, notice=st.sampled_from(NoticeKind), delivered=st.booleans(),
-        channel=TEXT, detail=TEXT, text=TEXT,
+        NoticeSent,
+        at=MOMENTS,
+        by=TEXT,
+        notice=st.sampled_from(NoticeKind),
+        delivered=st.booleans(),
+        channel=TEXT,
+        detail=TEXT,
+        text=TEXT,
     ),
 )
 
 
 def assert_same_events(loaded, written) -> None:
     assert len(loaded) == len(written)
-    for back, sent in zip(loaded, written):
+    for back, sent in zip(loaded, written, strict=False):
         back_data, sent_data = event_to_dict(back), event_to_dict(sent)
         back_at, sent_at = back_data.pop("at"), sent_data.pop("at")
         assert back_data == sent_data
         # The same instant; the same offset too, unless it had seconds (old local mean time), which TOML
         # cannot hold and which is saved in UTC.
-        assert back_at.astimezone(timezone.utc) == sent_at.astimezone(timezone.utc)
+        assert back_at.astimezone(UTC) == sent_at.astimezone(UTC)
         if sent_at.utcoffset() % timedelta(minutes=1) == timedelta(0):
             assert back_at.utcoffset() == sent_at.utcoffset()
 
@@ -181,7 +210,8 @@ def test_datetimes_keep_microseconds_and_their_offset(tmp_path):
     write(path, events)
     loaded = Journal(path).load()
     assert [event.at for event in loaded] == [T0, india, paris]
-    assert loaded[1].at.microsecond == 654321 and loaded[1].at.utcoffset() == timedelta(hours=5, minutes=30)
+    assert loaded[1].at.microsecond == 654321
+    assert loaded[1].at.utcoffset() == timedelta(hours=5, minutes=30)
     assert loaded[2].at.utcoffset() == timedelta(hours=1)
     text = path.read_text(encoding="utf-8")
     assert "at = 2026-12-06 02:30:00.654321+05:30\n" in text
@@ -226,12 +256,14 @@ def test_a_blank_file_is_an_empty_journal_that_gets_a_header_on_first_write(tmp_
 
 # ---- torn tails --------------------------------------------------------------------------------------
 
+
 def test_a_block_cut_anywhere_is_dropped_and_the_next_append_replaces_it(tmp_path):
     saved = [marked(0), marked(1, 'quoted "note"\nsecond line'), marked(2, "ünïcødé ✓ 🚀")]
     base = write(tmp_path / "base.state.toml", saved)
     torn_event = marked(3, "ünïcødé ✓ 🚀 [b]x[/b]")
     block = block_for(tmp_path, torn_event)
-    assert block.startswith(b"\n[[event]]\n") and block.endswith(b'"\n')
+    assert block.startswith(b"\n[[event]]\n")
+    assert block.endswith(b'"\n')
     for cut in range(1, len(block)):
         path = tmp_path / f"cut-{cut}.state.toml"
         path.write_bytes(base + block[:cut])
@@ -246,7 +278,7 @@ def test_a_block_cut_anywhere_is_dropped_and_the_next_append_replaces_it(tmp_pat
 def test_a_first_block_cut_short_leaves_an_empty_journal_that_takes_new_events(tmp_path):
     base = write(tmp_path / "base.state.toml", [marked(0)])
     header = base[: base.index(b"\n[[event]]\n")]
-    block = base[len(header):]
+    block = base[len(header) :]
     for cut in range(1, len(block)):
         path = tmp_path / f"cut-{cut}.state.toml"
         path.write_bytes(header + block[:cut])
@@ -258,7 +290,7 @@ def test_a_first_block_cut_short_leaves_an_empty_journal_that_takes_new_events(t
 def test_zeros_after_the_last_block_from_a_power_cut_are_dropped(tmp_path):
     path = tmp_path / "w.state.toml"
     base = write(path, [marked(0), marked(1)])
-    path.write_bytes(base + b"\n[[event]]\nkind = \"step_" + b"\0" * 4096)
+    path.write_bytes(base + b'\n[[event]]\nkind = "step_' + b"\0" * 4096)
     assert Journal(path).load() == [marked(0), marked(1)]
     Journal(path).append(marked(2))
     assert path.read_bytes().startswith(base)
@@ -267,6 +299,7 @@ def test_zeros_after_the_last_block_from_a_power_cut_are_dropped(tmp_path):
 
 # ---- damaged and foreign files ----------------------------------------------------------------------
 
+
 def test_a_damaged_block_before_the_last_is_refused_with_its_line_and_the_file_kept(tmp_path):
     path = tmp_path / "w.state.toml"
     data = write(path, [marked(0), marked(1, "original"), marked(2)])
@@ -274,7 +307,9 @@ def test_a_damaged_block_before_the_last_is_refused_with_its_line_and_the_file_k
     error = refused(path)
     assert error.line == event_line(data, 1)
     assert str(error).startswith(f"{path}:{error.line}:1: ")
-    assert "checksum" in error.message and "--state PATH" in error.message and "kept" in error.message
+    assert "checksum" in error.message
+    assert "--state PATH" in error.message
+    assert "kept" in error.message
 
 
 def test_a_block_without_its_sum_line_before_the_last_is_refused(tmp_path):
@@ -309,15 +344,18 @@ def test_a_state_from_a_newer_relboard_is_refused_with_what_to_do(tmp_path):
     error = refused(path)
     assert (error.line, error.col) == (1, 1)
     assert "newer relboard" in error.message
-    assert "schema 2" in error.message and "reads schema 1" in error.message
-    assert "upgrade relboard" in error.message and "--state PATH" in error.message
+    assert "schema 2" in error.message
+    assert "reads schema 1" in error.message
+    assert "upgrade relboard" in error.message
+    assert "--state PATH" in error.message
 
 
 def test_a_plan_given_as_the_state_file_is_refused_and_left_alone(tmp_path):
     path = tmp_path / "plan.toml"
     shutil.copy(MINIMAL_PLAN, path)
     error = refused(path)
-    assert "not a relboard state file" in error.message and "[release]" in error.message
+    assert "not a relboard state file" in error.message
+    assert "[release]" in error.message
 
 
 @pytest.mark.parametrize(
@@ -325,10 +363,10 @@ def test_a_plan_given_as_the_state_file_is_refused_and_left_alone(tmp_path):
     [
         bytes(range(256)) * 8,
         b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR",
-        b"schema = 1\ncreated = 2026-12-05T21:00:00Z\nnote = \"caf\xe9\"\n",
+        b'schema = 1\ncreated = 2026-12-05T21:00:00Z\nnote = "caf\xe9"\n',
         b"schema = 1\nthis is = not toml\n",
-        b"{\"schema\": 1}",
-        b"schema = \"one\"\n",
+        b'{"schema": 1}',
+        b'schema = "one"\n',
         b"created = 2026-12-05T21:00:00Z\n",
     ],
     ids=["binary", "png", "latin-1", "bad-toml", "json", "schema-text", "no-schema"],
@@ -343,7 +381,7 @@ def test_files_that_are_not_state_are_refused_with_a_position(tmp_path, content)
 
 def test_a_not_utf8_header_is_pointed_at(tmp_path):
     path = tmp_path / "w.state.toml"
-    path.write_bytes(b"schema = 1\nowner = \"caf\xe9\"\n")
+    path.write_bytes(b'schema = 1\nowner = "caf\xe9"\n')
     error = refused(path)
     assert (error.line, error.col) == (2, 13)
     assert "not UTF-8" in error.message
@@ -354,7 +392,8 @@ def test_a_folder_in_place_of_the_state_file_is_refused(tmp_path):
     path.mkdir()
     error = refused(path)
     assert "folder" in error.message
-    assert path.is_dir() and list(path.iterdir()) == []
+    assert path.is_dir()
+    assert list(path.iterdir()) == []
 
 
 def test_a_path_that_cannot_be_opened_is_refused(tmp_path):
@@ -366,6 +405,7 @@ def test_a_path_that_cannot_be_opened_is_refused(tmp_path):
 
 
 # ---- other writers ------------------------------------------------------------------------------------
+
 
 def test_read_new_sees_what_another_writer_appended_and_only_once(tmp_path):
     path = tmp_path / "w.state.toml"
@@ -438,6 +478,7 @@ def test_a_state_file_replaced_while_open_is_reported_and_not_written(tmp_path):
 
 # ---- where the state lives ----------------------------------------------------------------------------
 
+
 def test_the_state_sits_next_to_a_plan_in_a_writable_folder(tmp_path):
     plan = tmp_path / "upgrade.toml"
     assert default_state_path(plan) == tmp_path / "upgrade.state.toml"
@@ -470,7 +511,7 @@ def test_a_folder_removed_and_brought_back_gets_every_event_again(tmp_path):
 
     folder = tmp_path / "window"
     journal = Journal(folder / "w.state.toml")
-    at = datetime(2026, 12, 5, 21, 0, tzinfo=timezone.utc)
+    at = datetime(2026, 12, 5, 21, 0, tzinfo=UTC)
     first = [StepMarked(at=at, step=f"s{i}", status=StepStatus.PASS, note=f"n{i}") for i in range(3)]
     for event in first:
         journal.append(event)
@@ -540,7 +581,8 @@ def test_a_long_journal_reads_the_same_from_its_copy_as_from_the_file(tmp_path):
     from_file = journal.load()
     assert_same_events(from_file, events)
     facts = copy_facts(journal)
-    assert facts["length"] == path.stat().st_size and facts["count"] == len(events)
+    assert facts["length"] == path.stat().st_size
+    assert facts["count"] == len(events)
     copy_inode = journal.cache_path.stat().st_ino
 
     from_copy = Journal(path).load()
@@ -641,7 +683,8 @@ def test_a_folder_where_the_copy_would_go_changes_nothing(tmp_path):
     journal.cache_path.mkdir()
     assert_identical(journal.load(), events)
     assert_identical(Journal(path).load(), events)
-    assert journal.cache_path.is_dir() and list(journal.cache_path.iterdir()) == []
+    assert journal.cache_path.is_dir()
+    assert list(journal.cache_path.iterdir()) == []
 
 
 def test_damage_in_the_part_the_copy_covers_is_still_refused_with_its_line(tmp_path):
@@ -691,4 +734,6 @@ def test_blocks_in_other_toml_spellings_read_as_toml_reads_them(tmp_path):
     loaded = Journal(path).load()
     expected = [marked(0)] + [EVENT_ADAPTER.validate_python(tomllib.loads(body)) for body in spellings]
     assert_identical(loaded, expected)
-    assert loaded[2].note == "café 🚀" and loaded[4].tripped == ["a", "b"] and loaded[3].status_code == 500
+    assert loaded[2].note == "café 🚀"
+    assert loaded[4].tripped == ["a", "b"]
+    assert loaded[3].status_code == 500

@@ -13,7 +13,7 @@ def index():
 
 
 @pytest.mark.parametrize(
-    "query, expected",
+    ("query", "expected"),
     [
         ("conector fail upgrade", "Connector fails after upgrade"),
         ("upgrade connector fails", "Connector fails after upgrade"),
@@ -71,7 +71,10 @@ def test_hostile_queries_do_not_break_the_index(index, naughty_strings):
 
 
 def test_a_large_index_finds_the_same_symptom_through_its_words():
-    filler = [Troubleshooting(symptom=f"Batch {n} export report {n % 17} stalls on node {n % 31}", checks=["c"]) for n in range(2000)]
+    filler = [
+        Troubleshooting(symptom=f"Batch {n} export report {n % 17} stalls on node {n % 31}", checks=["c"])
+        for n in range(2000)
+    ]
     entries = [*filler, *TROUBLESHOOTING]
     index = SymptomIndex(entries)
     assert len(entries) >= SymptomIndex.WORD_INDEX_FROM

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 
 import pytest
 
@@ -53,7 +53,7 @@ def test_before_tells_what_when_how_long_who(sample):
     text = draft_before(sample)
     window = sample.window
     local = window.start.astimezone(window.zone)
-    utc = window.start.astimezone(timezone.utc)
+    utc = window.start.astimezone(UTC)
     start_line = line_with(text, "Window starts:")
     assert f"{local:%Y-%m-%d %H:%M} {local.tzname()}" in start_line
     assert f"{utc:%H:%M} UTC" in start_line
@@ -100,7 +100,9 @@ def test_after_a_failed_critical_step_names_it(sample):
 
 
 def test_after_a_rollback_says_rolled_back(sample):
-    decision = DecisionRecorded(at=sample.window.start + timedelta(hours=1), decision=Decision.ROLLBACK, rationale="login fails")
+    decision = DecisionRecorded(
+        at=sample.window.start + timedelta(hours=1), decision=Decision.ROLLBACK, rationale="login fails"
+    )
     text = draft_after(WindowState(sample, [*marked(sample), decision]))
     assert "Result: rolled back." in text
 
@@ -127,11 +129,14 @@ def test_connector_change_names_the_erp_owner_and_the_jobs_team():
     source = line_with(text, "For Source-system owner (ERP team):")
     jobs = line_with(text, "For Scheduled jobs team:")
     assert "change is in place" in source
-    assert "release the held jobs" in jobs and "07:00 asset import" in jobs
+    assert "release the held jobs" in jobs
+    assert "07:00 asset import" in jobs
 
 
 def test_a_plan_without_integrations_has_no_integration_lines():
-    plan = make_plan(affected_users=[{"group": "Operators", "impact": "Console down 20 minutes", "access_interrupted": True}])
+    plan = make_plan(
+        affected_users=[{"group": "Operators", "impact": "Console down 20 minutes", "access_interrupted": True}]
+    )
     assert not touches_integrations(plan)
     assert "source-system" not in draft_before(plan).lower()
     assert "scheduled jobs" not in draft_after(WindowState(plan)).lower()
@@ -151,10 +156,12 @@ def test_decision_says_what_why_what_to_expect_and_next_update(sample):
     )
     text = draft_decision(WindowState(sample, [decision]))
     decided = line_with(text, "Decided: rollback at ")
-    assert sample.window.technical_owner in decided and sample.window.business_owner in decided
+    assert sample.window.technical_owner in decided
+    assert sample.window.business_owner in decided
     assert "UTC" in decided
     why = line_with(text, "Why:")
-    assert "Login fails for tenant north" in why and criterion.condition in why
+    assert "Login fails for tenant north" in why
+    assert criterion.condition in why
     assert sample.rollback.impact_statement in line_with(text, "What to expect:")
     assert line_with(text, "Next update:") == "Next update: 23:30 in #release-support"
     assert sample.notices.support_contact in text
@@ -201,7 +208,11 @@ def test_hostile_text_in_state_never_reaches_a_notice(plan, naughty_strings):
         IssueOpened(at=plan.window.start, issue=f"i{n}", title=s or "empty", workaround=s, owner=s)
         for n, s in enumerate(naughty_strings[:200])
     ]
-    events.append(IssueOpened(at=plan.window.start, issue="esc", title="\x1b]52;c;Zm9v\x07copy \x1b[31mred\x9b2J", owner="ops\r\x07"))
+    events.append(
+        IssueOpened(
+            at=plan.window.start, issue="esc", title="\x1b]52;c;Zm9v\x07copy \x1b[31mred\x9b2J", owner="ops\r\x07"
+        )
+    )
     text = draft_after(WindowState(plan, events))
     assert not any(ch in text for ch in ("\x1b", "\x07", "\x9b", "\r"))
     assert "copy red" in text

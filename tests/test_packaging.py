@@ -11,7 +11,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 def test_wheel_installed_elsewhere_finds_sample_plans_and_themes(tmp_path):
     subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q", "-w", str(tmp_path / "dist"), str(ROOT)],
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "wheel",
+            "--no-deps",
+            "--no-build-isolation",
+            "-q",
+            "-w",
+            str(tmp_path / "dist"),
+            str(ROOT),
+        ],
         check=True,
         capture_output=True,
     )
@@ -33,7 +44,9 @@ def test_wheel_installed_elsewhere_finds_sample_plans_and_themes(tmp_path):
         "import relboard, relboard.paths as p;"
         "print(relboard.__file__); print(p.demo_plan().is_file()); print(len(list(p.themes_dir().glob('*.toml'))) >= 3)"
     )
-    shown = subprocess.run([sys.executable, "-c", probe], cwd=elsewhere, env=env, capture_output=True, text=True, check=True)
+    shown = subprocess.run(
+        [sys.executable, "-c", probe], cwd=elsewhere, env=env, capture_output=True, text=True, check=True
+    )
     where, demo_found, themes_found = shown.stdout.split()
     assert Path(where).is_relative_to(target)
     assert (demo_found, themes_found) == ("True", "True")

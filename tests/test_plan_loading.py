@@ -72,7 +72,7 @@ def test_unterminated_array_points_at_the_end_of_the_document(tmp_path):
 
 def test_not_utf8_points_at_the_bad_byte(tmp_path):
     path = tmp_path / "plan.toml"
-    path.write_bytes('schema = 1\ntitle = "café \xff"\n'.encode("utf-8").replace("\xff".encode("utf-8"), b"\xff"))
+    path.write_bytes('schema = 1\ntitle = "café \xff"\n'.encode().replace("\xff".encode(), b"\xff"))
     assert [str(problem) for problem in plan_problems(path)] == [
         f"{path}:2:15: not UTF-8 text (byte 0xff); save the plan as UTF-8"
     ]
@@ -104,7 +104,8 @@ def test_control_characters_in_values_are_shown_escaped_on_one_line(tmp_path):
     assert problem.message == (
         'steps[1].phase: "de\\u001B[31mploy\\nx" is not a phase; use one of prepare, apply, validate, communicate'
     )
-    assert "\x1b" not in str(problem) and "\n" not in str(problem)
+    assert "\x1b" not in str(problem)
+    assert "\n" not in str(problem)
 
 
 def _naughty_strings() -> list[str]:

@@ -41,7 +41,12 @@ def plans(draw) -> Plan:
             "escalation": draw(st.lists(text, max_size=3)),
         },
         "affected_users": [
-            {"group": draw(text), "impact": draw(text), "access_interrupted": draw(st.booleans()), "workflows_to_wait": draw(st.lists(text, max_size=2))}
+            {
+                "group": draw(text),
+                "impact": draw(text),
+                "access_interrupted": draw(st.booleans()),
+                "workflows_to_wait": draw(st.lists(text, max_size=2)),
+            }
         ],
         "steps": [
             {
@@ -56,9 +61,13 @@ def plans(draw) -> Plan:
         ],
         "rollback": {
             "impact_statement": draw(text),
-            "criteria": [{"id": "c1", "condition": draw(text), "trips_on": draw(st.lists(st.sampled_from(step_ids), max_size=2))}],
+            "criteria": [
+                {"id": "c1", "condition": draw(text), "trips_on": draw(st.lists(st.sampled_from(step_ids), max_size=2))}
+            ],
         },
-        "known_issues": [{"title": draw(text), "workaround": draw(st.text(max_size=30)), "owner": draw(st.text(max_size=20))}],
+        "known_issues": [
+            {"title": draw(text), "workaround": draw(st.text(max_size=30)), "owner": draw(st.text(max_size=20))}
+        ],
         "troubleshooting": [{"symptom": draw(text), "checks": draw(st.lists(text, min_size=1, max_size=3))}],
         "notices": {"support_contact": draw(st.text(max_size=20)), "webhook_env": "RELBOARD_WEBHOOK"},
     }

@@ -42,7 +42,7 @@ def test_unknown_phase_names_the_step_and_the_phases(tmp_path):
     text = edit('phase = "apply"', 'phase = "deploy"')
     where = at(text, 'phase = "deploy"')
     assert problems(tmp_path, text) == [
-        f'{tmp_path / "plan.toml"}:{where}: '
+        f"{tmp_path / 'plan.toml'}:{where}: "
         'steps[1].phase: "deploy" is not a phase; use one of prepare, apply, validate, communicate'
     ]
 
@@ -118,7 +118,10 @@ def test_missing_rollback_table(tmp_path):
 def test_unknown_key_in_release_suggests_the_right_one(tmp_path):
     text = edit('title = "Platform 4.2 upgrade"', 'titel = "Platform 4.2 upgrade"')
     found = problems(tmp_path, text)
-    assert f"{tmp_path / 'plan.toml'}:{at(text, 'titel')}: unknown key 'titel' in [release]; did you mean 'title'?" in found
+    assert (
+        f"{tmp_path / 'plan.toml'}:{at(text, 'titel')}: unknown key 'titel' in [release]; did you mean 'title'?"
+        in found
+    )
 
 
 PROBE_AFTER = 'owner = "Lee QA"\ncritical = true\n'
@@ -181,7 +184,7 @@ def test_unknown_time_zone(tmp_path):
 def test_unknown_category(tmp_path):
     text = edit('category = "platform-release"', 'category = "hotfix"')
     assert problems(tmp_path, text) == [
-        f"{tmp_path / 'plan.toml'}:{at(text, 'category')}: release.category: \"hotfix\" is not a category; use one of "
+        f'{tmp_path / "plan.toml"}:{at(text, "category")}: release.category: "hotfix" is not a category; use one of '
         "platform-release, module-update, connector-change, certificate-change, api-scope-change"
     ]
 
@@ -189,9 +192,7 @@ def test_unknown_category(tmp_path):
 def test_empty_text_field(tmp_path):
     text = edit('title = "Apply the release"', 'title = ""')
     where = at(text, 'title = ""')
-    assert problems(tmp_path, text) == [
-        f"{tmp_path / 'plan.toml'}:{where}: steps[1].title is empty; write some text"
-    ]
+    assert problems(tmp_path, text) == [f"{tmp_path / 'plan.toml'}:{where}: steps[1].title is empty; write some text"]
 
 
 def test_wrong_type_says_what_toml_value_is_expected(tmp_path):
@@ -211,7 +212,7 @@ def test_troubleshooting_without_checks(tmp_path):
 def test_webhook_given_as_a_url(tmp_path):
     text = edit('webhook_env = "RELBOARD_WEBHOOK"', 'webhook_env = "https://hooks.example.com/x"')
     assert problems(tmp_path, text) == [
-        f"{tmp_path / 'plan.toml'}:{at(text, 'webhook_env')}: notices.webhook_env: \"https://hooks.example.com/x\" "
+        f'{tmp_path / "plan.toml"}:{at(text, "webhook_env")}: notices.webhook_env: "https://hooks.example.com/x" '
         "is not an environment variable name; give the variable's name (e.g. RELBOARD_WEBHOOK), never the URL itself"
     ]
 
@@ -258,8 +259,7 @@ def test_duplicate_step_id_points_at_the_second(tmp_path):
     text = edit('id = "notify-done"', 'id = "apply"')
     where = at(text, 'id = "apply"', nth=2)
     assert problems(tmp_path, text) == [
-        f'{tmp_path / "plan.toml"}:{where}: '
-        'steps[3].id: "apply" is already the id of steps[1]; step ids must be unique'
+        f'{tmp_path / "plan.toml"}:{where}: steps[3].id: "apply" is already the id of steps[1]; step ids must be unique'
     ]
 
 
@@ -268,8 +268,9 @@ def test_duplicate_criterion_id(tmp_path):
     text = edit("\n[[known_issues]]", second + "\n[[known_issues]]")
     where = at(text, 'id = "login-broken"', nth=2)
     assert problems(tmp_path, text) == [
-        f'{tmp_path / "plan.toml"}:{where}: '
-        'rollback.criteria[1].id: "login-broken" is already the id of rollback.criteria[0]; criterion ids must be unique'
+        f"{tmp_path / 'plan.toml'}:{where}: "
+        'rollback.criteria[1].id: "login-broken" is already the id of rollback.criteria[0];'
+        " criterion ids must be unique"
     ]
 
 
@@ -277,7 +278,7 @@ def test_criterion_naming_an_unknown_step_points_at_the_element(tmp_path):
     text = edit('trips_on = ["login"]', 'trips_on = ["apply", "logn"]')
     where = at(text, '"logn"')
     assert problems(tmp_path, text) == [
-        f'{tmp_path / "plan.toml"}:{where}: '
+        f"{tmp_path / 'plan.toml'}:{where}: "
         'rollback.criteria[0].trips_on[1]: "logn" is not a step id in this plan; did you mean "login"?'
     ]
 
@@ -302,6 +303,7 @@ def test_rollback_as_long_as_the_window(tmp_path):
 
 # -- probes --------------------------------------------------------------------------------
 
+
 def with_probe(body: str) -> str:
     return edit(PROBE_AFTER, PROBE_AFTER + "\n[steps.probe]\n" + body)
 
@@ -324,7 +326,7 @@ def test_probe_url_must_be_http(tmp_path):
 def test_probe_method_and_status_and_unknown_key(tmp_path):
     text = with_probe('url = "https://x.example"\nmethod = "FETCH"\nexpect_status = 42\nretries = 3\n')
     assert problems(tmp_path, text) == [
-        f"{tmp_path / 'plan.toml'}:{at(text, 'method')}: steps[2].probe.method: \"FETCH\" is not a known method; "
+        f'{tmp_path / "plan.toml"}:{at(text, "method")}: steps[2].probe.method: "FETCH" is not a known method; '
         "use one of GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS",
         f"{tmp_path / 'plan.toml'}:{at(text, 'expect_status')}: "
         "steps[2].probe.expect_status: 42 is out of range; it must be at least 100",
@@ -354,9 +356,9 @@ def test_probe_header_name_and_env_reference(tmp_path):
     )
     where = at(text, '"Bad Name"')
     assert problems(tmp_path, text) == [
-        f"{tmp_path / 'plan.toml'}:{where}: steps[2].probe.headers.\"Bad Name\": \"Bad Name\" "
+        f'{tmp_path / "plan.toml"}:{where}: steps[2].probe.headers."Bad Name": "Bad Name" '
         "is not a usable HTTP header name (no spaces, colons or quotes)",
-        f"{tmp_path / 'plan.toml'}:{at(text, 'Authorization')}: steps[2].probe.headers.Authorization: \"1TOKEN\" "
+        f'{tmp_path / "plan.toml"}:{at(text, "Authorization")}: steps[2].probe.headers.Authorization: "1TOKEN" '
         "is not an environment variable name; write env:NAME, e.g. env:API_TOKEN",
     ]
 
@@ -392,8 +394,7 @@ def test_problems_are_sorted_by_line(tmp_path):
         f"{path}:{at(text, 'titel')}: unknown key 'titel' in [release]; did you mean 'title'?",
         f"{path}:{at(text, 'duration')}: window.duration: 'long' is not a duration; "
         'write it like "2h30m", "90m" or "45s"',
-        f"{path}:{talk}: steps[3].phase: \"talk\" is not a phase; "
-        "use one of prepare, apply, validate, communicate",
+        f'{path}:{talk}: steps[3].phase: "talk" is not a phase; use one of prepare, apply, validate, communicate',
     ]
 
 
@@ -416,4 +417,7 @@ def test_a_section_given_as_a_value_is_reported_at_its_line(tmp_path, key):
     text = edit(f"[{key}]", f"[{key}_old]")
     text = edit("schema = 1\n", f'schema = 1\n{key} = "see wiki"\n', text)
     found = problems(tmp_path, text)
-    assert f"{tmp_path / 'plan.toml'}:{at(text, f'{key} = ')}: {key} must be a table ([{key}] or {{ key = value, ... }}), not text" in found
+    assert (
+        f"{tmp_path / 'plan.toml'}:{at(text, f'{key} = ')}: "
+        f"{key} must be a table ([{key}] or {{ key = value, ... }}), not text" in found
+    )

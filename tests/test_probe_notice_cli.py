@@ -110,7 +110,10 @@ def test_probe_lines_come_as_each_probe_finishes(httpserver, silent, tmp_path):
         probe_block("fast", httpserver.url_for("/fast")),
     )
     process = subprocess.Popen(
-        [sys.executable, "-m", "relboard", "probe", str(plan)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True
+        [sys.executable, "-m", "relboard", "probe", str(plan)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
     )
     try:
         first = process.stdout.readline()
@@ -157,7 +160,9 @@ def test_probe_on_a_plan_without_probes_or_a_broken_plan_exits_2(tmp_path):
 
 def test_probe_secrets_never_reach_the_state_file_or_the_screen(httpserver, tmp_path):
     # A server that echoes the key back in a field the probe then reports on.
-    httpserver.expect_request("/whoami", headers={"X-Api-Key": SECRET}).respond_with_json({"key": SECRET, "version": "4.1.3"})
+    httpserver.expect_request("/whoami", headers={"X-Api-Key": SECRET}).respond_with_json(
+        {"key": SECRET, "version": "4.1.3"}
+    )
     plan = write_plan(
         tmp_path,
         probe_block(
@@ -173,7 +178,8 @@ def test_probe_secrets_never_reach_the_state_file_or_the_screen(httpserver, tmp_
     state_bytes = plan.with_name("tonight.state.toml").read_bytes()
     assert b"probe_ran" in state_bytes
     assert SECRET.encode() not in state_bytes
-    assert SECRET not in result.stdout and SECRET not in result.stderr
+    assert SECRET not in result.stdout
+    assert SECRET not in result.stderr
     status = relboard("status", str(plan), "--json")
     assert SECRET not in status.stdout
 
@@ -230,7 +236,15 @@ def test_notice_send_retries_a_5xx(httpserver, tmp_path):
     httpserver.expect_oneshot_request("/hook", method="POST").respond_with_data("busy", status=502)
     httpserver.expect_oneshot_request("/hook", method="POST").respond_with_data("ok")
     plan = write_plan(tmp_path)
-    result = relboard("notice", "before", str(plan), "--send", "--backoff", "0.01", env={"RELBOARD_WEBHOOK": httpserver.url_for("/hook")})
+    result = relboard(
+        "notice",
+        "before",
+        str(plan),
+        "--send",
+        "--backoff",
+        "0.01",
+        env={"RELBOARD_WEBHOOK": httpserver.url_for("/hook")},
+    )
     assert result.returncode == 0, result.stderr
     assert len(httpserver.log) == 2
     assert "attempt 2 of 4" in result.stderr
@@ -239,18 +253,37 @@ def test_notice_send_retries_a_5xx(httpserver, tmp_path):
 def test_notice_send_refused_exits_1_and_records_the_failure(httpserver, tmp_path):
     httpserver.expect_request("/hook", method="POST").respond_with_data("invalid_token", status=400)
     plan = write_plan(tmp_path)
-    result = relboard("notice", "after", str(plan), "--send", "--backoff", "0.01", env={"RELBOARD_WEBHOOK": httpserver.url_for("/hook")})
+    result = relboard(
+        "notice",
+        "after",
+        str(plan),
+        "--send",
+        "--backoff",
+        "0.01",
+        env={"RELBOARD_WEBHOOK": httpserver.url_for("/hook")},
+    )
     assert result.returncode == 1
     assert len(httpserver.log) == 1
     assert "NOT SENT: webhook from $RELBOARD_WEBHOOK refused the notice: HTTP 400: invalid_token" in result.stderr
     sent = [e for e in events_of(plan) if isinstance(e, NoticeSent)]
-    assert [(e.delivered, e.detail) for e in sent] == [(False, "webhook from $RELBOARD_WEBHOOK refused the notice: HTTP 400: invalid_token")]
+    assert [(e.delivered, e.detail) for e in sent] == [
+        (False, "webhook from $RELBOARD_WEBHOOK refused the notice: HTTP 400: invalid_token")
+    ]
 
 
 def test_notice_send_to_a_silent_webhook_times_out(silent, tmp_path):
     plan = write_plan(tmp_path)
     result = relboard(
-        "notice", "after", str(plan), "--send", "--timeout", "0.5", "--attempts", "2", "--backoff", "0.01",
+        "notice",
+        "after",
+        str(plan),
+        "--send",
+        "--timeout",
+        "0.5",
+        "--attempts",
+        "2",
+        "--backoff",
+        "0.01",
         env={"RELBOARD_WEBHOOK": silent.url + "/hook"},
     )
     assert result.returncode == 1
@@ -262,7 +295,9 @@ def test_notice_send_without_the_webhook_variable_exits_2(httpserver, tmp_path):
     result = relboard("notice", "after", str(plan), "--send", unset=("RELBOARD_WEBHOOK",))
     assert result.returncode == 2
     assert "environment variable RELBOARD_WEBHOOK is not set (it holds the webhook URL)" in result.stderr
-    no_hook = write_plan(tmp_path, text=MINIMAL.read_text(encoding="utf-8").replace('webhook_env = "RELBOARD_WEBHOOK"', ""))
+    no_hook = write_plan(
+        tmp_path, text=MINIMAL.read_text(encoding="utf-8").replace('webhook_env = "RELBOARD_WEBHOOK"', "")
+    )
     result = relboard("notice", "after", str(no_hook), "--send", env={"RELBOARD_WEBHOOK": httpserver.url_for("/hook")})
     assert result.returncode == 2
     assert "names no webhook" in result.stderr
@@ -292,7 +327,13 @@ def test_notice_decision_needs_a_decision_and_then_tells_it(tmp_path):
     result = relboard("notice", "decision", str(plan), "--now", "2026-12-05T22:45:00+01:00")
     assert result.returncode == 0, result.stderr
     assert "Decided: rollback at 2026-12-05 22:40 UTC+01:00 (21:40 UTC) by Sam Platform" in result.stdout
-    assert "Why: Login fails for tenant north (criteria met: Login fails for any tenant after the release is applied)" in result.stdout
-    assert "What to expect: Rolling back restores 4.1.3; active sessions are dropped. The rollback takes about 30m." in result.stdout
+    assert (
+        "Why: Login fails for tenant north (criteria met: Login fails for any tenant after the release is applied)"
+        in result.stdout
+    )
+    assert (
+        "What to expect: Rolling back restores 4.1.3; active sessions are dropped. The rollback takes about 30m."
+        in result.stdout
+    )
     assert "Next update: 23:30 CET in #release-support" in result.stdout
     assert result.stderr == ""

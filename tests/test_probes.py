@@ -18,7 +18,9 @@ SECRET = "s3cr3t-key-4f9a"
 
 
 def step(probe: dict, step_id: str = "api-health") -> Step:
-    return Step.model_validate({"id": step_id, "phase": "validate", "title": "API answers", "owner": "Lee QA", "probe": probe})
+    return Step.model_validate(
+        {"id": step_id, "phase": "validate", "title": "API answers", "owner": "Lee QA", "probe": probe}
+    )
 
 
 @pytest.fixture
@@ -37,7 +39,9 @@ def other():
 
 
 def test_a_probe_that_gets_what_it_expects_passes(httpserver, tmp_path):
-    httpserver.expect_request("/health", method="GET").respond_with_json({"status": "ok", "version": "4.2.0", "build": {"id": 7}})
+    httpserver.expect_request("/health", method="GET").respond_with_json(
+        {"status": "ok", "version": "4.2.0", "build": {"id": 7}}
+    )
     probe = {
         "url": httpserver.url_for("/health"),
         "expect_status": 200,
@@ -48,14 +52,16 @@ def test_a_probe_that_gets_what_it_expects_passes(httpserver, tmp_path):
     assert event.passed, event.reason
     assert event.status_code == 200
     assert event.step == "api-health"
-    assert event.reason.startswith("200 in ") and event.reason.endswith(" ms")
+    assert event.reason.startswith("200 in ")
+    assert event.reason.endswith(" ms")
     assert summary_line(event).startswith("PASS api-health 200 in ")
 
 
 def test_any_2xx_passes_when_no_status_is_named(httpserver, tmp_path):
     httpserver.expect_request("/created", method="POST").respond_with_data("", status=201)
     event = run_probe(step({"url": httpserver.url_for("/created"), "method": "POST"}), tmp_path, env={})
-    assert event.passed and event.status_code == 201
+    assert event.passed
+    assert event.status_code == 201
 
 
 def test_wrong_status_fails_and_names_both(httpserver, tmp_path):
@@ -83,7 +89,9 @@ def test_body_without_the_expected_text_fails(httpserver, tmp_path):
 
 def test_json_field_with_another_value_fails(httpserver, tmp_path):
     httpserver.expect_request("/health").respond_with_json({"version": "4.1.3"})
-    event = run_probe(step({"url": httpserver.url_for("/health"), "expect_json": {"version": "4.2.0"}}), tmp_path, env={})
+    event = run_probe(
+        step({"url": httpserver.url_for("/health"), "expect_json": {"version": "4.2.0"}}), tmp_path, env={}
+    )
     assert not event.passed
     assert event.reason == "JSON field version is '4.1.3', expected '4.2.0'"
 
@@ -91,7 +99,9 @@ def test_json_field_with_another_value_fails(httpserver, tmp_path):
 def test_json_expectations_on_a_body_that_is_not_json_or_lacks_the_field(httpserver, tmp_path):
     httpserver.expect_request("/html").respond_with_data("<html>ok</html>", content_type="text/html")
     httpserver.expect_request("/json").respond_with_json({"other": 1})
-    not_json = run_probe(step({"url": httpserver.url_for("/html"), "expect_json": {"version": "4.2.0"}}), tmp_path, env={})
+    not_json = run_probe(
+        step({"url": httpserver.url_for("/html"), "expect_json": {"version": "4.2.0"}}), tmp_path, env={}
+    )
     missing = run_probe(step({"url": httpserver.url_for("/json"), "expect_json": {"build.id": 7}}), tmp_path, env={})
     assert not_json.reason == "body is not JSON"
     assert missing.reason == "JSON field build.id is missing"
@@ -108,7 +118,8 @@ def test_a_server_that_never_answers_fails_at_the_deadline(silent, tmp_path):
     assert silent.accepted == 1
     assert not event.passed
     assert event.status_code == 0
-    assert "deadline" in event.reason and "1s" in event.reason
+    assert "deadline" in event.reason
+    assert "1s" in event.reason
 
 
 def test_connection_refused_fails_with_the_reason(tmp_path):
@@ -143,7 +154,11 @@ def test_a_missing_environment_variable_fails_without_sending(httpserver, tmp_pa
 
 def test_a_secret_echoed_by_the_server_is_scrubbed_from_the_reason(httpserver, tmp_path):
     httpserver.expect_request("/whoami").respond_with_json({"key": SECRET})
-    probe = {"url": httpserver.url_for("/whoami"), "headers": {"X-Api-Key": "env:RB_API_KEY"}, "expect_json": {"key": "other"}}
+    probe = {
+        "url": httpserver.url_for("/whoami"),
+        "headers": {"X-Api-Key": "env:RB_API_KEY"},
+        "expect_json": {"key": "other"},
+    }
     event = run_probe(step(probe), tmp_path, env={"RB_API_KEY": SECRET})
     assert not event.passed
     assert SECRET not in event.model_dump_json()
@@ -153,9 +168,13 @@ def test_a_secret_echoed_by_the_server_is_scrubbed_from_the_reason(httpserver, t
 def test_a_hostile_body_value_leaves_one_clean_capped_line(httpserver, tmp_path):
     hostile = "\x1b]0;owned\x07\x1b[31mred\nsecond line\r" + "x" * 500
     httpserver.expect_request("/health").respond_with_json({"version": hostile})
-    event = run_probe(step({"url": httpserver.url_for("/health"), "expect_json": {"version": "4.2.0"}}), tmp_path, env={})
+    event = run_probe(
+        step({"url": httpserver.url_for("/health"), "expect_json": {"version": "4.2.0"}}), tmp_path, env={}
+    )
     assert not event.passed
-    assert "\x1b" not in event.reason and "\n" not in event.reason and "\r" not in event.reason
+    assert "\x1b" not in event.reason
+    assert "\n" not in event.reason
+    assert "\r" not in event.reason
     assert len(event.reason) <= 200
 
 
@@ -169,7 +188,12 @@ def test_self_signed_tls_fails_verification_without_the_ca_bundle(tls, tmp_path)
 def test_self_signed_tls_passes_with_the_ca_bundle_next_to_the_plan(tls, tmp_path):
     tls.http.expect_request("/health").respond_with_data("ok")
     tls.write_ca(tmp_path / "certs" / "internal-ca.pem")
-    probe = {"url": tls.http.url_for("/health"), "expect_body": "ok", "ca_bundle": "certs/internal-ca.pem", "timeout": "5s"}
+    probe = {
+        "url": tls.http.url_for("/health"),
+        "expect_body": "ok",
+        "ca_bundle": "certs/internal-ca.pem",
+        "timeout": "5s",
+    }
     event = run_probe(step(probe), tmp_path, env={})
     assert event.passed, event.reason
     assert tls.http.url_for("/health").startswith("https://")
@@ -187,7 +211,9 @@ def test_probes_run_concurrently_and_report_as_each_finishes(httpserver, silent,
     slow = step({"url": silent.url + "/slow", "timeout": "2s"}, "slow")
     fast = step({"url": httpserver.url_for("/fast")}, "fast")
     seen: list[str] = []
-    results = asyncio.run(run_probes([slow, fast], tmp_path, concurrency=2, on_result=lambda e: seen.append(e.step), env={}))
+    results = asyncio.run(
+        run_probes([slow, fast], tmp_path, concurrency=2, on_result=lambda e: seen.append(e.step), env={})
+    )
     assert seen == ["fast", "slow"]  # finishing order
     assert [r.step for r in results] == ["slow", "fast"]  # step order
     assert [r.passed for r in results] == [False, True]

@@ -69,7 +69,14 @@ def scenario(plan: Plan, ending: CloseCode) -> list:
 
     events: list = [
         PlanLoaded(at=start - timedelta(hours=2), by=tech, plan_hash="0" * 64, step_ids=[s.id for s in steps]),
-        NoticeSent(at=start - timedelta(hours=1), by=comms, notice=NoticeKind.BEFORE, delivered=True, channel="webhook", detail="HTTP 200"),
+        NoticeSent(
+            at=start - timedelta(hours=1),
+            by=comms,
+            notice=NoticeKind.BEFORE,
+            delivered=True,
+            channel="webhook",
+            detail="HTTP 200",
+        ),
     ]
     non_critical = [s for s in steps if not s.critical]
     twists: dict[str, tuple[StepStatus, str]] = {}
@@ -89,21 +96,52 @@ def scenario(plan: Plan, ending: CloseCode) -> list:
         status, note = twists.get(step.id, (StepStatus.PASS, ""))
         if status is StepStatus.PENDING:
             continue
-        events.append(StepMarked(at=at(0.6 * number / len(steps)), by=step.owner, step=step.id, status=status, note=note))
+        events.append(
+            StepMarked(at=at(0.6 * number / len(steps)), by=step.owner, step=step.id, status=status, note=note)
+        )
         if step.probe is not None:
             events.append(
-                ProbeRan(at=at(0.6 * number / len(steps), 1), by="probe", step=step.id, passed=status is StepStatus.PASS, status_code=200 if status is StepStatus.PASS else 503, latency_ms=84.25, reason="200 OK" if status is StepStatus.PASS else "expected 200, got 503")
+                ProbeRan(
+                    at=at(0.6 * number / len(steps), 1),
+                    by="probe",
+                    step=step.id,
+                    passed=status is StepStatus.PASS,
+                    status_code=200 if status is StepStatus.PASS else 503,
+                    latency_ms=84.25,
+                    reason="200 OK" if status is StepStatus.PASS else "expected 200, got 503",
+                )
             )
     events.append(NoteAdded(at=at(0.1), by=validation, step=steps[0].id, note="Scope confirmed with the change board"))
     first_criterion = plan.rollback.criteria[0].id
     events += [
-        IssueOpened(at=at(0.5), by=validation, issue="w-1", title="Dashboard tiles load slowly", impact="Operators wait a few seconds", workaround="Reload once", owner=tech),
+        IssueOpened(
+            at=at(0.5),
+            by=validation,
+            issue="w-1",
+            title="Dashboard tiles load slowly",
+            impact="Operators wait a few seconds",
+            workaround="Reload once",
+            owner=tech,
+        ),
         IssueUpdated(at=at(0.55), by=validation, issue="w-1", changed=["resolved"], resolved=True),
-        CriterionMarked(at=at(0.3), by=tech, criterion=first_criterion, tripped=True, reason="Monitoring alert under review"),
-        CriterionMarked(at=at(0.35), by=tech, criterion=first_criterion, tripped=False, reason="False alarm: alert threshold"),
+        CriterionMarked(
+            at=at(0.3), by=tech, criterion=first_criterion, tripped=True, reason="Monitoring alert under review"
+        ),
+        CriterionMarked(
+            at=at(0.35), by=tech, criterion=first_criterion, tripped=False, reason="False alarm: alert threshold"
+        ),
     ]
     if ending is CloseCode.SUCCESSFUL_WITH_ISSUES:
-        events.append(IssueOpened(at=at(0.62), by=validation, issue="w-2", title="Export file names changed", workaround="Rename in the archive job", owner=""))
+        events.append(
+            IssueOpened(
+                at=at(0.62),
+                by=validation,
+                issue="w-2",
+                title="Export file names changed",
+                workaround="Rename in the archive job",
+                owner="",
+            )
+        )
     final = {
         CloseCode.ROLLED_BACK: Decision.ROLLBACK,
         CloseCode.RESCHEDULED: Decision.RESCHEDULE,
@@ -111,13 +149,35 @@ def scenario(plan: Plan, ending: CloseCode) -> list:
     failed = {step_id for step_id, (status, _) in twists.items() if status is StepStatus.FAIL}
     tripped = [c.id for c in plan.rollback.criteria if failed & set(c.trips_on)] if final is Decision.ROLLBACK else []
     events.append(
-        DecisionRecorded(at=at(0.65), by=tech, decision=final, rationale=f"Decided with the owners: {final.value}", tripped=tripped, technical_owner=tech, business_owner=window.business_owner, next_update="within 30 minutes")
+        DecisionRecorded(
+            at=at(0.65),
+            by=tech,
+            decision=final,
+            rationale=f"Decided with the owners: {final.value}",
+            tripped=tripped,
+            technical_owner=tech,
+            business_owner=window.business_owner,
+            next_update="within 30 minutes",
+        )
     )
     if final is not Decision.CONTINUE:
-        events.append(NoticeSent(at=at(0.7), by=comms, notice=NoticeKind.DECISION, delivered=True, channel="webhook", detail="HTTP 200"))
+        events.append(
+            NoticeSent(
+                at=at(0.7), by=comms, notice=NoticeKind.DECISION, delivered=True, channel="webhook", detail="HTTP 200"
+            )
+        )
     # The successful window closes inside its time; the others overrun by ten minutes.
     closing = at(0.9) if ending is CloseCode.SUCCESSFUL else at(1.0, 10)
-    events.append(NoticeSent(at=closing, by=comms, notice=NoticeKind.AFTER, delivered=ending is not CloseCode.UNSUCCESSFUL, channel="webhook", detail="HTTP 200" if ending is not CloseCode.UNSUCCESSFUL else "timed out after 4 attempts"))
+    events.append(
+        NoticeSent(
+            at=closing,
+            by=comms,
+            notice=NoticeKind.AFTER,
+            delivered=ending is not CloseCode.UNSUCCESSFUL,
+            channel="webhook",
+            detail="HTTP 200" if ending is not CloseCode.UNSUCCESSFUL else "timed out after 4 attempts",
+        )
+    )
     return events
 
 
@@ -166,24 +226,40 @@ def test_the_same_state_gives_the_same_bytes():
 
 def test_a_report_holds_what_the_ticket_needs():
     text = render_markdown(build_report(sample_state("demo")))
-    for heading in ("Close code", "Window", "Checklist", "Rollback criteria", "Probe results", "Known issues", "Decisions", "Notices sent", "Appendix: timeline"):
+    for heading in (
+        "Close code",
+        "Window",
+        "Checklist",
+        "Rollback criteria",
+        "Probe results",
+        "Known issues",
+        "Decisions",
+        "Notices sent",
+        "Appendix: timeline",
+    ):
         assert f"\n## {heading}\n" in text
     assert "- **Change reference:** CHG-1042" in text
     # Neither loading the plan nor the before notice an hour ahead starts the actual window.
     assert "| Start | 2026-12-05 22:00:00 CET | 2026-12-05 22:05:24 CET \\(first event\\) |" in text
     assert "| Overrun |  | 0:10:00 past the planned end |" in text
     assert (
-        "- **fail** (critical) Apply platform 4.2.0 and run database migration 4.2-003 \\(apply\\), owner Sam Lindqvist:"
+        "- **fail** (critical) Apply platform 4.2.0 and run database migration 4.2-003 \\(apply\\),"
+        " owner Sam Lindqvist:"
         " Migration 4.2-003 stopped at step 7: lock timeout \\[Sam Lindqvist, 2026-12-05 22:48:36 CET\\]"
     ) in text
-    assert "| The v1 audit export endpoint is removed in 4.2 | plan | open | Scripts still calling /v1/audit/export get 404 | Use /v2/audit/export with the same parameters | Jonas Weber |" in text
+    assert (
+        "| The v1 audit export endpoint is removed in 4.2 | plan | open "
+        "| Scripts still calling /v1/audit/export get 404"
+        " | Use /v2/audit/export with the same parameters | Jonas Weber |" in text
+    )
     assert "| window start |  | Window starts \\(planned 3h\\) |" in text
 
 
 def test_html_is_self_contained_and_prints():
     text = render_html(build_report(sample_state("demo")))
     assert text.startswith("<!DOCTYPE html>")
-    assert "@media print" in text and "thead { display: table-header-group; }" in text
+    assert "@media print" in text
+    assert "thead { display: table-header-group; }" in text
     for external in ("<script", "<link", "<img", "src=", "href=", "@import", "url("):
         assert external not in text
 
@@ -214,7 +290,9 @@ def _md_structure(text: str) -> list[tuple]:
     shape = []
     for token in MarkdownIt("commonmark").enable("table").parse(text):
         if token.type == "inline":
-            shape.append(("inline", tuple(c.type for c in token.children or [] if c.type not in ("text", "text_special"))))
+            shape.append(
+                ("inline", tuple(c.type for c in token.children or [] if c.type not in ("text", "text_special")))
+            )
         else:
             shape.append((token.type, token.tag, token.nesting))
     return shape
@@ -224,7 +302,9 @@ def _md_text(text: str) -> str:
     parts = []
     for token in MarkdownIt("commonmark").enable("table").parse(text):
         if token.type == "inline":
-            parts.append("".join(c.content for c in token.children or [] if c.type in ("text", "text_special", "code_inline")))
+            parts.append(
+                "".join(c.content for c in token.children or [] if c.type in ("text", "text_special", "code_inline"))
+            )
     return "\n".join(parts)
 
 
@@ -241,7 +321,17 @@ def test_markdown_escapes_every_naughty_string(naughty_strings):
     structure = _md_structure(naughty_md)
     assert structure == _md_structure(plain_md)
     kinds = {item[0] for item in structure} | {child for item in structure if item[0] == "inline" for child in item[1]}
-    assert not kinds & {"link_open", "image", "html_inline", "html_block", "code_block", "fence", "hr", "blockquote_open", "ordered_list_open"}
+    assert not kinds & {
+        "link_open",
+        "image",
+        "html_inline",
+        "html_block",
+        "code_block",
+        "fence",
+        "hr",
+        "blockquote_open",
+        "ordered_list_open",
+    }
     rendered = _md_text(naughty_md)
     missing = [s for s in naughty_strings if _one_line(s) not in rendered]
     assert missing == []
@@ -290,7 +380,31 @@ def _parse_html(text: str) -> _Collector:
     return collector
 
 
-ALLOWED_TAGS = {"html", "head", "meta", "title", "style", "body", "section", "h1", "h2", "h3", "p", "span", "ul", "li", "dl", "dt", "dd", "table", "thead", "tbody", "tr", "th", "td"}
+ALLOWED_TAGS = {
+    "html",
+    "head",
+    "meta",
+    "title",
+    "style",
+    "body",
+    "section",
+    "h1",
+    "h2",
+    "h3",
+    "p",
+    "span",
+    "ul",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "thead",
+    "tbody",
+    "tr",
+    "th",
+    "td",
+}
 ALLOWED_ATTRIBUTES = {"lang", "charset", "name", "content", "class"}
 
 

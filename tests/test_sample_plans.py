@@ -21,7 +21,7 @@ except ImportError as error:  # the loader is part of the package; its absence i
 
 SAMPLES = Path(__file__).resolve().parents[1] / "sample_plans"
 CATEGORY_FILES = [f"{category.value}.toml" for category in Category]
-ALL_FILES = CATEGORY_FILES + ["demo.toml"]
+ALL_FILES = [*CATEGORY_FILES, "demo.toml"]
 # The seed's validation steps other than the generic "validate" one, which each plan spells out
 # as its category's typical validation.
 SEED_STEP_IDS = [step_id for step_id, _, _ in VALIDATION_STEPS if step_id != "validate"]
@@ -87,14 +87,17 @@ def test_the_seed_steps_run_through_all_four_phases(name):
     ids = {step.id for step in plan.steps}
     assert set(SEED_STEP_IDS) <= ids
     assert {step.phase for step in plan.steps} == set(Phase)
-    assert plan.step("apply").phase is Phase.APPLY and plan.step("apply").critical
+    assert plan.step("apply").phase is Phase.APPLY
+    assert plan.step("apply").critical
 
 
 @pytest.mark.parametrize("name", ALL_FILES)
 def test_the_category_typical_validation_is_among_the_validate_steps(name):
     plan = read(name)
     titles = [step.title.casefold() for step in plan.steps if step.phase is Phase.VALIDATE]
-    missing = [check for check in TYPICAL_VALIDATION[plan.release.category] if not any(check.casefold() in t for t in titles)]
+    missing = [
+        check for check in TYPICAL_VALIDATION[plan.release.category] if not any(check.casefold() in t for t in titles)
+    ]
     assert missing == []
 
 
@@ -102,7 +105,8 @@ def test_the_category_typical_validation_is_among_the_validate_steps(name):
 def test_each_plan_has_its_own_users_issues_and_troubleshooting(name):
     plan = read(name)
     assert len(plan.affected_users) >= 3
-    assert plan.known_issues and all(issue.owner and issue.workaround for issue in plan.known_issues)
+    assert plan.known_issues
+    assert all(issue.owner and issue.workaround for issue in plan.known_issues)
     own = [entry.symptom for entry in plan.troubleshooting if entry.symptom.casefold() not in CATALOG_SYMPTOMS]
     assert len(own) >= 2
     assert plan.notices.support_contact
@@ -146,7 +150,8 @@ def test_the_demo_shows_every_feature():
         flags = {step.critical for step in plan.steps if step.phase is phase}
         assert flags == {True, False}, f"{phase.value} needs critical and non-critical steps"
     probed = [step for step in plan.steps if step.probe is not None]
-    assert len(probed) >= 2 and all(step.phase is Phase.VALIDATE for step in probed)
+    assert len(probed) >= 2
+    assert all(step.phase is Phase.VALIDATE for step in probed)
     assert any(step.probe.headers for step in probed)
     assert 2 <= len(plan.rollback.criteria) <= 3
     assert plan.rollback.decision_owners
@@ -155,5 +160,7 @@ def test_the_demo_shows_every_feature():
     assert any(group.access_interrupted for group in plan.affected_users)
     assert any(group.workflows_to_wait for group in plan.affected_users)
     assert len(plan.window.escalation) >= 2
-    assert plan.notices.support_contact and plan.notices.webhook_env
-    assert plan.release.change_ref and plan.release.release_notes.startswith("https://")
+    assert plan.notices.support_contact
+    assert plan.notices.webhook_env
+    assert plan.release.change_ref
+    assert plan.release.release_notes.startswith("https://")

@@ -48,7 +48,8 @@ def test_schema_is_the_models_schema_keyed_as_the_file_is():
     schema = plan_json_schema()
     model = Plan.model_json_schema(by_alias=True)
     assert schema["$defs"].keys() == model["$defs"].keys()
-    assert "schema" in schema["properties"] and "schema_version" not in schema["properties"]
+    assert "schema" in schema["properties"]
+    assert "schema_version" not in schema["properties"]
     assert schema["properties"]["schema"]["const"] == 1
 
 

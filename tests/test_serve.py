@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import http.client
 import os
 import shlex
@@ -15,10 +16,10 @@ import time
 from pathlib import Path
 
 import pytest
-
 from browser import Chromium, Page, free_port, png_pixels
-from tests.conftest import MINIMAL
+
 from relboard.commands.serve_cmd import board_command, is_loopback
+from tests.conftest import MINIMAL
 
 TITLE = "Platform 4.2 upgrade"
 
@@ -70,15 +71,11 @@ class Served:
         if self.process.poll() is None:
             # As a service manager would: the server is told, and it quits the boards it started.
             self.process.terminate()
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
-        try:
-            # Whatever is left of the group (the server, a board still starting) goes.
+        # Whatever is left of the group (the server, a board still starting) goes.
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         self.process.wait()
 
 
@@ -166,7 +163,9 @@ def test_binds_loopback_by_default_and_only_serves_its_own_pages(serve):
     assert "(read-only)" in served.stderr
 
     # Another site's page in the viewer's browser may not open the board's websocket.
-    status, body = served.get("/ws", {"Origin": "http://attacker.example", "Connection": "Upgrade", "Upgrade": "websocket"})
+    status, body = served.get(
+        "/ws", {"Origin": "http://attacker.example", "Connection": "Upgrade", "Upgrade": "websocket"}
+    )
     assert (status, body) == (403, "cross-origin request")
     # Nor reach it through a name of its own that resolves to this machine (DNS rebinding).
     status, body = served.get("/", {"Host": f"attacker.example:{served.port}"})
@@ -182,11 +181,14 @@ def test_wider_bind_warns(serve):
         served.wait_until_answering()
         served.stop()
     assert "warning: serving on 0.0.0.0: anyone who can reach it can watch the window (read-only)." in watching.stderr
-    assert "warning: serving on 0.0.0.0: anyone who can reach it can watch the window and change it (--allow-write)." in writing.stderr
+    assert (
+        "warning: serving on 0.0.0.0: anyone who can reach it can watch the window and change it (--allow-write)."
+        in writing.stderr
+    )
 
 
 def test_bad_plan_is_reported_before_serving(window):
-    (window / "bad.toml").write_text('schema = 1\n[release]\ntitle = 5\n', encoding="utf-8")
+    (window / "bad.toml").write_text("schema = 1\n[release]\ntitle = 5\n", encoding="utf-8")
     done = subprocess.run(
         [sys.executable, "-m", "relboard", "serve", "bad.toml", "--port", str(free_port())],
         cwd=window,
@@ -196,7 +198,8 @@ def test_bad_plan_is_reported_before_serving(window):
     )
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
-    assert lines and all(line.startswith("bad.toml:") for line in lines)
+    assert lines
+    assert all(line.startswith("bad.toml:") for line in lines)
     assert any(line.startswith("bad.toml:3:") for line in lines)
 
 
@@ -233,9 +236,12 @@ async def open_board(browser: Page, served: Served) -> str:
 async def press(browser: Page, key: str) -> None:
     await browser.evaluate("document.querySelector('.xterm-helper-textarea').focus()")
     code = f"Key{key.upper()}"
-    await browser.send("Input.dispatchKeyEvent", type="keyDown", key=key, code=code, text=key,
-                       windowsVirtualKeyCode=ord(key.upper()))
-    await browser.send("Input.dispatchKeyEvent", type="keyUp", key=key, code=code, windowsVirtualKeyCode=ord(key.upper()))
+    await browser.send(
+        "Input.dispatchKeyEvent", type="keyDown", key=key, code=code, text=key, windowsVirtualKeyCode=ord(key.upper())
+    )
+    await browser.send(
+        "Input.dispatchKeyEvent", type="keyUp", key=key, code=code, windowsVirtualKeyCode=ord(key.upper())
+    )
 
 
 async def test_browser_shows_the_board_read_only(serve, window, chromium, tmp_path):

@@ -37,7 +37,9 @@ def test_a_good_plan_is_checked_without_the_error_explanations():
 
 def test_a_broken_plan_still_gets_positioned_plain_messages(tmp_path):
     broken = tmp_path / "broken.toml"
-    broken.write_text(MINIMAL.read_text(encoding="utf-8").replace("schema = 1", "schema = 1\nbogus = 2", 1), encoding="utf-8")
+    broken.write_text(
+        MINIMAL.read_text(encoding="utf-8").replace("schema = 1", "schema = 1\nbogus = 2", 1), encoding="utf-8"
+    )
     result = subprocess.run(
         [sys.executable, "-m", "relboard", "validate", str(broken)], capture_output=True, text=True, cwd=ROOT
     )

@@ -1,4 +1,4 @@
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 from relboard.domain import progress
 from relboard.domain.events import (
@@ -14,7 +14,7 @@ from relboard.domain.events import (
 )
 from relboard.domain.state import WindowState
 
-T0 = datetime(2026, 12, 5, 21, 0, tzinfo=timezone.utc)
+T0 = datetime(2026, 12, 5, 21, 0, tzinfo=UTC)
 
 
 def t(minutes: float) -> datetime:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta, timezone
+from datetime import UTC, timedelta
 
 from relboard.domain.events import (
     CriterionMarked,
@@ -49,7 +49,7 @@ def test_an_empty_window_shows_its_milestones_in_order():
 def test_events_are_sorted_by_time_not_journal_order_and_ties_keep_journal_order():
     # A second writer appended an earlier mark later; UTC and +01:00 times compare as instants.
     late = StepMarked(at=at(30), by="Sam Platform", step="apply", status=StepStatus.PASS)
-    early = StepMarked(at=at(10).astimezone(timezone.utc), by="Lee QA", step="confirm-scope", status=StepStatus.PASS)
+    early = StepMarked(at=at(10).astimezone(UTC), by="Lee QA", step="confirm-scope", status=StepStatus.PASS)
     tie_a = NoteAdded(at=at(30), by="a", step="apply", note="first")
     tie_b = NoteAdded(at=at(30), by="b", step="apply", note="second")
     result = [e for e in entries([late, early, tie_a, tie_b]) if not e.milestone]
@@ -67,17 +67,25 @@ def test_each_kind_of_event_in_plain_words():
         StepMarked(at=at(1), by="Lee QA", step="login", status=StepStatus.FAIL, note="SSO returns 500"),
         StepMarked(at=at(2), by="Lee QA", step="confirm-scope", status=StepStatus.SKIP),
         NoteAdded(at=at(3), by="Lee QA", step="apply", note="migration at 60%"),
-        IssueOpened(at=at(4), by="Lee QA", issue="w-1", title="Export slow", workaround="Retry later", owner="Rio Product"),
+        IssueOpened(
+            at=at(4), by="Lee QA", issue="w-1", title="Export slow", workaround="Retry later", owner="Rio Product"
+        ),
         IssueUpdated(at=at(5), by="Lee QA", issue="w-1", changed=["title"], title="Export slow for big tenants"),
         IssueUpdated(at=at(6), by="Lee QA", issue="w-1", changed=["resolved"], resolved=True),
         IssueUpdated(at=at(7), by="Lee QA", issue="plan-1", changed=["owner", "workaround"], owner="Lee QA"),
         CriterionMarked(at=at(8), by="Sam Platform", criterion="login-broken", tripped=True, reason="SSO down"),
         CriterionMarked(at=at(9), by="Sam Platform", criterion="login-broken", tripped=False, reason=""),
-        DecisionRecorded(at=at(10), by="Sam Platform", decision=Decision.ROLLBACK, rationale="SSO down", tripped=["login-broken"]),
+        DecisionRecorded(
+            at=at(10), by="Sam Platform", decision=Decision.ROLLBACK, rationale="SSO down", tripped=["login-broken"]
+        ),
         ProbeRan(at=at(11), by="probe", step="login", passed=True, status_code=200, latency_ms=84.6),
         ProbeRan(at=at(12), by="probe", step="gone", passed=False, reason="connection refused"),
-        NoticeSent(at=at(13), by="Dana Ops", notice=NoticeKind.DECISION, delivered=True, channel="webhook", detail="HTTP 200"),
-        NoticeSent(at=at(14), by="Dana Ops", notice=NoticeKind.AFTER, delivered=False, channel="webhook", detail="timed out"),
+        NoticeSent(
+            at=at(13), by="Dana Ops", notice=NoticeKind.DECISION, delivered=True, channel="webhook", detail="HTTP 200"
+        ),
+        NoticeSent(
+            at=at(14), by="Dana Ops", notice=NoticeKind.AFTER, delivered=False, channel="webhook", detail="timed out"
+        ),
     ]
     texts = [(e.kind, e.who, e.text) for e in entries(events) if not e.milestone]
     assert texts == [
@@ -85,14 +93,19 @@ def test_each_kind_of_event_in_plain_words():
         (
             "step_marked",
             "Lee QA",
-            "Step fail: Validate login and tenant access (login) — SSO returns 500 (trips rollback criterion login-broken)",
+            "Step fail: Validate login and tenant access (login) — SSO returns 500"
+            " (trips rollback criterion login-broken)",
         ),
         ("step_marked", "Lee QA", "Step skip: Confirm the exact environment and release scope (confirm-scope)"),
         ("note_added", "Lee QA", "Note on Apply the release (apply) — migration at 60%"),
         ("issue_opened", "Lee QA", "Issue opened: Export slow (workaround: Retry later; owner: Rio Product)"),
         ("issue_updated", "Lee QA", "Issue updated: Export slow for big tenants (changed: title)"),
         ("issue_updated", "Lee QA", "Issue resolved: Export slow for big tenants"),
-        ("issue_updated", "Lee QA", "Issue updated: Report export slower for the first hour (changed: owner, workaround)"),
+        (
+            "issue_updated",
+            "Lee QA",
+            "Issue updated: Report export slower for the first hour (changed: owner, workaround)",
+        ),
         ("criterion_marked", "Sam Platform", "Rollback criterion tripped: login-broken — SSO down"),
         ("criterion_marked", "Sam Platform", "Rollback criterion cleared: login-broken"),
         ("decision_recorded", "Sam Platform", "Decision: rollback — SSO down (criteria: login-broken)"),
@@ -105,10 +118,18 @@ def test_each_kind_of_event_in_plain_words():
 
 def test_texts_are_single_lines_without_control_characters():
     note = "line one\nline two\x1b[31m red\x07\r\n\x9b2J end"
-    [entry] = [e for e in entries([StepMarked(at=at(1), by="Lee\x1b]0;x\x07 QA", step="apply", status=StepStatus.FAIL, note=note)]) if not e.milestone]
+    [entry] = [
+        e
+        for e in entries(
+            [StepMarked(at=at(1), by="Lee\x1b]0;x\x07 QA", step="apply", status=StepStatus.FAIL, note=note)]
+        )
+        if not e.milestone
+    ]
     assert entry.text == "Step fail: Apply the release (apply) — line one line two red end"
     assert entry.who == "Lee QA"
-    [separated] = [e for e in entries([NoteAdded(at=at(2), step="apply", note="  a\u2028b\u2029\tc  ")]) if not e.milestone]
+    [separated] = [
+        e for e in entries([NoteAdded(at=at(2), step="apply", note="  a\u2028b\u2029\tc  ")]) if not e.milestone
+    ]
     assert separated.text == "Note on Apply the release (apply) — a b c"
 
 

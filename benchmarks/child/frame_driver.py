@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import os
 import time
-from typing import Callable
+from collections.abc import Callable
 
 from textual.drivers.headless_driver import HeadlessDriver
 
@@ -18,7 +18,7 @@ from textual.drivers.headless_driver import HeadlessDriver
 class FrameDriver(HeadlessDriver):
     """Counts frames; `on_frame(time, data)` is called for each one, on the UI thread."""
 
-    latest: "FrameDriver | None" = None
+    latest: FrameDriver | None = None
 
     def __init__(self, app, **kwargs) -> None:
         super().__init__(app, **kwargs)

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Header, Static
 
 
 class MinimalApp(App[None]):
     # One key that changes what is on screen, for the key-to-frame reference.
-    BINDINGS = [Binding("p", "mark", "Mark")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("p", "mark", "Mark")]
 
     def __init__(self) -> None:
         super().__init__()

@@ -13,7 +13,6 @@ from minimal_app import MinimalApp
 
 from relboard.commands.common import loading_modules, open_session
 
-
 if __name__ == "__main__":
     with loading_modules():
         session = open_session(sys.argv[1], sys.argv[2])

@@ -6,13 +6,17 @@ import argparse
 import gc
 import importlib
 import sys
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
-from typing import Iterator
+from typing import TYPE_CHECKING, Protocol, cast
 
 from relboard.domain.text import clean
 from relboard.store.gc_pause import paused_gc
+
+if TYPE_CHECKING:
+    from relboard.store.session import WindowSession
 
 
 class UsageError(Exception):
@@ -20,7 +24,9 @@ class UsageError(Exception):
 
 
 def add_state(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--state", metavar="PATH", help="state journal (default: <plan stem>.state.toml next to the plan)")
+    parser.add_argument(
+        "--state", metavar="PATH", help="state journal (default: <plan stem>.state.toml next to the plan)"
+    )
 
 
 def add_now(parser: argparse.ArgumentParser) -> None:
@@ -44,9 +50,16 @@ def loading_modules() -> Iterator[None]:
             gc.freeze()
 
 
+class _Command(Protocol):
+    """A module of relboard.commands: `run(args)` gives the exit code."""
+
+    def run(self, args: argparse.Namespace) -> int: ...
+
+
 def run(command: str, args: argparse.Namespace) -> int:
     with loading_modules():
-        module = importlib.import_module(f"relboard.commands.{command}_cmd")
+        # Imported by name so that a command loads only what it uses; every module has this shape.
+        module = cast(_Command, importlib.import_module(f"relboard.commands.{command}_cmd"))
     return module.run(args)
 
 
@@ -89,7 +102,7 @@ def err(text: str) -> None:
     sys.stderr.write(clean(text) + "\n")
 
 
-def open_session(plan: str | None, state: str | None):
+def open_session(plan: str | None, state: str | None) -> WindowSession:
     """Open the window or raise UsageError with the file's positioned problems."""
     from relboard.store.journal import StateError
     from relboard.store.plan_file import PlanError

@@ -33,5 +33,8 @@ def run(args: argparse.Namespace) -> int:
             out(f"     {number}) {check}")
         for index in related(match.entry.symptom, issue_texts):
             known = plan.known_issues[index]
-            out(f"     known issue: {known.title} — workaround: {known.workaround or 'none'} (owner: {known.owner or 'none'})")
+            out(
+                f"     known issue: {known.title} — workaround: {known.workaround or 'none'}"
+                f" (owner: {known.owner or 'none'})"
+            )
     return 0

@@ -35,7 +35,9 @@ def run(args: argparse.Namespace) -> int:
         url = webhook_url(notices, os.environ)
     except WebhookNotConfigured as error:
         raise UsageError(f"relboard notice: not sent: {error}") from None
-    result = post_notice(url, text, attempts=args.attempts, backoff=args.backoff, timeout=args.timeout, label=webhook_label(notices))
+    result = post_notice(
+        url, text, attempts=args.attempts, backoff=args.backoff, timeout=args.timeout, label=webhook_label(notices)
+    )
     event = NoticeSent(
         at=now if args.now else utc_now(),
         by=operator(args.by),
@@ -48,7 +50,9 @@ def run(args: argparse.Namespace) -> int:
     try:
         session.record(event)
     except (StateError, OSError) as error:
-        raise UsageError(f"relboard notice: {result.detail}, but it could not be saved to {session.state_path}: {error}") from None
+        raise UsageError(
+            f"relboard notice: {result.detail}, but it could not be saved to {session.state_path}: {error}"
+        ) from None
     if result.delivered:
         err(f"sent: {result.detail} (saved to {session.state_path})")
         return 0

@@ -20,7 +20,9 @@ def run(args: argparse.Namespace) -> int:
     session = open_session(args.plan, args.state)
     with_probes = probe_steps(session.plan)
     if not with_probes:
-        raise UsageError(f"relboard probe: {args.plan} has no probes; give a validation step a [steps.probe] table with a url")
+        raise UsageError(
+            f"relboard probe: {args.plan} has no probes; give a validation step a [steps.probe] table with a url"
+        )
     steps = with_probes
     if args.step:
         known = {s.id: s for s in with_probes}

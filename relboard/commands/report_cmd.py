@@ -24,7 +24,8 @@ def run(args: argparse.Namespace) -> int:
     if session.plan_change:
         change = session.plan_change
         err(
-            f"note: the plan changed since the state was written (added {list(change.added)}, removed {list(change.removed)});"
+            f"note: the plan changed since the state was written"
+            f" (added {list(change.added)}, removed {list(change.removed)});"
             " the report follows the plan as it is now"
         )
     data = text.encode("utf-8")

@@ -11,9 +11,13 @@ import ipaddress
 import shlex
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from relboard.commands.common import UsageError, err, open_session
+
+if TYPE_CHECKING:
+    from textual_serve.server import Server
 
 LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 
@@ -62,7 +66,9 @@ def run(args: argparse.Namespace) -> int:
 
     server = _make_server(command, args.host, args.port, f"relboard · {session.plan.release.title}")
     mode = "read-write" if args.allow_write else "read-only"
-    err(f"Serving {session.plan.release.title} ({mode}) on http://{public_host(args.host)}:{args.port}/  (Ctrl+C stops)")
+    err(
+        f"Serving {session.plan.release.title} ({mode}) on http://{public_host(args.host)}:{args.port}/  (Ctrl+C stops)"
+    )
     try:
         server.serve()
     except OSError as error:
@@ -71,7 +77,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _make_server(command: str, host: str, port: int, title: str):
+def _make_server(command: str, host: str, port: int, title: str) -> Server:
     from aiohttp import web
     from textual_serve.server import Server
 
@@ -91,7 +97,7 @@ def _make_server(command: str, host: str, port: int, title: str):
                 return "cross-origin request"
             return None
 
-        async def handle_index(self, request: web.Request):
+        async def handle_index(self, request: web.Request) -> web.StreamResponse:
             reason = self._refused(request)
             if reason:
                 raise web.HTTPForbidden(text=reason)
@@ -100,7 +106,7 @@ def _make_server(command: str, host: str, port: int, title: str):
             self.public_url = f"{request.scheme}://{request.host}"
             return await super().handle_index(request)
 
-        async def handle_websocket(self, request: web.Request):
+        async def handle_websocket(self, request: web.Request) -> web.WebSocketResponse:
             reason = self._refused(request)
             if reason:
                 raise web.HTTPForbidden(text=reason)

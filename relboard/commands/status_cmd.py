@@ -24,6 +24,9 @@ def run(args: argparse.Namespace) -> int:
     out(status_text(session.state, clock, now.astimezone().tzinfo))
     if session.plan_change:
         change = session.plan_change
-        out(f"\nThe plan changed since the state was written: added {list(change.added)}, removed {list(change.removed)}")
+        out(
+            "\nThe plan changed since the state was written:"
+            f" added {list(change.added)}, removed {list(change.removed)}"
+        )
     out(f"\nState: {session.state_path}")
     return 0

@@ -48,8 +48,19 @@ _ALL = list(Category)
 TROUBLESHOOTING: tuple[Troubleshooting, ...] = (
     Troubleshooting(
         symptom="Users report missing access after release",
-        checks=["Role package", "Tenant membership", "Session refresh", "Navigation permission", "Changed product entitlement"],
-        categories=[Category.PLATFORM_RELEASE, Category.MODULE_UPDATE, Category.CERTIFICATE_CHANGE, Category.API_SCOPE_CHANGE],
+        checks=[
+            "Role package",
+            "Tenant membership",
+            "Session refresh",
+            "Navigation permission",
+            "Changed product entitlement",
+        ],
+        categories=[
+            Category.PLATFORM_RELEASE,
+            Category.MODULE_UPDATE,
+            Category.CERTIFICATE_CHANGE,
+            Category.API_SCOPE_CHANGE,
+        ],
     ),
     Troubleshooting(
         symptom="Client behavior differs from web console",
@@ -58,7 +69,13 @@ TROUBLESHOOTING: tuple[Troubleshooting, ...] = (
     ),
     Troubleshooting(
         symptom="Connector fails after upgrade",
-        checks=["Credential", "Schema change", "Source-system availability", "Network route", "Connector configuration"],
+        checks=[
+            "Credential",
+            "Schema change",
+            "Source-system availability",
+            "Network route",
+            "Connector configuration",
+        ],
         categories=[Category.PLATFORM_RELEASE, Category.CONNECTOR_CHANGE, Category.CERTIFICATE_CHANGE],
     ),
     Troubleshooting(

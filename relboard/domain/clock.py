@@ -6,10 +6,10 @@ how a time is shown, never how long something lasts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
-from typing import Callable
 
 from relboard.domain.durations import format_clock
 from relboard.domain.plan import Window

@@ -76,7 +76,11 @@ def close_outcome(state: WindowState, *, drafting_completion_notice: bool = Fals
         for step in state.plan.steps
         if not step.critical
         and state.steps[step.id].status in (StepStatus.FAIL, StepStatus.BLOCKED, StepStatus.PENDING)
-        and not (drafting_completion_notice and step.phase is Phase.COMMUNICATE and state.steps[step.id].status is StepStatus.PENDING)
+        and not (
+            drafting_completion_notice
+            and step.phase is Phase.COMMUNICATE
+            and state.steps[step.id].status is StepStatus.PENDING
+        )
     ]
     for issue in state.open_issues:
         if not issue.from_plan:
@@ -88,7 +92,9 @@ def close_outcome(state: WindowState, *, drafting_completion_notice: bool = Fals
         issues.append("no delivered after-window notice recorded")
     if issues:
         return CloseOutcome(CloseCode.SUCCESSFUL_WITH_ISSUES, tuple(issues))
-    return CloseOutcome(CloseCode.SUCCESSFUL, ("every step settled, every critical step passed, completion notice delivered",))
+    return CloseOutcome(
+        CloseCode.SUCCESSFUL, ("every step settled, every critical step passed, completion notice delivered",)
+    )
 
 
 def close_code(state: WindowState) -> CloseCode:

@@ -6,9 +6,9 @@ the TOML journal.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Literal, Union
+from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
 
@@ -35,7 +35,7 @@ class NoticeKind(StrEnum):
 
 
 def utc_now() -> datetime:
-    return datetime.now(timezone.utc)
+    return datetime.now(UTC)
 
 
 class _Event(BaseModel):
@@ -129,17 +129,15 @@ class NoticeSent(_Event):
 
 
 Event = Annotated[
-    Union[
-        PlanLoaded,
-        StepMarked,
-        NoteAdded,
-        IssueOpened,
-        IssueUpdated,
-        CriterionMarked,
-        DecisionRecorded,
-        ProbeRan,
-        NoticeSent,
-    ],
+    PlanLoaded
+    | StepMarked
+    | NoteAdded
+    | IssueOpened
+    | IssueUpdated
+    | CriterionMarked
+    | DecisionRecorded
+    | ProbeRan
+    | NoticeSent,
     Field(discriminator="kind"),
 ]
 
@@ -157,11 +155,11 @@ EVENT_KINDS = (
 )
 
 
-def event_from_dict(data: dict) -> Event:
+def event_from_dict(data: dict[str, Any]) -> Event:
     return EVENT_ADAPTER.validate_python(data)
 
 
-def event_to_dict(event: Event) -> dict:
+def event_to_dict(event: Event) -> dict[str, Any]:
     """A TOML-ready dict: kind first, datetimes kept as datetimes, enums as strings."""
     data = event.model_dump(mode="python")
     ordered = {"kind": data.pop("kind")}

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import heapq
 from bisect import bisect_left
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import Iterator, Sequence
 
 from rapidfuzz import fuzz, process, utils
 
@@ -106,10 +106,10 @@ class SymptomIndex:
     def _candidates(self, query: str, wanted: int) -> list[tuple[int, float | None]]:
         """(index, WRatio if already known) of the symptoms worth scoring in full."""
         if not self._words:
-            found = process.extract(
+            ranked = process.extract(
                 query, self._symptoms, scorer=fuzz.WRatio, processor=None, limit=wanted, score_cutoff=MIN_SCORE
             )
-            return [(index, weighted) for _, weighted, index in found]
+            return [(index, weighted) for _, weighted, index in ranked]
         words = list(dict.fromkeys(query.split()))[:MAX_QUERY_WORDS]
         # at_least[k]: the symptoms holding k or more of the query's words (or words like them).
         at_least = [-1]

@@ -6,7 +6,7 @@ goes through `clean` so a notice never carries terminal control into a chat chan
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from relboard.domain import progress
 from relboard.domain.clock import ClockReading, WindowPhase
@@ -41,7 +41,7 @@ def _sentence(text: str) -> str:
 def _when(moment: datetime, plan: Plan) -> str:
     """'2026-12-05 22:00 CET (21:00 UTC)': the window's zone first, UTC for everyone else."""
     local = moment.astimezone(plan.window.zone)
-    utc = moment.astimezone(timezone.utc)
+    utc = moment.astimezone(UTC)
     utc_text = f"{utc:%H:%M} UTC" if utc.date() == local.date() else f"{utc:%Y-%m-%d %H:%M} UTC"
     zone_name = local.tzname() or ""
     return f"{local:%Y-%m-%d %H:%M} {zone_name}".rstrip() + f" ({utc_text})"

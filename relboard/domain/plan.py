@@ -6,7 +6,7 @@ relboard never modifies a plan; everything that happens during the window is a s
 from __future__ import annotations
 
 import re
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -64,9 +64,7 @@ Duration = Annotated[
 
 def _require_offset(value: Any) -> Any:
     if isinstance(value, datetime) and value.tzinfo is None:
-        raise ValueError(
-            "is a local datetime without an offset; write the offset too, e.g. 2026-12-05T22:00:00+01:00"
-        )
+        raise ValueError("is a local datetime without an offset; write the offset too, e.g. 2026-12-05T22:00:00+01:00")
     if not isinstance(value, datetime):
         raise ValueError("must be a TOML offset datetime (unquoted), e.g. 2026-12-05T22:00:00+01:00")
     return value
@@ -83,7 +81,9 @@ _ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
 
 def _check_id(value: str) -> str:
     if not _ID.match(value):
-        raise ValueError(f"{value!r} is not a usable id: letters, digits, '.', '_' and '-', starting with a letter or digit")
+        raise ValueError(
+            f"{value!r} is not a usable id: letters, digits, '.', '_' and '-', starting with a letter or digit"
+        )
     return value
 
 
@@ -94,11 +94,11 @@ Text = Annotated[str, Field(min_length=1)]
 # Plain functions, not the builtins `list` and `dict`: pydantic inspects each default factory's
 # signature, and for a builtin that means parsing its text signature with the tokenizer, a few
 # milliseconds of every start-up.
-def _empty_list() -> list:
+def _empty_list() -> list[Any]:
     return []
 
 
-def _empty_dict() -> dict:
+def _empty_dict() -> dict[str, Any]:
     return {}
 
 
@@ -120,7 +120,9 @@ class Release(_Model):
 
 class Window(_Model):
     start: OffsetDatetime
-    timezone: str = Field("", description="IANA zone the window is announced in, e.g. Europe/Berlin; defaults to the start's offset")
+    timezone: str = Field(
+        "", description="IANA zone the window is announced in, e.g. Europe/Berlin; defaults to the start's offset"
+    )
     duration: Duration
     rollback_time: Duration = Field(description="How long a rollback takes once decided")
     communication_owner: Text
@@ -155,7 +157,7 @@ class Window(_Model):
         return self.end - self.rollback_time
 
     @property
-    def zone(self):
+    def zone(self) -> tzinfo | None:
         return ZoneInfo(self.timezone) if self.timezone else self.start.tzinfo
 
 
@@ -174,7 +176,9 @@ class ProbeSpec(_Model):
     expect_status: int | None = Field(None, ge=100, le=599, description="Default: any 2xx")
     expect_body: str | None = Field(None, description="Substring the body must contain")
     expect_json: dict[str, Any] | None = Field(None, description="Fields a JSON body must have, with these values")
-    headers: dict[str, str] = Field(default_factory=_empty_dict, description='Values may be "env:NAME" to read a secret from the environment')
+    headers: dict[str, str] = Field(
+        default_factory=_empty_dict, description='Values may be "env:NAME" to read a secret from the environment'
+    )
     timeout: Duration = timedelta(seconds=10)
     ca_bundle: str | None = Field(None, description="CA bundle path, relative to the plan's folder")
 

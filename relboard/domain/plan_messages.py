@@ -17,6 +17,7 @@ from enum import Enum
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
+from pydantic.fields import FieldInfo
 
 from relboard.domain.plan import PLAN_SCHEMA, Plan
 from relboard.domain.plan_quote import format_path, is_bare_key, show
@@ -24,7 +25,7 @@ from relboard.domain.plan_quote import format_path, is_bare_key, show
 Loc = tuple[str | int, ...]
 
 # Tables the seed requires before a production change is scheduled, and why.
-_MISSING_TABLE = {
+_MISSING_TABLE: dict[Loc, str] = {
     ("release",): "missing [release] table: say what changes (title, environment, deployment_model, scope, category)",
     ("window",): (
         "missing [window] table: agree the maintenance window (start, duration, rollback_time and the "
@@ -114,7 +115,7 @@ def _unwrap(annotation: Any) -> Any:
             return annotation
 
 
-def _field(model: type[BaseModel], key: str):
+def _field(model: type[BaseModel], key: str) -> FieldInfo | None:
     for name, field in model.model_fields.items():
         if key in (name, field.alias):
             return field
@@ -199,8 +200,12 @@ def describe(error: Mapping[str, Any]) -> tuple[Loc, str]:
     if kind == "string_pattern_mismatch":
         return loc, _pattern_message(loc, path, value, str(ctx.get("pattern", "")))
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        bound = {"greater_than_equal": "at least", "less_than_equal": "at most",
-                 "greater_than": "more than", "less_than": "less than"}[kind]
+        bound = {
+            "greater_than_equal": "at least",
+            "less_than_equal": "at most",
+            "greater_than": "more than",
+            "less_than": "less than",
+        }[kind]
         limit = next(iter(ctx.values()), "")
         return loc, f"{path}: {show(value)} is out of range; it must be {bound} {limit}"
 

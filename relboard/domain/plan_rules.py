@@ -83,11 +83,13 @@ def _steps(plan: Plan) -> list[RuleProblem]:
 def _probe(at: RulePath, probe: ProbeSpec) -> list[RuleProblem]:
     problems: list[RuleProblem] = []
     for name, value in probe.headers.items():
-        where = at + ("headers", name)
+        where = (*at, "headers", name)
         path = format_path(where)
         if not _HEADER_NAME.match(name):
             problems.append(
-                RuleProblem(where, f"{path}: {show(name)} is not a usable HTTP header name (no spaces, colons or quotes)")
+                RuleProblem(
+                    where, f"{path}: {show(name)} is not a usable HTTP header name (no spaces, colons or quotes)"
+                )
             )
         if _HEADER_VALUE_BAD.search(value):
             problems.append(RuleProblem(where, f"{path}: a header value cannot hold line breaks or control characters"))
@@ -95,16 +97,21 @@ def _probe(at: RulePath, probe: ProbeSpec) -> list[RuleProblem]:
             problems.append(
                 RuleProblem(
                     where,
-                    f"{path}: {show(value[4:])} is not an environment variable name; write env:NAME, e.g. env:API_TOKEN",
+                    f"{path}: {show(value[4:])} is not an environment variable name;"
+                    " write env:NAME, e.g. env:API_TOKEN",
                 )
             )
     if probe.ca_bundle is not None:
-        where = at + ("ca_bundle",)
+        where = (*at, "ca_bundle")
         if not probe.ca_bundle.strip():
-            problems.append(RuleProblem(where, f"{format_path(where)} is empty; give the CA bundle's path or leave it out"))
+            problems.append(
+                RuleProblem(where, f"{format_path(where)} is empty; give the CA bundle's path or leave it out")
+            )
         elif not probe.url.lower().startswith("https://"):
             problems.append(
-                RuleProblem(where, f"{format_path(where)} only applies to https:// URLs; this probe calls {show(probe.url)}")
+                RuleProblem(
+                    where, f"{format_path(where)} only applies to https:// URLs; this probe calls {show(probe.url)}"
+                )
             )
     return problems
 
@@ -128,8 +135,8 @@ def _criteria(plan: Plan) -> list[RuleProblem]:
         if criterion.id in first_index:
             problems.append(
                 RuleProblem(
-                    at + ("id",),
-                    f"{format_path(at + ('id',))}: {show(criterion.id)} is already the id of "
+                    (*at, "id"),
+                    f"{format_path((*at, 'id'))}: {show(criterion.id)} is already the id of "
                     f"rollback.criteria[{first_index[criterion.id]}]; criterion ids must be unique",
                 )
             )
@@ -138,7 +145,7 @@ def _criteria(plan: Plan) -> list[RuleProblem]:
         for position, step_id in enumerate(criterion.trips_on):
             if step_id in known:
                 continue
-            where = at + ("trips_on", position)
+            where = (*at, "trips_on", position)
             message = f"{format_path(where)}: {show(step_id)} is not a step id in this plan"
             import difflib  # only a plan with a mistake pays for it
 

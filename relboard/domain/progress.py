@@ -62,7 +62,11 @@ def completion_blockers(state: WindowState) -> list[str]:
         for step in state.plan.steps
         if step.critical and state.steps[step.id].status is not StepStatus.PASS
     ]
-    blockers += [f"open known issue {issue.title!r} has no follow-up owner" for issue in state.open_issues if not issue.owner.strip()]
+    blockers += [
+        f"open known issue {issue.title!r} has no follow-up owner"
+        for issue in state.open_issues
+        if not issue.owner.strip()
+    ]
     if not state.completion_notice_recorded:
         blockers.append("completion notice not recorded")
     return blockers

@@ -140,7 +140,7 @@ class Table:
     name: str
     title: str
     headers: tuple[str, ...]
-    rows: list[tuple]
+    rows: list[tuple[str, ...]]
     empty: str = ""
 
 
@@ -158,7 +158,10 @@ def tables(report: Report) -> list[Table]:
             "probes",
             "Probe results",
             ("Time", "Step", "Result", "HTTP", "Latency", "Detail"),
-            [(p.at, p.step, "passed" if p.passed else "failed", p.status_code, p.latency, p.reason) for p in report.probes],
+            [
+                (p.at, p.step, "passed" if p.passed else "failed", p.status_code, p.latency, p.reason)
+                for p in report.probes
+            ],
             "No probe ran.",
         ),
         Table(
@@ -227,19 +230,32 @@ def _change_fields(state: WindowState) -> tuple[Field, ...]:
 def _window_rows(state: WindowState, zone: tzinfo | None) -> tuple[tuple[str, str, str], ...]:
     window = state.plan.window
     span = activity_span(state)
-    first, last = span if span else (None, None)
     if span is None:
+        first = last = None
         actual_duration = "no activity recorded"
         overrun = "none"
     else:
+        first, last = span
         actual_duration = _span_text(last - first)
         late = last - window.end
         overrun = f"{format_clock(late)} past the planned end" if late > timedelta(0) else "none"
     return (
-        ("Start", format_time(window.start, zone), f"{format_time(first, zone)} (first event)" if first else "no activity recorded"),
-        ("End", format_time(window.end, zone), f"{format_time(last, zone)} (last event)" if last else "no activity recorded"),
+        (
+            "Start",
+            format_time(window.start, zone),
+            f"{format_time(first, zone)} (first event)" if first else "no activity recorded",
+        ),
+        (
+            "End",
+            format_time(window.end, zone),
+            f"{format_time(last, zone)} (last event)" if last else "no activity recorded",
+        ),
         ("Duration", format_duration(window.duration), actual_duration),
-        ("Rollback deadline", f"{format_time(window.rollback_deadline, zone)} (rollback takes {format_duration(window.rollback_time)})", ""),
+        (
+            "Rollback deadline",
+            f"{format_time(window.rollback_deadline, zone)} (rollback takes {format_duration(window.rollback_time)})",
+            "",
+        ),
         ("Overrun", "", overrun),
     )
 
@@ -369,5 +385,7 @@ def build_report(state: WindowState) -> Report:
         issues=issues,
         decisions=decisions,
         notices=notices,
-        timeline=tuple(TimelineLine(format_time(e.at, zone), KIND_LABELS.get(e.kind, e.kind), e.who, e.text) for e in entries),
+        timeline=tuple(
+            TimelineLine(format_time(e.at, zone), KIND_LABELS.get(e.kind, e.kind), e.who, e.text) for e in entries
+        ),
     )

@@ -60,7 +60,11 @@ def _slug(text: str) -> str:
 
 def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]], css: str = "") -> list[str]:
     attribute = f' class="{css}"' if css else ""
-    out = [f"<table{attribute}>", "<thead><tr>" + "".join(f"<th>{h(x)}</th>" for x in headers) + "</tr></thead>", "<tbody>"]
+    out = [
+        f"<table{attribute}>",
+        "<thead><tr>" + "".join(f"<th>{h(x)}</th>" for x in headers) + "</tr></thead>",
+        "<tbody>",
+    ]
     out += ["<tr>" + "".join(f"<td>{h(cell)}</td>" for cell in row) + "</tr>" for row in rows]
     out += ["</tbody>", "</table>"]
     return out
@@ -95,7 +99,8 @@ def _checklist(report: Report) -> list[str]:
         for step in phase.exceptions:
             critical = " (critical)" if step.critical else ""
             who = ", ".join(x for x in (step.by, step.at) if _has(x))
-            item = f'<li><span class="status">{h(step.status)}</span>{h(critical)} {h(step.title)} ({h(step.id)}), owner {h(step.owner)}: '
+            item = f'<li><span class="status">{h(step.status)}</span>{h(critical)} {h(step.title)} ({h(step.id)})'
+            item += f", owner {h(step.owner)}: "
             item += f'<span class="pre">{h(step.note)}</span>' if _has(step.note) else "no note"
             if who:
                 item += f" [{h(who)}]"
@@ -117,11 +122,20 @@ def render_html(report: Report) -> str:
 
     body += _section(
         "Close code",
-        [f'<p><span class="{code_class}">{h(close.code.value)}</span></p>', "<ul>", *(f"<li>{h(r)}</li>" for r in close.reasons), "</ul>"],
+        [
+            f'<p><span class="{code_class}">{h(close.code.value)}</span></p>',
+            "<ul>",
+            *(f"<li>{h(r)}</li>" for r in close.reasons),
+            "</ul>",
+        ],
     )
     body += _section(
         "Window",
-        [f"<p>Times in {h(report.zone_name)}.</p>", *_table(("", "Planned", "Actual"), list(report.window)), *_fields(report.owners)],
+        [
+            f"<p>Times in {h(report.zone_name)}.</p>",
+            *_table(("", "Planned", "Actual"), list(report.window)),
+            *_fields(report.owners),
+        ],
     )
     body += _section("Checklist", _checklist(report))
 

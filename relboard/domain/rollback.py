@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from relboard.domain.clock import DEADLINE_WARNING, ClockReading
 from relboard.domain.durations import format_clock
@@ -28,6 +29,10 @@ class CriterionStatus:
         return ""
 
 
+def _after(at: datetime | None, than: datetime) -> bool:
+    return at is not None and at > than
+
+
 def evaluate(state: WindowState) -> list[CriterionStatus]:
     """A criterion trips when a linked step fails; an operator's mark wins until a step fails again."""
     result = []
@@ -36,12 +41,9 @@ def evaluate(state: WindowState) -> list[CriterionStatus]:
             sid for sid in criterion.trips_on if sid in state.steps and state.steps[sid].status is StepStatus.FAIL
         )
         mark = state.criteria_marks.get(criterion.id)
-        if mark is not None:
-            failures_since = [
-                state.steps[sid].at for sid in failed if state.steps[sid].at is not None and state.steps[sid].at > mark.at
-            ]
-            if failures_since:
-                mark = None
+        if mark is not None and any(_after(state.steps[sid].at, mark.at) for sid in failed):
+            # A failure after the operator's mark speaks louder than the mark.
+            mark = None
         tripped = mark.tripped if mark is not None else bool(failed)
         result.append(CriterionStatus(criterion, tripped, failed, mark))
     return result
@@ -52,11 +54,9 @@ def recommendation(state: WindowState, clock: ClockReading) -> str:
     tripped = [s.criterion.id for s in statuses if s.tripped]
     owners = " and ".join(state.plan.decision_owners)
     last = state.last_decision
-    if last is not None and last.at >= max((s.mark.at for s in statuses if s.mark), default=last.at):
-        decided = f"Decided: {last.decision.value} ({last.by or 'operator'})."
-    else:
-        decided = ""
-    if tripped and decided and last.decision is not Decision.CONTINUE:
+    standing = last is not None and last.at >= max((s.mark.at for s in statuses if s.mark), default=last.at)
+    decided = f"Decided: {last.decision.value} ({last.by or 'operator'})." if standing and last else ""
+    if tripped and standing and last and last.decision is not Decision.CONTINUE:
         # Already decided: say what stands, not "decide now".
         return f"{decided} Criteria tripped: {', '.join(tripped)}."
     if tripped:
@@ -70,7 +70,9 @@ def recommendation(state: WindowState, clock: ClockReading) -> str:
             text += f" {format_clock(clock.deadline_left)} left to decide."
         return f"{decided} {text}".strip()
     if clock.deadline_passed:
-        return (decided + " Rollback deadline passed; no criterion is tripped. A rollback now would overrun the window.").strip()
+        return (
+            decided + " Rollback deadline passed; no criterion is tripped. A rollback now would overrun the window."
+        ).strip()
     if clock.deadline_left <= DEADLINE_WARNING:
         return (
             f"{decided} Rollback deadline in {format_clock(clock.deadline_left)}: confirm with {owners} that"

@@ -63,7 +63,9 @@ _GROUPS: dict[Category, tuple[str, ...]] = {
 
 _SEED_STEP_DETAILS = {
     "validate": "The overall check after the category's validations above: reword it to what applies to this change.",
-    "notify-start": "Tell affected users what changes, when, for how long, which workflows should wait, and who owns support.",
+    "notify-start": (
+        "Tell affected users what changes, when, for how long, which workflows should wait, and who owns support."
+    ),
     "notify-done": "The result, validation status, known issues, workarounds and follow-up owners.",
 }
 
@@ -102,7 +104,7 @@ def _step(step_id: str, phase: str, title: str, owner: str, details: str = "", c
         lines.append(_key("details", details))
     if critical:
         lines.append(_key("critical", True))
-    return lines + [""]
+    return [*lines, ""]
 
 
 def starter_plan(category: Category, start: datetime) -> str:
@@ -171,7 +173,7 @@ def starter_plan(category: Category, start: datetime) -> str:
         "# The checklist, in the order of the window: prepare, apply, validate, communicate.",
         "# critical = true marks steps that must pass for the release to count as complete.",
         "# A validate step may carry a [steps.probe] table with an HTTPS check, e.g.",
-        '#   [steps.probe]',
+        "#   [steps.probe]",
         '#   url = "https://console.example.test/health"',
         "#   expect_status = 200",
         '#   headers = { "Authorization" = "env:RB_SMOKE_TOKEN" }  # read from the environment, never written here',
@@ -180,7 +182,7 @@ def starter_plan(category: Category, start: datetime) -> str:
     for step_id, phase, step_title in VALIDATION_STEPS:
         if step_id == "validate":
             # The category's typical validation first, then the seed's overall check.
-            for check_id, check in zip(check_ids, checks):
+            for check_id, check in zip(check_ids, checks, strict=False):
                 out += _step(
                     check_id,
                     "validate",

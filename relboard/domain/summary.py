@@ -40,9 +40,13 @@ def status_json(state: WindowState, clock: ClockReading) -> dict[str, Any]:
             "deadline_passed": clock.deadline_passed,
             "overrun_seconds": int(clock.overrun.total_seconds()),
         },
-        "progress": {p.label: {"done": p.done, "total": p.total, "failed": p.failed, "blocked": p.blocked} for p in progress.by_phase(state)},
+        "progress": {
+            p.label: {"done": p.done, "total": p.total, "failed": p.failed, "blocked": p.blocked}
+            for p in progress.by_phase(state)
+        },
         "steps": {
-            step_id: {"status": s.status.value, "note": s.note, "by": s.by, "at": _iso(s.at)} for step_id, s in state.steps.items()
+            step_id: {"status": s.status.value, "note": s.note, "by": s.by, "at": _iso(s.at)}
+            for step_id, s in state.steps.items()
         },
         "known_issues": [
             {
@@ -100,9 +104,17 @@ def status_text(state: WindowState, clock: ClockReading, local_zone: tzinfo | No
     lines += ["", f"Open known issues: {len(open_issues)}"]
     for issue in open_issues:
         owner = issue.owner or "NO FOLLOW-UP OWNER"
-        lines.append(f"  - {issue.title} (owner: {owner})" + (f"; workaround: {issue.workaround}" if issue.workaround else ""))
+        lines.append(
+            f"  - {issue.title} (owner: {owner})" + (f"; workaround: {issue.workaround}" if issue.workaround else "")
+        )
     last = state.last_decision
-    lines += ["", f"Last decision: {last.decision.value} by {last.by or 'operator'} at {_local(last.at, window_zone)} — {last.rationale}" if last else "Last decision: none"]
+    lines += [
+        "",
+        f"Last decision: {last.decision.value} by {last.by or 'operator'} at {_local(last.at, window_zone)}"
+        f" — {last.rationale}"
+        if last
+        else "Last decision: none",
+    ]
     blockers = progress.completion_blockers(state)
     lines.append("Complete: yes" if not blockers else "Complete: no (" + "; ".join(blockers) + ")")
     return "\n".join(lines)

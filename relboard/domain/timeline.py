@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from typing import assert_never
 
 from relboard.domain.durations import format_clock, format_duration
 from relboard.domain.events import (
@@ -122,7 +123,11 @@ class _Describer:
                 return _with_detail(f"Note on {self.step_name(event.step)}", event.note)
             case IssueOpened():
                 self.issue_titles[event.issue] = event.title
-                extras = [f"{label}: {_c(value)}" for label, value in (("workaround", event.workaround), ("owner", event.owner)) if _c(value)]
+                extras = [
+                    f"{label}: {_c(value)}"
+                    for label, value in (("workaround", event.workaround), ("owner", event.owner))
+                    if _c(value)
+                ]
                 head = f"Issue opened: {self.issue_name(event.issue)}"
                 return head + (f" ({'; '.join(extras)})" if extras else "")
             case IssueUpdated():
@@ -153,11 +158,16 @@ class _Describer:
                     head += f" ({', '.join(measured)})"
                 return _with_detail(head, event.reason)
             case NoticeSent():
-                head = f"Notice sent: {event.notice.value}" if event.delivered else f"Notice NOT delivered: {event.notice.value}"
+                head = (
+                    f"Notice sent: {event.notice.value}"
+                    if event.delivered
+                    else f"Notice NOT delivered: {event.notice.value}"
+                )
                 if _c(event.channel):
                     head += f" via {_c(event.channel)}"
                 return _with_detail(head, event.detail)
-        return _c(getattr(event, "kind", "event"))
+            case _:
+                assert_never(event)
 
 
 def _milestones(state: WindowState, now: datetime | None) -> list[TimelineEntry]:
@@ -168,7 +178,8 @@ def _milestones(state: WindowState, now: datetime | None) -> list[TimelineEntry]
             window.rollback_deadline,
             ROLLBACK_DEADLINE,
             "",
-            f"Rollback deadline: a rollback decided later overruns the window (rollback takes {format_duration(window.rollback_time)})",
+            "Rollback deadline: a rollback decided later overruns the window"
+            f" (rollback takes {format_duration(window.rollback_time)})",
         ),
         TimelineEntry(window.end, WINDOW_END, "", "Window ends"),
     ]
@@ -176,7 +187,11 @@ def _milestones(state: WindowState, now: datetime | None) -> list[TimelineEntry]
     latest = max([t for t in (span[1] if span else None, now) if t is not None], default=None)
     if latest is not None and latest > window.end:
         tail = "so far" if now is not None and latest == now else "at the last recorded event"
-        entries.append(TimelineEntry(latest, OVERRUN, "", f"Overrun: {format_clock(latest - window.end)} past the planned end, {tail}"))
+        entries.append(
+            TimelineEntry(
+                latest, OVERRUN, "", f"Overrun: {format_clock(latest - window.end)} past the planned end, {tail}"
+            )
+        )
     return entries
 
 

@@ -15,8 +15,9 @@ import json
 import os
 import ssl
 import time
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 from relboard.domain.durations import format_duration
 from relboard.domain.events import ProbeRan, utc_now
@@ -93,10 +94,7 @@ def _field(document: Any, key: str) -> Any:
 def _judge(spec: ProbeSpec, response: httpx.Response, body: bytes) -> str | None:
     """None when the answer is what the plan expects, else why not."""
     status = response.status_code
-    if spec.expect_status is not None:
-        status_ok = status == spec.expect_status
-    else:
-        status_ok = 200 <= status < 300
+    status_ok = status == spec.expect_status if spec.expect_status is not None else 200 <= status < 300
     if not status_ok and 300 <= status < 400:
         location = response.headers.get("location", "")
         target = str(response.url.join(location)) if location else "(no location given)"
@@ -133,21 +131,27 @@ def _connect_reason(error: httpx.HTTPError) -> str:
     return f"connection failed: {detail}"
 
 
-async def _exchange(spec: ProbeSpec, headers: dict[str, str], verify: ssl.SSLContext | bool, seconds: float) -> tuple[httpx.Response, bytes]:
+async def _exchange(
+    spec: ProbeSpec, headers: dict[str, str], verify: ssl.SSLContext | bool, seconds: float
+) -> tuple[httpx.Response, bytes]:
     import httpx
 
     # httpx's own timeout only backs up the deadline (which must fire first, to name it).
-    async with httpx.AsyncClient(verify=verify, follow_redirects=False, timeout=seconds + 5) as client:
-        async with client.stream(spec.method, spec.url, headers=headers) as response:
-            body = bytearray()
-            async for chunk in response.aiter_bytes():
-                body += chunk
-                if len(body) >= MAX_BODY:
-                    break
-            return response, bytes(body[:MAX_BODY])
+    async with (
+        httpx.AsyncClient(verify=verify, follow_redirects=False, timeout=seconds + 5) as client,
+        client.stream(spec.method, spec.url, headers=headers) as response,
+    ):
+        body = bytearray()
+        async for chunk in response.aiter_bytes():
+            body += chunk
+            if len(body) >= MAX_BODY:
+                break
+        return response, bytes(body[:MAX_BODY])
 
 
-async def run_probe_async(step: Step, plan_dir: Path, *, env: Mapping[str, str] = os.environ, by: str = "probe") -> ProbeRan:
+async def run_probe_async(
+    step: Step, plan_dir: Path, *, env: Mapping[str, str] = os.environ, by: str = "probe"
+) -> ProbeRan:
     spec = step.probe
     if spec is None:
         raise ValueError(f"step {step.id} has no probe")
@@ -180,10 +184,7 @@ async def run_probe_async(step: Step, plan_dir: Path, *, env: Mapping[str, str] 
         # e.g. a header value with a line break, refused before anything is sent.
         failure = f"request not sent: {error}"
     latency_ms = round((time.monotonic() - started) * 1000, 1)
-    if failure is None:
-        reason = f"{status_code} in {latency_ms:.0f} ms"
-    else:
-        reason = failure
+    reason = f"{status_code} in {latency_ms:.0f} ms" if failure is None else failure
     return ProbeRan(
         at=utc_now(),
         by=by,

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import os
 import time
+from collections.abc import Mapping
 from dataclasses import dataclass
-from typing import Mapping
 from urllib.parse import urlsplit
 
 from relboard.domain.plan import Notices
@@ -81,7 +81,9 @@ def post_notice(
                 return _result(False, made, f"{label} cannot be used: {type(error).__name__}: {error}", secrets)
             status = response.status_code
             if 200 <= status < 300:
-                return _result(True, made, f"delivered to {label} (HTTP {status}, attempt {made} of {attempts})", secrets)
+                return _result(
+                    True, made, f"delivered to {label} (HTTP {status}, attempt {made} of {attempts})", secrets
+                )
             answer = one_line(response.text, 120)
             said = f": {answer}" if answer else ""
             if 500 <= status < 600:

@@ -21,6 +21,7 @@ journal's bytes are the very ones it was made from.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
@@ -28,8 +29,9 @@ import stat
 import tomllib
 import zlib
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import tomli_w
 from pydantic import TypeAdapter, ValidationError
@@ -199,10 +201,8 @@ class Journal:
                 os.fsync(fd)
             except OSError:
                 # Leave no half block behind when the disk is full or failing.
-                try:
+                with contextlib.suppress(OSError):
                     os.ftruncate(fd, start)
-                except OSError:
-                    pass
                 raise
             st = os.fstat(fd)
             self._known.append(event)
@@ -290,7 +290,7 @@ class Journal:
         # Only long journals need the copy; short ones do not pay for importing it.
         from relboard.store.journal_cache import read_cache, write_cache
 
-        start, known = header_end, []
+        start, known = header_end, list[Event]()
         found = read_cache(self.cache_path, data)
         if found is not None and found[0] >= header_end:
             start, known = found
@@ -319,7 +319,7 @@ def _toml_datetime(value: datetime) -> datetime:
     # TOML offsets have whole minutes; an offset with seconds (old local mean times) is saved in UTC.
     offset = value.utcoffset()
     if offset is not None and offset % timedelta(minutes=1):
-        return value.astimezone(timezone.utc)
+        return value.astimezone(UTC)
     return value
 
 
@@ -391,7 +391,7 @@ def _parse_blocks(path: Path, data: bytes, start: int, line_base: int) -> _Parse
     # Splitting at the markers and checking each piece's tail does in C what a search per block did in Python.
     pieces = data[start + len(_MARKER) :].split(_MARKER)
     last = len(pieces) - 1
-    dicts: list[dict] = []
+    dicts: list[dict[str, Any]] = []
     end = start
     with paused_gc():
         for index, piece in enumerate(pieces):
@@ -455,7 +455,7 @@ def _verified_body(piece: bytes) -> bytes | None:
     return body
 
 
-def _read_body(body: bytes) -> dict:
+def _read_body(body: bytes) -> dict[str, Any]:
     """The block's keys and values; raises ValueError with the reason when it is not TOML."""
     try:
         text = body.decode("utf-8")
@@ -470,8 +470,8 @@ def _read_body(body: bytes) -> dict:
         raise ValueError(decode_error_position(exc, text)[2]) from None
 
 
-def _quick_parse(text: str) -> dict | None:
-    out: dict = {}
+def _quick_parse(text: str) -> dict[str, Any] | None:
+    out: dict[str, Any] = {}
     found = _LINE.findall(text)
     lines = len(found)
     for key, string, boolean, number, moment, array in found:

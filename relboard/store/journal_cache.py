@@ -15,11 +15,13 @@ The file is one line of JSON describing it, then the events as a JSON array:
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 from datetime import datetime
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 from pydantic import TypeAdapter, ValidationError
 
@@ -79,10 +81,8 @@ def write_cache(path: Path, journal: bytes, length: int, events: list[Event]) ->
         "count": len(events),
         "events_sha256": _sha256(body),
     }
-    try:
+    with contextlib.suppress(OSError):
         write_atomically(path, json.dumps(facts).encode("ascii") + b"\n" + body)
-    except OSError:
-        pass
 
 
 def _sha256(data: bytes | memoryview) -> str:
@@ -108,7 +108,7 @@ def _schema() -> tuple[str, frozenset[str]]:
     return fingerprint, moments
 
 
-def _restore_datetimes(dicts: list[dict]) -> None:
+def _restore_datetimes(dicts: list[dict[str, Any]]) -> None:
     # The journal's own reading gives datetimes with the standard library's fixed-offset zones; handing
     # pydantic the same kind of value keeps events from the copy identical to events read from the journal.
     from_iso = datetime.fromisoformat

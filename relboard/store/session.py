@@ -6,6 +6,7 @@ from datetime import datetime
 from pathlib import Path
 
 from relboard.domain.events import Event, PlanLoaded, utc_now
+from relboard.domain.plan import Plan
 from relboard.domain.state import PlanChange, WindowState
 from relboard.store.journal import Journal
 from relboard.store.plan_file import LoadedPlan, load_plan
@@ -21,7 +22,7 @@ class WindowSession:
         self.plan_change: PlanChange | None = self.state.plan_change(loaded.hash)
 
     @classmethod
-    def open(cls, plan_path: Path | str, state_path: Path | str | None = None) -> "WindowSession":
+    def open(cls, plan_path: Path | str, state_path: Path | str | None = None) -> WindowSession:
         """Raises PlanError or StateError; never writes (see `note_plan`)."""
         loaded = load_plan(plan_path)
         if state_path:
@@ -35,7 +36,7 @@ class WindowSession:
         return cls(loaded, journal, journal.load())
 
     @property
-    def plan(self):
+    def plan(self) -> Plan:
         return self.loaded.plan
 
     @property
@@ -47,7 +48,9 @@ class WindowSession:
         last = self.state.last_plan
         if last is not None and last.plan_hash == self.loaded.hash:
             return None
-        return PlanLoaded(at=at or utc_now(), by=by, plan_hash=self.loaded.hash, step_ids=[s.id for s in self.plan.steps])
+        return PlanLoaded(
+            at=at or utc_now(), by=by, plan_hash=self.loaded.hash, step_ids=[s.id for s in self.plan.steps]
+        )
 
     def apply(self, events: list[Event]) -> None:
         for event in events:

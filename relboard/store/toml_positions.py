@@ -9,6 +9,7 @@ nearest parent path that has a position.
 
 from __future__ import annotations
 
+import contextlib
 import re
 from bisect import bisect_right
 
@@ -107,9 +108,9 @@ class _Scanner:
         """The path of a header, with the current index of each array of tables it passes."""
         path: Path = ()
         for key in keys:
-            path = path + (key,)
+            path = (*path, key)
             if path in self.aot_index:
-                path = path + (self.aot_index[path],)
+                path = (*path, self.aot_index[path])
         return path
 
     # -- values ----------------------------------------------------------------------------
@@ -198,8 +199,8 @@ class _Scanner:
                 return
             if not self.peek():
                 raise _Stop
-            self.mark(path + (index,), self.pos)
-            self.value(path + (index,))
+            self.mark((*path, index), self.pos)
+            self.value((*path, index))
             self.skip_space_lines_comments()
             if self.peek() == ",":
                 self.pos += 1
@@ -225,7 +226,7 @@ class _Scanner:
         start = self.pos
         path = table
         for key, _ in self.dotted_key():
-            path = path + (key,)
+            path = (*path, key)
             self.mark(path, start)
         self.skip_blanks()
         if self.peek() != "=":
@@ -245,11 +246,11 @@ class _Scanner:
             raise _Stop
         self.pos += 2 if is_array else 1
         if is_array:
-            array_path = self.concrete(keys[:-1]) + (keys[-1],)
+            array_path = (*self.concrete(keys[:-1]), keys[-1])
             index = self.aot_index.get(array_path, -1) + 1
             self.aot_index[array_path] = index
             self.mark(array_path, start)
-            self.table = array_path + (index,)
+            self.table = (*array_path, index)
         else:
             self.table = self.concrete(keys)
         # `[[a.b]]` also creates `a` when nothing did before; it is written here.
@@ -275,10 +276,8 @@ class _Scanner:
 def key_positions(text: str) -> dict[Path, Position]:
     """Map each key path (`("steps", 3, "phase")`) to its 1-based (line, column) in `text`."""
     scanner = _Scanner(text)
-    try:
+    with contextlib.suppress(_Stop, RecursionError, IndexError, ValueError):
         scanner.document()
-    except (_Stop, RecursionError, IndexError, ValueError):
-        pass
     return scanner.found
 
 

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-import threading
 import secrets
+import threading
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Protocol
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from textual import events, on
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Container
+from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
 from textual.widget import Widget
@@ -33,19 +35,20 @@ from relboard.domain.events import (
     utc_now,
 )
 from relboard.domain.notices import current_kind
-from relboard.domain.plan import Phase, Plan
+from relboard.domain.plan import Phase, Plan, Step
 from relboard.domain.progress import is_complete
 from relboard.domain.rollback import evaluate
 from relboard.domain.state import PlanChange, WindowState
 from relboard.net.probes import probe_steps
+from relboard.store.files import write_atomically
 from relboard.ui.commands import BoardCommands, PaletteAction
 from relboard.ui.header import ClockStrip
 from relboard.ui.panes.checklist import ChecklistPane
 from relboard.ui.panes.issues import IssuesPane
 from relboard.ui.panes.lookup import LookupPane
+from relboard.ui.panes.pane import Pane
 from relboard.ui.panes.rollback import RollbackPane
 from relboard.ui.probe_runner import ProbeRunner
-from relboard.store.files import write_atomically
 from relboard.ui.writer import EventDropped, EventWriter, ForeignEvents, JournalLike, ReadProblem, SaveState, SaveStatus
 
 # Screens, forms and the report are imported when first opened, not before the first frame.
@@ -67,14 +70,19 @@ class SessionLike(Protocol):
     @property
     def plan(self) -> Plan: ...
 
-    state: WindowState
-    journal: JournalLike
-    plan_change: PlanChange | None
+    @property
+    def state(self) -> WindowState: ...
+
+    @property
+    def journal(self) -> JournalLike: ...
+
+    @property
+    def plan_change(self) -> PlanChange | None: ...
 
     def plan_event(self, by: str = "", at: datetime | None = None) -> PlanLoaded | None: ...
 
 
-class BoardScreen(Screen):
+class BoardScreen(Screen[None]):
     """The board's own screen: the checklist has focus from the first frame.
 
     Focus given on mount instead would change the bindings again and have the footer built twice more.
@@ -115,29 +123,50 @@ class RelboardApp(App[None]):
     COMMANDS = App.COMMANDS | {BoardCommands}
 
     # Help comes first so that the footer shows it even on an 80-column terminal.
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("question_mark", "help", "Help", id="help", tooltip="Every key"),
         Binding("space,p", "mark('pass')", "Pass", id="mark-pass", tooltip="Mark the selected step passed"),
         Binding("f", "mark_fail", "Fail", id="mark-fail", tooltip="Mark the selected step failed (asks for a note)"),
         Binding("s", "mark_skip", "Skip", id="mark-skip", tooltip="Skip the selected step (asks why)"),
         Binding("b", "mark('blocked')", "Blocked", id="mark-blocked", tooltip="Mark the selected step blocked"),
-        Binding("u", "mark('pending')", "Pending", id="mark-pending", show=False, tooltip="Put the selected step back to pending"),
+        Binding(
+            "u",
+            "mark('pending')",
+            "Pending",
+            id="mark-pending",
+            show=False,
+            tooltip="Put the selected step back to pending",
+        ),
         Binding("n", "note", "Note", id="add-note", tooltip="Add a note to the selected step"),
         Binding("enter", "details", "Details", id="show-details", show=False, tooltip="Show the selected step in full"),
         Binding("slash", "lookup", "Lookup", id="focus-lookup", tooltip="Jump to the troubleshooting search box"),
-        Binding("escape", "checklist", "Checklist", id="back-to-checklist", show=False, tooltip="Back to the checklist"),
+        Binding(
+            "escape", "checklist", "Checklist", id="back-to-checklist", show=False, tooltip="Back to the checklist"
+        ),
         Binding("i", "new_issue", "Issue", id="new-issue", tooltip="Open a known issue"),
         Binding("e", "edit_issue", "Edit issue", id="edit-issue", show=False, tooltip="Edit the selected known issue"),
-        Binding("x", "resolve_issue", "Resolve", id="resolve-issue", show=False, tooltip="Resolve the selected known issue"),
+        Binding(
+            "x", "resolve_issue", "Resolve", id="resolve-issue", show=False, tooltip="Resolve the selected known issue"
+        ),
         Binding("d", "decision", "Decision", id="record-decision", tooltip="Record a rollback decision"),
-        Binding("c", "notice_preview", "Notice", id="notice-preview", tooltip="Preview, copy or send the notice this moment calls for"),
+        Binding(
+            "c",
+            "notice_preview",
+            "Notice",
+            id="notice-preview",
+            tooltip="Preview, copy or send the notice this moment calls for",
+        ),
         Binding("r", "probe", "Probe", id="probe-run", tooltip="Run the selected step's probe"),
-        Binding("R", "probe_all", "Probe all", id="probe-all", show=False, tooltip="Run every probe of the validate phase"),
+        Binding(
+            "R", "probe_all", "Probe all", id="probe-all", show=False, tooltip="Run every probe of the validate phase"
+        ),
         Binding("t", "timeline", "Timeline", id="timeline", tooltip="The window's timeline: every event, filterable"),
         Binding("1", "show_pane('checklist')", "Checklist", id="pane-1", show=False, tooltip="Checklist pane"),
         Binding("2", "show_pane('lookup')", "Lookup pane", id="pane-2", show=False, tooltip="Troubleshooting pane"),
         Binding("3", "show_pane('issues')", "Issues pane", id="pane-3", show=False, tooltip="Known issues pane"),
-        Binding("4", "show_pane('rollback')", "Rollback pane", id="pane-4", show=False, tooltip="Rollback decision pane"),
+        Binding(
+            "4", "show_pane('rollback')", "Rollback pane", id="pane-4", show=False, tooltip="Rollback decision pane"
+        ),
         Binding("q", "quit_board", "Quit", id="quit", tooltip="Quit (everything is already saved)"),
     ]
 
@@ -191,7 +220,7 @@ class RelboardApp(App[None]):
 
     # --- layout -------------------------------------------------------------------------------
 
-    def get_default_screen(self) -> Screen:
+    def get_default_screen(self) -> Screen[None]:
         return BoardScreen(id="_default")
 
     def compose(self) -> ComposeResult:
@@ -234,7 +263,12 @@ class RelboardApp(App[None]):
             if change.removed:
                 parts.append("removed: " + ", ".join(change.removed))
             detail = "; ".join(parts) if parts else "step texts or settings changed"
-            self.notify(f"The plan changed since this window was last opened ({detail}).", title="Plan changed", markup=False, timeout=12)
+            self.notify(
+                f"The plan changed since this window was last opened ({detail}).",
+                title="Plan changed",
+                markup=False,
+                timeout=12,
+            )
         if self.read_only:
             self.notify("Opened read-only: changes cannot be recorded here.", markup=False)
 
@@ -307,8 +341,8 @@ class RelboardApp(App[None]):
                 return
             node = node.parent if isinstance(node.parent, Widget) else None
 
-    def _pane(self, name: str):
-        return self.query_one(f"#{name}")
+    def _pane(self, name: str) -> Pane:
+        return self.query_one(f"#{name}", Pane)
 
     def action_show_pane(self, name: str) -> None:
         if name not in PANES:
@@ -397,9 +431,6 @@ class RelboardApp(App[None]):
     def _read_problem(self, message: ReadProblem) -> None:
         self.notify(message.error, title="Cannot follow other writers", severity="warning", markup=False, timeout=10)
 
-    def _stamp(self) -> dict:
-        return {"at": self.now(), "by": self.operator}
-
     # --- panes report what is selected -------------------------------------------------------
 
     # Read from the panes when asked, never from a copy kept up to date by messages: keys typed fast
@@ -426,32 +457,47 @@ class RelboardApp(App[None]):
 
     # --- step actions --------------------------------------------------------------------------
 
-    def _step(self) -> str | None:
-        if self.selected_step is None or self.selected_step not in self.state.steps:
+    def _step(self) -> Step | None:
+        """The selected step, or None once the engineer has been told why there is none."""
+        step_id = self.selected_step
+        if step_id is None:
             self.notify("Select a step in the checklist first.", severity="warning", markup=False)
             return None
-        return self.selected_step
+        return self._plan_step(step_id)
+
+    def _plan_step(self, step_id: str) -> Step | None:
+        step = self.plan.step(step_id)
+        if step is None or step_id not in self.state.steps:
+            self.notify(
+                f"There is no step {step_id!r} in the plan (was it renamed or removed?); nothing was recorded.",
+                title="No such step",
+                severity="warning",
+                markup=False,
+            )
+            return None
+        return step
 
     def mark_step(self, step_id: str, status: StepStatus, note: str = "") -> bool:
-        return self.record(StepMarked(step=step_id, status=status, note=note, **self._stamp()))
+        if self._plan_step(step_id) is None:
+            return False
+        return self.record(StepMarked(step=step_id, status=status, note=note, at=self.now(), by=self.operator))
 
     def action_mark(self, status: str) -> None:
-        step_id = self._step()
-        if step_id is not None:
-            self.mark_step(step_id, StepStatus(status))
+        step = self._step()
+        if step is not None:
+            self.mark_step(step.id, StepStatus(status))
 
-    def _ask_note(self, title: str, label: str, then: Callable[[str, str], None], required: bool = True) -> None:
+    def _ask_note(self, title: str, label: str, then: Callable[[str, str], object], required: bool = True) -> None:
         if self.read_only:
             self.record_refused()
             return
-        step_id = self._step()
-        if step_id is None:
+        step = self._step()
+        if step is None:
             return
-        step = self.plan.step(step_id)
 
         def done(text: str | None) -> None:
             if text is not None:
-                then(step_id, text)
+                then(step.id, text)
 
         from relboard.ui.screens.step_note import StepNoteForm
 
@@ -468,17 +514,19 @@ class RelboardApp(App[None]):
         self._ask_note("Skip step", "Why is it skipped", lambda sid, text: self.mark_step(sid, StepStatus.SKIP, text))
 
     def add_note(self, step_id: str, note: str) -> bool:
-        return self.record(NoteAdded(step=step_id, note=note, **self._stamp()))
+        if self._plan_step(step_id) is None:
+            return False
+        return self.record(NoteAdded(step=step_id, note=note, at=self.now(), by=self.operator))
 
     def action_note(self) -> None:
         self._ask_note("Note on step", "Note", self.add_note)
 
     def action_details(self) -> None:
-        step_id = self._step()
-        if step_id is not None:
+        step = self._step()
+        if step is not None:
             from relboard.ui.screens.details import StepDetails
 
-            self.push_screen(StepDetails(self.plan.step(step_id), self.state.steps[step_id]))
+            self.push_screen(StepDetails(step, self.state.steps[step.id]))
 
     # --- known issues ----------------------------------------------------------------------------
 
@@ -493,7 +541,8 @@ class RelboardApp(App[None]):
             workaround=fields.workaround,
             owner=fields.owner,
             step=fields.step,
-            **self._stamp(),
+            at=self.now(),
+            by=self.operator,
         )
         return issue_id if self.record(event) else None
 
@@ -503,10 +552,12 @@ class RelboardApp(App[None]):
         if not changed:
             return False
         values = {name: getattr(fields, name) for name in changed}
-        return self.record(IssueUpdated(issue=issue_id, changed=changed, **values, **self._stamp()))
+        return self.record(IssueUpdated(issue=issue_id, changed=changed, **values, at=self.now(), by=self.operator))
 
     def resolve_issue(self, issue_id: str) -> bool:
-        return self.record(IssueUpdated(issue=issue_id, changed=["resolved"], resolved=True, **self._stamp()))
+        return self.record(
+            IssueUpdated(issue=issue_id, changed=["resolved"], resolved=True, at=self.now(), by=self.operator)
+        )
 
     def action_new_issue(self) -> None:
         if self.read_only:
@@ -614,7 +665,15 @@ class RelboardApp(App[None]):
 
         def done(fields: CriterionFields | None) -> None:
             if fields is not None:
-                self.record(CriterionMarked(criterion=criterion_id, tripped=fields.tripped, reason=fields.reason, **self._stamp()))
+                self.record(
+                    CriterionMarked(
+                        criterion=criterion_id,
+                        tripped=fields.tripped,
+                        reason=fields.reason,
+                        at=self.now(),
+                        by=self.operator,
+                    )
+                )
 
         from relboard.ui.screens.decision_form import CriterionForm
 
@@ -625,7 +684,14 @@ class RelboardApp(App[None]):
 
     def action_completion_notice(self) -> None:
         """The palette's shortcut for the preview's "Mark sent by hand" on the after-window notice."""
-        event = NoticeSent(notice=NoticeKind.AFTER, delivered=True, channel="manual", detail="sent by hand", **self._stamp())
+        event = NoticeSent(
+            notice=NoticeKind.AFTER,
+            delivered=True,
+            channel="manual",
+            detail="sent by hand",
+            at=self.now(),
+            by=self.operator,
+        )
         if self.record(event):
             self.notify("Completion notice marked as sent.", markup=False)
 
@@ -640,15 +706,15 @@ class RelboardApp(App[None]):
 
     # --- probes ----------------------------------------------------------------------------------
 
-    def _probe_notice(self, message: str, severity: str) -> None:
-        self.notify(message, title="Probe", severity=severity, markup=False, timeout=8)  # type: ignore[arg-type]
+    def _probe_notice(self, message: str, severity: SeverityLevel) -> None:
+        self.notify(message, title="Probe", severity=severity, markup=False, timeout=8)
 
     def _probes_running(self, step_ids: frozenset[str]) -> None:
         # A probe cancelled while the board closes finds no checklist to redraw.
         for pane in self.query(ChecklistPane):
             pane.show_running(step_ids)
 
-    def _start_probes(self, steps: list) -> None:
+    def _start_probes(self, steps: list[Step]) -> None:
         fresh = self.probes.claim(steps)
         if not fresh:
             self.notify("That probe is already running.", markup=False)
@@ -656,10 +722,9 @@ class RelboardApp(App[None]):
         self.run_worker(self.probes.run(fresh), name="probes", group="probes", exit_on_error=False)
 
     def action_probe(self) -> None:
-        step_id = self._step()
-        if step_id is None:
+        step = self._step()
+        if step is None:
             return
-        step = self.plan.step(step_id)
         if step.probe is None:
             self.notify(f"This step has no probe: {step.title}", markup=False)
             return
@@ -698,10 +763,15 @@ class RelboardApp(App[None]):
         def write() -> None:
             try:
                 written = write_report(WindowState(plan, events), target)
-            except Exception as error:  # a full disk or a removed folder is reported, not fatal
+            except OSError as error:  # a full disk or a removed folder is reported, not fatal
                 reason = getattr(error, "strerror", None) or str(error) or type(error).__name__
                 self.call_from_thread(
-                    self.notify, f"Could not write {target}: {reason}", title="Report", severity="error", markup=False, timeout=10
+                    self.notify,
+                    f"Could not write {target}: {reason}",
+                    title="Report",
+                    severity="error",
+                    markup=False,
+                    timeout=10,
                 )
                 return
             self.call_from_thread(self.notify, f"Report written: {written}", title="Report", markup=False, timeout=10)
@@ -748,11 +818,21 @@ class RelboardApp(App[None]):
             PaletteAction("Edit known issue", "Edit the selected known issue", "edit_issue"),
             PaletteAction("Resolve known issue", "Resolve the selected known issue", "resolve_issue"),
             PaletteAction("Record rollback decision", "Continue, pause, roll back or reschedule", "decision"),
-            PaletteAction("Mark rollback criterion", "Mark a criterion tripped or clear it, with a reason", "mark_criterion"),
-            PaletteAction("Mark completion notice sent", "Record that the after-window notice went out by hand", "completion_notice"),
-            PaletteAction("Notice preview", "Preview, copy, send or mark sent the notice for this moment", "notice_preview"),
+            PaletteAction(
+                "Mark rollback criterion", "Mark a criterion tripped or clear it, with a reason", "mark_criterion"
+            ),
+            PaletteAction(
+                "Mark completion notice sent",
+                "Record that the after-window notice went out by hand",
+                "completion_notice",
+            ),
+            PaletteAction(
+                "Notice preview", "Preview, copy, send or mark sent the notice for this moment", "notice_preview"
+            ),
             PaletteAction("Run probe", "Run the selected step's probe", "probe"),
-            PaletteAction("Run every validate probe", "Run the probes of the validate phase, a few at a time", "probe_all"),
+            PaletteAction(
+                "Run every validate probe", "Run the probes of the validate phase, a few at a time", "probe_all"
+            ),
             PaletteAction("Timeline", "Every event of the window, filterable and searchable", "timeline"),
             PaletteAction("Write post-change report", "Markdown next to the state file", "write_report"),
             PaletteAction("Show checklist", "Pane 1", "show_pane('checklist')"),
@@ -785,4 +865,3 @@ class RelboardApp(App[None]):
             markup=False,
             timeout=15,
         )
-

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from functools import partial
 from typing import Protocol
@@ -25,7 +26,7 @@ class BoardCommands(Provider):
         app = self.app
         return app.palette_actions() if hasattr(app, "palette_actions") else []
 
-    def _runner(self, action: str):
+    def _runner(self, action: str) -> Callable[[], Awaitable[bool]]:
         return partial(self.app.run_action, action)
 
     async def discover(self) -> Hits:
@@ -37,4 +38,6 @@ class BoardCommands(Provider):
         for item in self._actions():
             score = matcher.match(item.name)
             if score > 0:
-                yield Hit(score, matcher.highlight(item.name), self._runner(item.action), text=item.name, help=item.help)
+                yield Hit(
+                    score, matcher.highlight(item.name), self._runner(item.action), text=item.name, help=item.help
+                )

@@ -92,7 +92,7 @@ class ClockStrip(Widget):
         window = plain_line(reading.window_text(), ALARM if self.window_alert is Alert.ALARM else "")
         count = self.open_issues
         issues = plain_line(f"{count} open known issue{'' if count == 1 else 's'}", WARNING if count else "")
-        look = {Alert.WARNING: WARNING, Alert.ALARM: ALARM}.get(self.deadline_alert, "")
+        look = {Alert.WARNING: WARNING, Alert.ALARM: ALARM}.get(self.deadline_alert, "") if self.deadline_alert else ""
         deadline = plain_line(reading.deadline_text(self.plan.window.zone), look)
         return window, issues, deadline
 

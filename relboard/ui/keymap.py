@@ -96,16 +96,11 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], list[str]]:
             warnings.append(f"{where}: {binding_id!r}: {problem}; entry ignored")
             continue
         if binding_id not in KNOWN_BINDING_IDS:
-            warnings.append(
-                f"{where}: unknown binding {binding_id!r}"
-                f" (known: {', '.join(sorted(KNOWN_BINDING_IDS))})"
-            )
+            warnings.append(f"{where}: unknown binding {binding_id!r} (known: {', '.join(sorted(KNOWN_BINDING_IDS))})")
         keys = [key.strip() for key in value.split(",")]
         for key in keys:
             if key in owners and owners[key] != binding_id:
-                warnings.append(
-                    f"{where}: key {key!r} is given to both {owners[key]!r} and {binding_id!r}"
-                )
+                warnings.append(f"{where}: key {key!r} is given to both {owners[key]!r} and {binding_id!r}")
             owners.setdefault(key, binding_id)
         keymap[binding_id] = ",".join(keys)
     return keymap, warnings

@@ -8,6 +8,7 @@ os.replace, so a crash mid-write leaves either the old file or the new one, neve
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 import tomllib
@@ -20,13 +21,10 @@ from relboard import paths
 from relboard.store.toml_errors import decode_error_position
 
 
-
 class ConfigFileError(Exception):
     """A config file that cannot be used; str() is one line: `FILE[:LINE:COL]: message`."""
 
-    def __init__(
-        self, path: Path, message: str, line: int | None = None, column: int | None = None
-    ) -> None:
+    def __init__(self, path: Path, message: str, line: int | None = None, column: int | None = None) -> None:
         self.path = path
         self.message = message
         self.line = line
@@ -54,9 +52,7 @@ def read_config_toml(path: Path) -> tuple[dict[str, Any], list[str]]:
         # utf-8-sig: a byte-order mark left by a Windows editor is not worth refusing the file.
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as error:
-        raise ConfigFileError(
-            path, f"not UTF-8 text (bad byte at offset {error.start})"
-        ) from None
+        raise ConfigFileError(path, f"not UTF-8 text (bad byte at offset {error.start})") from None
     lines = text.splitlines()
     try:
         data = tomllib.loads(text)
@@ -105,7 +101,11 @@ def _write_atomically(path: Path, text: str) -> bool:
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         with tempfile.NamedTemporaryFile(
-            "w", encoding="utf-8", dir=path.parent, prefix=f".{path.name}.", suffix=".tmp",
+            "w",
+            encoding="utf-8",
+            dir=path.parent,
+            prefix=f".{path.name}.",
+            suffix=".tmp",
             delete=False,
         ) as handle:
             temp_name = handle.name
@@ -119,7 +119,5 @@ def _write_atomically(path: Path, text: str) -> bool:
         return False
     finally:
         if temp_name is not None:
-            try:
+            with contextlib.suppress(OSError):
                 os.unlink(temp_name)
-            except OSError:
-                pass

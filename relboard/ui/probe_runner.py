@@ -8,9 +8,11 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections.abc import Callable, Iterable
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Iterable
+
+from textual.notifications import SeverityLevel
 
 from relboard.domain.events import Event, ProbeRan
 from relboard.domain.plan import Step
@@ -30,7 +32,7 @@ class ProbeRunner:
         plan_dir: Path,
         *,
         record: Callable[[Event], bool],
-        notify: Callable[[str, str], None],
+        notify: Callable[[str, SeverityLevel], None],
         running_changed: Callable[[frozenset[str]], None],
         now: Callable[[], datetime],
         operator: Callable[[], str],
@@ -71,7 +73,7 @@ class ProbeRunner:
                 env=os.environ,
                 by=self._operator(),
             )
-        except Exception as error:  # a bug or an odd environment must not take the board down
+        except Exception as error:  # noqa: BLE001 - a bug or an odd environment must not take the board down
             self._notify(f"Probes stopped: {type(error).__name__}: {error}", "error")
         finally:
             left = {step.id for step in steps} & self._running
@@ -82,7 +84,8 @@ class ProbeRunner:
             self._notify(summary_line(results[0]), "information" if results[0].passed else "error")
         elif len(steps) > 1:
             failed = [event for event in results if not event.passed]
-            text = f"{len(results)} probe{'s' if len(results) != 1 else ''}: {len(results) - len(failed)} passed, {len(failed)} failed"
+            plural = "s" if len(results) != 1 else ""
+            text = f"{len(results)} probe{plural}: {len(results) - len(failed)} passed, {len(failed)} failed"
             if failed:
                 text += "\n" + "\n".join(summary_line(event) for event in failed)
             self._notify(text, "error" if failed else "information")

@@ -8,10 +8,11 @@ ever turned into text.
 
 from __future__ import annotations
 
-from typing import Callable
+from collections.abc import Callable
+from typing import ClassVar
 
 from textual import events
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.cache import LRUCache
 from textual.content import Content
 from textual.geometry import Size
@@ -27,7 +28,7 @@ RowSelectable = Callable[[int], bool]
 class RowList(ScrollView, can_focus=True):
     """Rows 0..count-1; `content(row)` gives a row's text, `selectable(row)` whether the cursor may rest there."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("up,k", "cursor_up", "Up", show=False, id="cursor-up", tooltip="Move up"),
         Binding("down,j", "cursor_down", "Down", show=False, id="cursor-down", tooltip="Move down"),
         Binding("pageup", "page_up", "Page up", show=False),
@@ -37,7 +38,7 @@ class RowList(ScrollView, can_focus=True):
         Binding("enter", "select", "Select", show=False),
     ]
 
-    COMPONENT_CLASSES = {"row-list--row", "row-list--cursor"}
+    COMPONENT_CLASSES: ClassVar[set[str]] = {"row-list--row", "row-list--cursor"}
 
     DEFAULT_CSS = """
     RowList {
@@ -59,13 +60,13 @@ class RowList(ScrollView, can_focus=True):
     """
 
     class _RowMessage(Message):
-        def __init__(self, rows: "RowList", row: int | None) -> None:
+        def __init__(self, rows: RowList, row: int | None) -> None:
             super().__init__()
             self.rows = rows
             self.row = row
 
         @property
-        def control(self) -> "RowList":
+        def control(self) -> RowList:
             return self.rows
 
     class Highlighted(_RowMessage):

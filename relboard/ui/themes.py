@@ -35,9 +35,7 @@ COLOUR_KEYS = (
     "panel",
     "boost",
 )
-THEME_FILE_KEYS = (
-    "name", *COLOUR_KEYS, "dark", "luminosity_spread", "text_alpha", "ansi", "variables"
-)
+THEME_FILE_KEYS = ("name", *COLOUR_KEYS, "dark", "luminosity_spread", "text_alpha", "ansi", "variables")
 
 # The name becomes the CSS class "-theme-NAME" on the app, so it must be a CSS identifier.
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_-]*")
@@ -94,8 +92,7 @@ def discover_themes(folders: Iterable[Path]) -> tuple[list[Theme], list[str]]:
                 continue
             if theme.name in seen_here:
                 warnings.append(
-                    f"{path}: theme {theme.name!r} is also defined in {seen_here[theme.name].name};"
-                    " this file wins"
+                    f"{path}: theme {theme.name!r} is also defined in {seen_here[theme.name].name}; this file wins"
                 )
             seen_here[theme.name] = path
             found[theme.name] = theme
@@ -113,9 +110,7 @@ def load_themes(app: App[Any]) -> list[str]:
     return warnings
 
 
-def choose_theme(
-    available: Iterable[str], requested: str | None, remembered: str | None
-) -> tuple[str, str | None]:
+def choose_theme(available: Iterable[str], requested: str | None, remembered: str | None) -> tuple[str, str | None]:
     """The theme to start with and, if the requested one is unknown, a warning saying so.
 
     `--theme NAME` wins over the remembered choice, which wins over DEFAULT_THEME. A remembered
@@ -148,9 +143,7 @@ def _problems(data: dict[str, Any]) -> list[str]:
     elif not isinstance(name, str):
         problems.append(f"'name' must be a string, not {_shown(name)}")
     elif not _NAME.fullmatch(name):
-        problems.append(
-            f"'name' must be letters, digits, '-' or '_' and not start with a digit, not {name!r}"
-        )
+        problems.append(f"'name' must be letters, digits, '-' or '_' and not start with a digit, not {name!r}")
 
     if "primary" not in data:
         problems.append("missing 'primary'")
@@ -195,8 +188,7 @@ def _variable_problems(variables: dict[str, Any]) -> list[str]:
             bad = [word for word in value.split() if word not in VALID_STYLE_FLAGS]
             if bad or not value.split():
                 problems.append(
-                    f"{label!r}: {value!r} is not a text style"
-                    f" (use words from: {', '.join(sorted(VALID_STYLE_FLAGS))})"
+                    f"{label!r}: {value!r} is not a text style (use words from: {', '.join(sorted(VALID_STYLE_FLAGS))})"
                 )
         elif (error := _variable_colour_error(value)) is not None:
             problems.append(f"{label!r}: {error}")
@@ -215,9 +207,7 @@ def _colour_error(value: str) -> str | None:
 def _variable_colour_error(value: str) -> str | None:
     # Textual CSS accepts "COLOUR" or "COLOUR NN%" (an alpha) for colour variables.
     words = value.split()
-    if len(words) == 2 and _PERCENT.fullmatch(words[1]) and float(words[1][:-1]) <= 100:
-        colour = words[0]
-    elif len(words) == 1:
+    if (len(words) == 2 and _PERCENT.fullmatch(words[1]) and float(words[1][:-1]) <= 100) or len(words) == 1:
         colour = words[0]
     else:
         return f"{value!r} is not a colour (a colour, optionally followed by an alpha: 50%)"
@@ -227,7 +217,13 @@ def _variable_colour_error(value: str) -> str | None:
 
 
 def _shown(value: Any) -> str:
-    kind = {bool: "a boolean", int: "a number", float: "a number", str: "a string",
-            list: "a list", dict: "a table"}.get(type(value), type(value).__name__)
+    kind = {
+        bool: "a boolean",
+        int: "a number",
+        float: "a number",
+        str: "a string",
+        list: "a list",
+        dict: "a table",
+    }.get(type(value), type(value).__name__)
     text = repr(value)
     return f"{kind} ({text if len(text) <= 40 else text[:37] + '...'})"

@@ -11,8 +11,9 @@ from __future__ import annotations
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from enum import StrEnum
-from typing import Callable, Protocol
+from typing import Protocol
 
 from textual.message import Message
 
@@ -112,9 +113,8 @@ class EventWriter:
         while not self._stop.is_set():
             self._wake.clear()
             now = time.monotonic()
-            if self._queue and (not self._failing or now >= next_retry):
-                if not self.flush():
-                    next_retry = time.monotonic() + self.RETRY_SECONDS
+            if self._queue and (not self._failing or now >= next_retry) and not self.flush():
+                next_retry = time.monotonic() + self.RETRY_SECONDS
             now = time.monotonic()
             if now >= next_poll:
                 self.poll()
@@ -135,7 +135,7 @@ class EventWriter:
                     self._queue.popleft()
                     self._post(EventDropped(event, one_line(str(error))))
                     continue
-                except Exception as error:  # disk full, folder gone, permission, a locked file
+                except Exception as error:  # noqa: BLE001 - the writer thread outlives any failure, or nothing is saved again
                     self._failing = True
                     self.last_error = one_line(str(error) or type(error).__name__)
                     self._post(SaveStatus(SaveState.FAILED, len(self._queue), self.last_error))
@@ -152,7 +152,7 @@ class EventWriter:
         with self._lock:
             try:
                 new = self.journal.read_new()
-            except Exception as error:
+            except Exception as error:  # noqa: BLE001 - the writer thread outlives any failure; polled again soon
                 # Retried on the next poll; said once, not twice a second.
                 message = one_line(str(error))
                 if message != self._read_error:

@@ -28,7 +28,7 @@ def main() -> None:
     while count == 0 or number < count:
         note = f"{tag}-{number}"
         if big and number % 3 == 0:
-            note += " " + "ünïcødé ✓ \"quoted\" [markup]\n" * 2_000
+            note += " " + 'ünïcødé ✓ "quoted" [markup]\n' * 2_000
         journal.append(StepMarked(at=utc_now(), by=tag, step="apply", status=StepStatus.PASS, note=note))
         print(number, flush=True)
         number += 1

@@ -5,8 +5,8 @@ from __future__ import annotations
 import socket
 import ssl
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import trustme
 from pytest_httpserver import HTTPServer

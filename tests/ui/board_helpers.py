@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import html
 import re
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from relboard.store.journal import Journal
@@ -14,7 +14,7 @@ from relboard.ui.app import RelboardApp
 from tests.conftest import DATA, minimal_data  # noqa: F401  (re-exported for the board's tests)
 
 # In the minimal plan's window (22:00 +01:00 for 2h): 0:30 in, rollback deadline 23:30 is an hour away.
-IN_WINDOW = datetime(2026, 12, 5, 21, 30, tzinfo=timezone.utc)
+IN_WINDOW = datetime(2026, 12, 5, 21, 30, tzinfo=UTC)
 WIDE = (160, 48)
 NARROW = (80, 24)
 
@@ -28,7 +28,10 @@ def on_disk(state_path: Path) -> list:
     return Journal(state_path).load()
 
 
-_SVG_TEXT = re.compile(r'<text class="[^"]*" x="([0-9.]+)" y="[0-9.]+" textLength="[0-9.]+" clip-path="url\(#[^)]*-line-(\d+)\)">([^<]*)</text>')
+_SVG_TEXT = re.compile(
+    r'<text class="[^"]*" x="([0-9.]+)" y="[0-9.]+" textLength="[0-9.]+" '
+    r'clip-path="url\(#[^)]*-line-(\d+)\)">([^<]*)</text>'
+)
 
 
 def screen_text(app: RelboardApp) -> str:

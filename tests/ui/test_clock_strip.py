@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
+
+from board_helpers import WIDE, events_of, make_app, screen_text, wait_until
 
 from relboard.domain.clock import Alert
 from relboard.store.session import WindowSession
 from relboard.ui.header import ClockStrip
 
-from board_helpers import WIDE, events_of, make_app, screen_text, wait_until
-
-START = datetime(2026, 12, 5, 21, 0, tzinfo=timezone.utc)  # 22:00 +01:00
+START = datetime(2026, 12, 5, 21, 0, tzinfo=UTC)  # 22:00 +01:00
 
 
 def styles_of(strip: ClockStrip, text: str) -> set[str]:
@@ -70,7 +70,8 @@ async def test_a_changed_plan_is_announced_with_its_added_and_removed_steps(plan
     async with second.run_test(size=WIDE, notifications=True) as pilot:
         assert await wait_until(pilot, lambda: "Plan changed" in screen_text(second))
         text = screen_text(second)
-        assert "added: notify-all" in text and "removed: notify-done" in text
+        assert "added: notify-all" in text
+        assert "removed: notify-done" in text
         assert await wait_until(pilot, lambda: len(events_of(state_path, "plan_loaded")) == 2)
 
 

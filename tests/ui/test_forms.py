@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
+from board_helpers import WIDE, events_of, make_app, screen_text, wait_until
 from textual.widgets import Input, RadioButton
 
 from relboard.domain.events import StepStatus
 from relboard.ui.screens.decision_form import CriterionForm, DecisionForm
 from relboard.ui.screens.form import ConfirmDiscard
 from relboard.ui.screens.issue_form import IssueForm
-
-from board_helpers import WIDE, events_of, make_app, screen_text, wait_until
 
 
 def fill(app, **values: str) -> None:
@@ -26,7 +25,8 @@ async def test_new_issue_needs_title_owner_and_a_real_step(session, state_path):
         assert isinstance(app.screen, IssueForm)
         await pilot.press("ctrl+s")
         text = screen_text(app)
-        assert "✖ Title is required." in text and "✖ Follow-up owner is required." in text
+        assert "✖ Title is required." in text
+        assert "✖ Follow-up owner is required." in text
         fill(app, title="Exports time out", owner="Rio Product", impact="Finance waits", step="nope")
         await pilot.press("enter")
         assert "✖ No step with id 'nope' in the plan." in screen_text(app)
@@ -38,7 +38,11 @@ async def test_new_issue_needs_title_owner_and_a_real_step(session, state_path):
         assert await wait_until(pilot, lambda: events_of(state_path, "issue_opened"))
     (opened,) = events_of(state_path, "issue_opened")
     assert (opened.title, opened.owner, opened.impact, opened.step, opened.by) == (
-        "Exports time out", "Rio Product", "Finance waits", "login", "tester"
+        "Exports time out",
+        "Rio Product",
+        "Finance waits",
+        "login",
+        "tester",
     )
 
 
@@ -60,7 +64,8 @@ async def test_edit_and_resolve_the_selected_issue(session, state_path):
         await pilot.press("x")
         await pilot.pause()
         text = screen_text(app)
-        assert "✔ resolved Report export slower" in text and "0 open known issues" in text
+        assert "✔ resolved Report export slower" in text
+        assert "0 open known issues" in text
         assert await wait_until(pilot, lambda: len(events_of(state_path, "issue_updated")) == 2)
     edit, resolve = events_of(state_path, "issue_updated")
     assert (edit.issue, edit.changed, edit.owner) == ("plan-1", ["owner"], "Dana Ops")

@@ -6,6 +6,7 @@ import copy
 from pathlib import Path
 
 import tomli_w
+from board_helpers import WIDE, events_of, make_app, minimal_data, screen_text, wait_until
 
 from relboard.domain.events import StepStatus
 from relboard.store.session import WindowSession
@@ -13,8 +14,6 @@ from relboard.ui.panes.navlist import NavList
 from relboard.ui.rowlist import RowList
 from relboard.ui.screens.details import StepDetails
 from relboard.ui.screens.issue_form import IssueFields
-
-from board_helpers import WIDE, events_of, make_app, minimal_data, screen_text, wait_until
 
 HOSTILE = ["[/]", "[TODO] check", "[@click=app.quit]x[/]", "[link=file:///etc/passwd]x[/link]"]
 
@@ -26,7 +25,7 @@ def write_plan(path: Path, data: dict) -> Path:
 
 def hostile_plan(tmp_path: Path) -> Path:
     data = copy.deepcopy(minimal_data())
-    for step, text in zip(data["steps"], HOSTILE):
+    for step, text in zip(data["steps"], HOSTILE, strict=False):
         step["title"] = text
     data["steps"][0]["owner"] = "\x1b[31mred owner\x1b[0m\x07"
     data["steps"][1]["details"] = "\x1b]8;;http://evil\x1b\\click me\x1b]8;;\x1b\\ [b]not bold[/b]"
@@ -43,20 +42,27 @@ async def test_markup_in_plan_and_input_renders_literally_and_does_nothing(tmp_p
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         app.add_note("confirm-scope", "[@click=app.quit]note[/] \x1b[1mbold\x1b[0m")
-        app.open_issue(IssueFields(title="[TODO] [/]", impact="[b]x", workaround="[link=x]y[/link]", owner="[@click=app.bell]o[/]", step=""))
+        app.open_issue(
+            IssueFields(
+                title="[TODO] [/]", impact="[b]x", workaround="[link=x]y[/link]", owner="[@click=app.bell]o[/]", step=""
+            )
+        )
         app.mark_step("apply", StepStatus.FAIL, "[/] failed")
         await pilot.pause()
         text = screen_text(app)
         for literal in HOSTILE:
             assert literal in text, literal
         assert "[bold red]Release[/]" in text
-        assert "red owner" in text and "[31m" not in text
+        assert "red owner" in text
+        assert "[31m" not in text
         assert "[@click=app.quit]quit[/]" in text
         assert "[link=file:///etc/passwd]missing access[/link]" in text
         assert "[/] sessions [reverse]dropped" in text
         assert "note: [@click=app.quit]note[/] bold" in text
-        assert "[TODO] [/]" in text and "follow-up: [@click=app.bell]o[/]" in text
-        assert "\x1b" not in text and "\x07" not in text
+        assert "[TODO] [/]" in text
+        assert "follow-up: [@click=app.bell]o[/]" in text
+        assert "\x1b" not in text
+        assert "\x07" not in text
 
         # Clicking the text that looks like an action does nothing.
         await pilot.click("#issue-list", offset=(10, 0))
@@ -69,7 +75,8 @@ async def test_markup_in_plan_and_input_renders_literally_and_does_nothing(tmp_p
         await pilot.pause()
         assert isinstance(app.screen, StepDetails)
         details = screen_text(app)
-        assert "click me [b]not bold[/b]" in details and "evil" not in details
+        assert "click me [b]not bold[/b]" in details
+        assert "evil" not in details
         await pilot.press("escape")
         await pilot.pause()
         assert app.is_running

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from textual.app import App, ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Label
 
 from relboard import paths
@@ -34,7 +35,7 @@ def write_keymap(text: str) -> Path:
 class MarkingApp(App[None]):
     """Two bindings with ids, as the board declares them; the label shows what happened."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("p", "mark('pass')", "Pass", id="mark-pass"),
         Binding("f", "mark('fail')", "Fail", id="mark-fail"),
     ]
@@ -110,7 +111,8 @@ def test_bad_entries_are_dropped_with_their_line_and_good_ones_kept() -> None:
     assert warnings[1].startswith(f"{path}:4: 'mark-skip'")
     assert warnings[2].startswith(f"{path}:5: 'quit'")
     assert "unknown modifier 'hyperactive'" in warnings[2]
-    assert warnings[3].startswith(f"{path}:6: 'help'") and "empty key" in warnings[3]
+    assert warnings[3].startswith(f"{path}:6: 'help'")
+    assert "empty key" in warnings[3]
 
 
 def test_unknown_binding_id_is_warned_about_but_passed_on() -> None:
@@ -134,7 +136,8 @@ def test_one_key_given_to_two_bindings_is_reported() -> None:
     write_keymap('[keys]\nmark-pass = "x"\nmark-fail = "x"\n')
     keymap, warnings = load_keymap()
     assert keymap == {"mark-pass": "x", "mark-fail": "x"}
-    assert len(warnings) == 1 and "'x' is given to both 'mark-pass' and 'mark-fail'" in warnings[0]
+    assert len(warnings) == 1
+    assert "'x' is given to both 'mark-pass' and 'mark-fail'" in warnings[0]
 
 
 def test_every_invalid_toml_file_is_one_warning_with_a_position(tmp_path: Path) -> None:
@@ -146,7 +149,8 @@ def test_every_invalid_toml_file_is_one_warning_with_a_position(tmp_path: Path) 
         keymap, warnings = load_keymap(path)
         assert keymap == {}
         assert len(warnings) == 1
-        assert warnings[0].startswith(f"{path}:") and "\n" not in warnings[0]
+        assert warnings[0].startswith(f"{path}:")
+        assert "\n" not in warnings[0]
 
 
 def test_known_ids_are_the_boards_bindings() -> None:
@@ -159,7 +163,26 @@ def test_known_ids_are_the_boards_bindings() -> None:
     from relboard.ui.screens.notice_preview import NoticePreview
     from relboard.ui.screens.timeline import TimelineScreen
 
-    owners = (RelboardApp, NavList, RowList, StepDetails, ConfirmDiscard, FormScreen, HelpScreen, NoticePreview, TimelineScreen)
+    owners = (
+        RelboardApp,
+        NavList,
+        RowList,
+        StepDetails,
+        ConfirmDiscard,
+        FormScreen,
+        HelpScreen,
+        NoticePreview,
+        TimelineScreen,
+    )
     ids = {binding.id for owner in owners for binding in owner.BINDINGS if isinstance(binding, Binding) and binding.id}
-    assert {"mark-pass", "mark-fail", "quit", "help", "pane-4", "cursor-up", "probe-run", "timeline"} <= KNOWN_BINDING_IDS
+    assert {
+        "mark-pass",
+        "mark-fail",
+        "quit",
+        "help",
+        "pane-4",
+        "cursor-up",
+        "probe-run",
+        "timeline",
+    } <= KNOWN_BINDING_IDS
     assert ids == KNOWN_BINDING_IDS

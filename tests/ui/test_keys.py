@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from board_helpers import WIDE, events_of, make_app, screen_text, wait_until
 from textual import events
 from textual.widgets import Input
 
@@ -13,8 +14,6 @@ from relboard.ui.rowlist import RowList
 from relboard.ui.screens.details import StepDetails
 from relboard.ui.screens.help import HelpScreen
 from relboard.ui.screens.step_note import StepNoteForm
-
-from board_helpers import WIDE, events_of, make_app, screen_text, wait_until
 
 
 def marks(state_path: Path) -> list[tuple[str, str, str]]:
@@ -120,7 +119,8 @@ async def test_slash_searches_symptoms_and_escape_returns(session):
         await pilot.pause()
         await pilot.press("slash")
         await pilot.pause()
-        assert isinstance(app.focused, Input) and app.focused.id == "lookup-input"
+        assert isinstance(app.focused, Input)
+        assert app.focused.id == "lookup-input"
         app.query_one("#lookup-input", Input).value = "conector fail upgrade"
         assert await wait_until(pilot, lambda: "1. Credential" in screen_text(app))
         symptoms = app.query_one("#symptoms", NavList)
@@ -136,11 +136,17 @@ async def test_number_keys_and_tab_move_between_panes(session):
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         # The lookup box comes last: inside it digits are typed, not pane keys.
-        for key, pane, focused in (("3", "issues", "issue-list"), ("4", "rollback", "criteria"), ("1", "checklist", "steps"), ("2", "lookup", "lookup-input")):
+        for key, pane, focused in (
+            ("3", "issues", "issue-list"),
+            ("4", "rollback", "criteria"),
+            ("1", "checklist", "steps"),
+            ("2", "lookup", "lookup-input"),
+        ):
             await pilot.press(key)
             await pilot.pause()
             assert app.active_pane == pane
-            assert app.focused is not None and app.focused.id == focused
+            assert app.focused is not None
+            assert app.focused.id == focused
         await pilot.press("escape", "tab")
         await pilot.pause()
         assert app.active_pane == "lookup"
@@ -154,8 +160,16 @@ async def test_help_lists_every_key(session):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
-        for words in ("space, p", "Mark the selected step passed", "Open a known issue", "Record a rollback decision",
-                      "Jump to the troubleshooting search box", "Quit", "j/k", "ctrl+p"):
+        for words in (
+            "space, p",
+            "Mark the selected step passed",
+            "Open a known issue",
+            "Record a rollback decision",
+            "Jump to the troubleshooting search box",
+            "Quit",
+            "j/k",
+            "ctrl+p",
+        ):
             assert words in text, words
         await pilot.press("escape")
         await pilot.pause()
@@ -212,7 +226,8 @@ async def test_q_in_a_form_is_just_a_letter(session):
         await pilot.pause()
         await pilot.press("q")
         await pilot.pause()
-        assert app.is_running and isinstance(app.screen, StepNoteForm)
+        assert app.is_running
+        assert isinstance(app.screen, StepNoteForm)
         assert app.screen.query_one("#note", Input).value == "q"
 
 
@@ -226,3 +241,17 @@ async def test_user_keymap_rebinds_an_action(session, state_path, own_config):
         await pilot.press("y")
         assert await wait_until(pilot, lambda: marks(state_path))
     assert marks(state_path) == [("confirm-scope", "pass", "")]
+
+
+async def test_an_action_on_a_step_missing_from_the_plan_says_so_and_records_nothing(session, state_path):
+    # A step named by the palette, a script or an older plan that this plan no longer has.
+    app = make_app(session)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.pause()
+        assert app.mark_step("retired-step", StepStatus.PASS) is False
+        assert app.add_note("retired-step", "still there?") is False
+        assert await wait_until(pilot, lambda: "There is no step 'retired-step' in the plan" in screen_text(app))
+        await pilot.press("p")  # the board keeps working
+        assert await wait_until(pilot, lambda: len(marks(state_path)) == 1)
+    assert marks(state_path) == [("confirm-scope", "pass", "")]
+    assert events_of(state_path, "note_added") == []

@@ -11,11 +11,13 @@ async def test_narrow_terminal_shows_one_pane_as_tabs(session):
         await pilot.pause()
         text = screen_text(app)
         assert "1 Checklist  2 Lookup  3 Known issues  4 Rollback" in text
-        assert "Apply the release" in text and "accepted in the plan" not in text
+        assert "Apply the release" in text
+        assert "accepted in the plan" not in text
         await pilot.press("3")
         await pilot.pause()
         text = screen_text(app)
-        assert "accepted in the plan" in text and "Apply the release" not in text
+        assert "accepted in the plan" in text
+        assert "Apply the release" not in text
         await pilot.press("escape")
         await pilot.pause()
         assert "Apply the release" in screen_text(app)
@@ -28,14 +30,16 @@ async def test_wide_terminal_shows_all_four_panes(session):
         text = screen_text(app)
         for title in ("1 Checklist", "2 Troubleshooting lookup", "3 Known issues", "4 Rollback decision"):
             assert title in text
-        assert "accepted in the plan" in text and "Apply the release" in text
+        assert "accepted in the plan" in text
+        assert "Apply the release" in text
 
 
 async def test_resizing_switches_between_grid_and_tabs(session):
     app = make_app(session)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
-        assert "3 Known issues" in screen_text(app) and not app.query_one("#pane-tabs").display
+        assert "3 Known issues" in screen_text(app)
+        assert not app.query_one("#pane-tabs").display
         await pilot.resize_terminal(*NARROW)
         await pilot.pause()
         assert app.query_one("#pane-tabs").display

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import subprocess
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
+
+from board_helpers import WIDE, events_of, make_app, screen_text, wait_until
 
 from relboard.domain.events import IssueOpened, StepMarked, StepStatus
 from relboard.store.journal import Journal
-
-from board_helpers import WIDE, events_of, make_app, screen_text, wait_until
 
 
 async def test_an_external_mark_appears_within_a_second(session, state_path):
@@ -19,13 +19,16 @@ async def test_an_external_mark_appears_within_a_second(session, state_path):
         assert await wait_until(pilot, lambda: events_of(state_path, "plan_loaded"))
         other = Journal(state_path)
         other.load()
-        other.append(StepMarked(at=datetime.now(timezone.utc), by="alex", step="login", status=StepStatus.FAIL, note="500"))
-        other.append(IssueOpened(at=datetime.now(timezone.utc), by="alex", issue="ext-1", title="Tenant 3 login fails", owner="Sam"))
+        other.append(StepMarked(at=datetime.now(UTC), by="alex", step="login", status=StepStatus.FAIL, note="500"))
+        other.append(
+            IssueOpened(at=datetime.now(UTC), by="alex", issue="ext-1", title="Tenant 3 login fails", owner="Sam")
+        )
         # The board polls twice a second; the wait is generous so a loaded machine does not flake.
         assert await wait_until(pilot, lambda: "✖ ★ Validate login and tenant access" in screen_text(app), timeout=3)
         text = screen_text(app)
         assert "alex" in text
-        assert "Tenant 3 login fails" in text and "2 open known issues" in text
+        assert "Tenant 3 login fails" in text
+        assert "2 open known issues" in text
         assert "✖ TRIPPED login-broken" in text
 
 
@@ -44,7 +47,10 @@ async def test_a_mark_from_another_process_appears(session, state_path, tmp_path
         subprocess.run([sys.executable, "-c", script, str(state_path)], check=True, timeout=30)
         assert await wait_until(pilot, lambda: "✔ ★ Apply the release" in screen_text(app), timeout=3)
         # The board's own mark and the other process's are both on disk, in the order written.
-        assert [(e.step, e.by) for e in events_of(state_path, "step_marked")] == [("confirm-scope", "tester"), ("apply", "remote")]
+        assert [(e.step, e.by) for e in events_of(state_path, "step_marked")] == [
+            ("confirm-scope", "tester"),
+            ("apply", "remote"),
+        ]
         await pilot.press("j", "j", "j", "p")  # communicate step, written after the foreign one
         assert await wait_until(pilot, lambda: len(events_of(state_path, "step_marked")) == 3)
     assert app.state.status_of("apply") is StepStatus.PASS

@@ -3,17 +3,16 @@
 from __future__ import annotations
 
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
+from board_helpers import IN_WINDOW, WIDE, events_of, make_app, screen_text, wait_until
 from textual.widgets import Select, TextArea
 
 from relboard.domain.events import Decision, DecisionRecorded, NoticeKind, StepStatus
 from relboard.domain.notices import draft
 from relboard.ui.screens.notice_preview import NoticePreview
 
-from board_helpers import IN_WINDOW, WIDE, events_of, make_app, screen_text, wait_until
-
-BEFORE_WINDOW = datetime(2026, 12, 5, 12, 0, tzinfo=timezone.utc)
+BEFORE_WINDOW = datetime(2026, 12, 5, 12, 0, tzinfo=UTC)
 HOOK_TOKEN = "T0K3N-9x8y7z"
 
 
@@ -48,7 +47,8 @@ async def test_c_opens_the_draft_the_moment_calls_for(session, state_path):
         assert "webhook from $RELBOARD_WEBHOOK" in text
         # Two moments to choose from: no decision has been recorded.
         shown = await choices_shown(pilot, app, "#notice-kind")
-        assert "after the window" in shown and "on the last decision" not in shown
+        assert "after the window" in shown
+        assert "on the last decision" not in shown
         assert isinstance(app.screen, NoticePreview)
         app.screen.query_one("#notice-kind", Select).value = "after"
         await pilot.pause()
@@ -59,7 +59,9 @@ async def test_c_opens_the_draft_the_moment_calls_for(session, state_path):
     assert events_of(state_path, "notice_sent") == []
 
 
-async def test_send_posts_the_edited_text_records_it_and_the_release_completes(session, state_path, httpserver, monkeypatch):
+async def test_send_posts_the_edited_text_records_it_and_the_release_completes(
+    session, state_path, httpserver, monkeypatch
+):
     httpserver.expect_request(f"/hooks/{HOOK_TOKEN}", method="POST").respond_with_data("ok")
     monkeypatch.setenv("RELBOARD_WEBHOOK", httpserver.url_for(f"/hooks/{HOOK_TOKEN}"))
     app = make_app(session, now=IN_WINDOW)
@@ -74,12 +76,14 @@ async def test_send_posts_the_edited_text_records_it_and_the_release_completes(s
         await pilot.press(*"All done. ")
         await pilot.click("#notice-send")
         assert await wait_until(pilot, lambda: events_of(state_path, "notice_sent"))
-        assert await wait_until(pilot, lambda: "Sent: delivered to webhook from $RELBOARD_WEBHOOK (HTTP 200" in screen_text(app))
+        assert await wait_until(
+            pilot, lambda: "Sent: delivered to webhook from $RELBOARD_WEBHOOK (HTTP 200" in screen_text(app)
+        )
         assert HOOK_TOKEN not in screen_text(app)
         await pilot.press("escape")
         await pilot.pause()
         assert "✔ COMPLETE" in screen_text(app)
-    (request, _response), = httpserver.log
+    ((request, _response),) = httpserver.log
     payload = json.loads(request.get_data(as_text=True))
     assert list(payload) == ["text"]
     assert payload["text"].startswith("All done. Maintenance result: Platform 4.2 upgrade")
@@ -111,7 +115,10 @@ async def test_a_refused_notice_is_recorded_as_not_delivered(session, state_path
         await open_preview(pilot, app)
         await pilot.click("#notice-send")
         assert await wait_until(pilot, lambda: events_of(state_path, "notice_sent"))
-        assert await wait_until(pilot, lambda: "NOT delivered: webhook from $RELBOARD_WEBHOOK refused the notice: HTTP 400" in screen_text(app))
+        assert await wait_until(
+            pilot,
+            lambda: "NOT delivered: webhook from $RELBOARD_WEBHOOK refused the notice: HTTP 400" in screen_text(app),
+        )
         await pilot.press("escape")
         await pilot.pause()
         assert "COMPLETE" not in screen_text(app)
@@ -137,10 +144,19 @@ async def test_after_a_rollback_decision_the_preview_drafts_the_decision_notice(
     app = make_app(session)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
-        app.record(DecisionRecorded(at=IN_WINDOW - timedelta(minutes=1), by="Sam Platform", decision=Decision.ROLLBACK, rationale="login broken [/] for tenants"))
+        app.record(
+            DecisionRecorded(
+                at=IN_WINDOW - timedelta(minutes=1),
+                by="Sam Platform",
+                decision=Decision.ROLLBACK,
+                rationale="login broken [/] for tenants",
+            )
+        )
         await pilot.pause()
         await open_preview(pilot, app)
         assert preview_text(app).startswith("Maintenance decision: Platform 4.2 upgrade")
         assert "Why: login broken [/] for tenants" in preview_text(app)
         shown = await choices_shown(pilot, app, "#notice-kind")
-        assert "before the window" in shown and "after the window" in shown and "on the last decision" in shown
+        assert "before the window" in shown
+        assert "after the window" in shown
+        assert "on the last decision" in shown

@@ -5,12 +5,11 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from board_helpers import DATA, WIDE, events_of, make_app, screen_text, wait_until
 
 from relboard.domain.rollback import evaluate
 from relboard.store.session import WindowSession
 from tests.tls import servers
-
-from board_helpers import DATA, WIDE, events_of, make_app, screen_text, wait_until
 
 SECRET = "s3cr3t-key-4f9a"
 LOGIN_END = 'critical = true\n\n[[steps]]\nid = "notify-done"'
@@ -31,7 +30,7 @@ def board_on(tmp_path: Path, login_probe: str | None, *extra: str) -> tuple[Wind
     text = (DATA / "minimal.toml").read_text(encoding="utf-8")
     if login_probe is not None:
         assert LOGIN_END in text
-        text = text.replace(LOGIN_END, 'critical = true\n\n' + login_probe + '\n[[steps]]\nid = "notify-done"')
+        text = text.replace(LOGIN_END, "critical = true\n\n" + login_probe + '\n[[steps]]\nid = "notify-done"')
     plan = tmp_path / "window.toml"
     plan.write_text(text + "".join(extra), encoding="utf-8")
     state = tmp_path / "window.state.toml"
@@ -89,7 +88,8 @@ async def test_a_failed_probe_fails_the_step_and_trips_its_criterion(tmp_path, o
         assert await wait_until(pilot, lambda: "FAIL login: expected 200, got 503" in screen_text(app))
         assert [s.criterion.id for s in evaluate(app.state) if s.tripped] == ["login-broken"]
     (event,) = probes(state_path)
-    assert not event.passed and event.reason == "expected 200, got 503"
+    assert not event.passed
+    assert event.reason == "expected 200, got 503"
 
 
 async def test_r_on_a_step_without_a_probe_says_so(tmp_path, own_config):
@@ -98,7 +98,9 @@ async def test_r_on_a_step_without_a_probe_says_so(tmp_path, own_config):
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.pause()
         await pilot.press("r")
-        assert await wait_until(pilot, lambda: "This step has no probe: Confirm the exact environment" in screen_text(app))
+        assert await wait_until(
+            pilot, lambda: "This step has no probe: Confirm the exact environment" in screen_text(app)
+        )
         await pilot.pause(0.2)
     assert probes(state_path) == []
 
@@ -126,7 +128,11 @@ async def test_capital_r_runs_every_validate_probe_and_only_those(tmp_path, own_
         assert "✔   Probe api-health" in text
         assert "✖   Probe status-page" in text
         assert "○   Probe pre-check" in text
-    assert {(e.step, e.passed) for e in probes(state_path)} == {("login", True), ("api-health", True), ("status-page", False)}
+    assert {(e.step, e.passed) for e in probes(state_path)} == {
+        ("login", True),
+        ("api-health", True),
+        ("status-page", False),
+    }
     assert not any(request.path == "/prepare" for request, _ in httpserver.log)
 
 

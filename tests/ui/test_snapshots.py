@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import shutil
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -28,9 +28,9 @@ from relboard.domain.events import (
 )
 from relboard.store.journal import Journal
 from relboard.store.plan_file import load_plan
-from relboard.ui.panes.checklist import ChecklistPane
 from relboard.store.session import WindowSession
 from relboard.ui.app import RelboardApp
+from relboard.ui.panes.checklist import ChecklistPane
 
 NARROW = (80, 24)
 WIDE = (160, 48)
@@ -39,7 +39,7 @@ THEMES = ["relboard-dark", "relboard-light", "relboard-high-contrast"]
 OPERATOR = "lee"
 
 # The demo window opens 2026-12-05 22:00 Europe/Berlin (21:00 UTC), runs 3 h; rollback decision by 00:15 local.
-START = datetime(2026, 12, 5, 21, 0, tzinfo=timezone.utc)
+START = datetime(2026, 12, 5, 21, 0, tzinfo=UTC)
 # Central European time written out, so no tz database is needed to read event times the same everywhere.
 LOCAL_TZ = "CET-1CEST,M3.5.0,M10.5.0/3"
 
@@ -62,14 +62,26 @@ def _before(plan_hash: str, step_ids: list[str]) -> list[Event]:
         PlanLoaded(at=at(-40), by="sam", plan_hash=plan_hash, step_ids=step_ids),
         StepMarked(at=at(-38), by="sam", step="confirm-scope", status=StepStatus.PASS),
         StepMarked(at=at(-35), by="rio", step="review-notes", status=StepStatus.PASS),
-        StepMarked(at=at(-30), by="sam", step="backup", status=StepStatus.PASS, note="Snapshot snap-4.1.3-1205 restored on standby"),
+        StepMarked(
+            at=at(-30),
+            by="sam",
+            step="backup",
+            status=StepStatus.PASS,
+            note="Snapshot snap-4.1.3-1205 restored on standby",
+        ),
     ]
 
 
 def _in_window() -> list[Event]:
     return [
         StepMarked(at=at(-25), by="sam", step="confirm-affected", status=StepStatus.PASS),
-        StepMarked(at=at(-22), by="lee", step="prepare-checklist", status=StepStatus.SKIP, note="Accounts reused from the 4.1 window"),
+        StepMarked(
+            at=at(-22),
+            by="lee",
+            step="prepare-checklist",
+            status=StepStatus.SKIP,
+            note="Accounts reused from the 4.1 window",
+        ),
         StepMarked(at=at(-5), by="dana", step="notify-start", status=StepStatus.PASS),
         StepMarked(at=at(0), by="dana", step="status-page", status=StepStatus.PASS),
         StepMarked(at=at(4), by="sam", step="pause-jobs", status=StepStatus.PASS),
@@ -90,7 +102,9 @@ def _past_deadline() -> list[Event]:
     return [
         StepMarked(at=at(60), by="sam", step="apply", status=StepStatus.PASS),
         StepMarked(at=at(65), by="sam", step="resume-jobs", status=StepStatus.PASS),
-        StepMarked(at=at(80), by="lee", step="login", status=StepStatus.FAIL, note="SSO redirect returns 500 for tenant south"),
+        StepMarked(
+            at=at(80), by="lee", step="login", status=StepStatus.FAIL, note="SSO redirect returns 500 for tenant south"
+        ),
         StepMarked(at=at(90), by="lee", step="navigation", status=StepStatus.PASS),
         StepMarked(at=at(95), by="lee", step="tenant-access", status=StepStatus.BLOCKED),
     ]
@@ -115,7 +129,7 @@ def history(phase: str, plan_hash: str, step_ids: list[str]) -> list[Event]:
     """What the state file holds at each phase: each phase adds to the one before."""
     events = _before(plan_hash, step_ids)
     order = ["before", "in-window", "past-deadline", "overrun"]
-    for later, part in zip(order[1:], (_in_window, _past_deadline, _overrun)):
+    for later, part in zip(order[1:], (_in_window, _past_deadline, _overrun), strict=False):
         if order.index(phase) >= order.index(later):
             events += part()
     return events
@@ -144,7 +158,8 @@ def board(tmp_path: Path, phase: str, theme: str = "relboard-dark") -> RelboardA
     for event in history(phase, loaded.hash, [step.id for step in loaded.plan.steps]):
         journal.append(event)
     session = WindowSession.open(plan_path, state_path)
-    assert session.plan_change is None and session.plan_event(OPERATOR) is None
+    assert session.plan_change is None
+    assert session.plan_event(OPERATOR) is None
     now = NOW[phase]
     return RelboardApp(session, now=lambda: now, operator=OPERATOR, theme_name=theme)
 

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import ClassVar
 
 import pytest
 from textual.app import App, ComposeResult
+from textual.binding import BindingType
 from textual.color import Color
 from textual.widgets import Footer, Input, Label
 
@@ -42,7 +44,7 @@ def config_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 class ThemedApp(App[None]):
     """The widgets whose CSS reads theme variables (footer keys, input cursor, selection)."""
 
-    BINDINGS = [("q", "quit", "Quit")]
+    BINDINGS: ClassVar[list[BindingType]] = [("q", "quit", "Quit")]
 
     def compose(self) -> ComposeResult:
         yield Label("Step 1: drain traffic")
@@ -121,9 +123,7 @@ BROKEN = {
     "name-not-string": ('name = 3\nprimary = "#123456"\n', "'name' must be a string"),
     "name-with-space": ('name = "my theme"\nprimary = "#123456"\n', "'name' must be letters"),
     "colour-not-string": ('name = "x"\nprimary = 255\n', "'primary' must be a colour string"),
-    "dark-not-bool": (
-        'name = "x"\nprimary = "red"\ndark = "yes"\n', "'dark' must be true or false"
-    ),
+    "dark-not-bool": ('name = "x"\nprimary = "red"\ndark = "yes"\n', "'dark' must be true or false"),
     "spread-not-number": (
         'name = "x"\nprimary = "red"\nluminosity_spread = "wide"\n',
         "'luminosity_spread' must be a number",
@@ -148,9 +148,7 @@ BROKEN = {
 
 
 @pytest.mark.parametrize("case", sorted(BROKEN))
-def test_broken_theme_file_is_reported_and_skipped_while_good_ones_load(
-    tmp_path: Path, case: str
-) -> None:
+def test_broken_theme_file_is_reported_and_skipped_while_good_ones_load(tmp_path: Path, case: str) -> None:
     content, expected = BROKEN[case]
     folder = tmp_path / "themes"
     write(folder, "a-good.toml", GOOD)
@@ -196,7 +194,8 @@ def test_invalid_toml_corpus_gives_one_line_warnings_never_a_crash(tmp_path: Pat
     assert [theme.name for theme in themes] == ["good"]
     assert len(warnings) == len(corpus)
     for warning in warnings:
-        assert "\n" not in warning and warning.startswith(str(folder))
+        assert "\n" not in warning
+        assert warning.startswith(str(folder))
 
 
 def test_valid_colour_forms_and_variable_alpha_are_accepted(tmp_path: Path) -> None:
@@ -242,7 +241,8 @@ def test_later_file_in_the_same_folder_wins_and_says_so(tmp_path: Path) -> None:
     write(tmp_path, "b.toml", 'name = "same"\nprimary = "blue"\n')
     themes, warnings = discover_themes([tmp_path])
     assert [(t.name, t.primary) for t in themes] == [("same", "blue")]
-    assert len(warnings) == 1 and "also defined in a.toml" in warnings[0]
+    assert len(warnings) == 1
+    assert "also defined in a.toml" in warnings[0]
 
 
 def test_choose_theme_prefers_the_flag_then_the_remembered_choice() -> None:
@@ -253,4 +253,6 @@ def test_choose_theme_prefers_the_flag_then_the_remembered_choice() -> None:
     assert choose_theme(names, None, None) == ("relboard-dark", None)
     chosen, warning = choose_theme(names, "relbaord-light", "relboard-light")
     assert chosen == "relboard-light"
-    assert warning is not None and "'relbaord-light'" in warning and "relboard-light" in warning
+    assert warning is not None
+    assert "'relbaord-light'" in warning
+    assert "relboard-light" in warning

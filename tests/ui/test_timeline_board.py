@@ -5,12 +5,11 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
+from board_helpers import IN_WINDOW, WIDE, make_app, screen_text, wait_until
 from textual.widgets import Input, Select
 
 from relboard.domain.events import NoteAdded, ProbeRan, StepMarked, StepStatus
 from relboard.ui.screens.timeline import TimelineList, TimelineScreen
-
-from board_helpers import IN_WINDOW, WIDE, make_app, screen_text, wait_until
 
 HOSTILE = "[bold]x[/] [@click=app.quit]boom[/] \x1b[31mred\x1b[0m"
 SHOWN_HOSTILE = "[bold]x[/] [@click=app.quit]boom[/] red"
@@ -36,7 +35,16 @@ async def test_t_lists_the_events_in_order_with_time_who_and_what(session):
         await pilot.pause()
         app.mark_step("confirm-scope", StepStatus.PASS)
         app.record(NoteAdded(at=IN_WINDOW + timedelta(seconds=5), by="Lee QA", step="login", note=HOSTILE))
-        app.record(ProbeRan(at=IN_WINDOW + timedelta(seconds=9), by="tester", step="login", passed=False, status_code=503, reason="expected 200, got 503"))
+        app.record(
+            ProbeRan(
+                at=IN_WINDOW + timedelta(seconds=9),
+                by="tester",
+                step="login",
+                passed=False,
+                status_code=503,
+                reason="expected 200, got 503",
+            )
+        )
         screen = await open_timeline(pilot, app)
         text = screen_text(app)
         lines = [line.strip() for line in text.splitlines()]
@@ -50,7 +58,8 @@ async def test_t_lists_the_events_in_order_with_time_who_and_what(session):
             "Window ends",
         ]
         found = [next(i for i, line in enumerate(lines) if words in line) for words in order]
-        assert found == sorted(found) and found[0] == start
+        assert found == sorted(found)
+        assert found[0] == start
         assert "Lee QA" in lines[found[2]]
         assert "tester" in lines[found[3]]
         assert app.is_running  # the [@click=app.quit] in the note stayed text
@@ -72,12 +81,16 @@ def large_window(state, count: int) -> int:
         roll = rng.random()
         step = rng.choice(step_ids)
         if roll < 0.6:
-            event = StepMarked(at=at, by=f"engineer-{number % 7}", step=step, status=StepStatus.PASS, note=f"mark {number}")
+            event = StepMarked(
+                at=at, by=f"engineer-{number % 7}", step=step, status=StepStatus.PASS, note=f"mark {number}"
+            )
         elif roll < 0.95:
             event = NoteAdded(at=at, by="Lee QA", step=step, note=f"note number {number}")
         else:
             probes += 1
-            event = ProbeRan(at=at, by="probe", step=step, passed=True, status_code=200, latency_ms=12.0, reason="200 in 12 ms")
+            event = ProbeRan(
+                at=at, by="probe", step=step, passed=True, status_code=200, latency_ms=12.0, reason="200 in 12 ms"
+            )
         state.apply(event)
     state.apply(NoteAdded(at=at, by="Lee QA", step="login", note="the needle in the haystack"))
     return probes
@@ -99,7 +112,8 @@ async def test_a_hundred_thousand_events_open_filter_and_search(session):
         await pilot.press("end")
         await pilot.pause()
         text = screen_text(app)
-        assert "the needle in the haystack" in text and "Window ends" in text
+        assert "the needle in the haystack" in text
+        assert "Window ends" in text
 
         await pilot.click("#timeline-kind")
         await pilot.pause()
@@ -147,5 +161,6 @@ async def test_the_palette_writes_the_post_change_report_next_to_the_state_file(
         assert "window.state.report.md" in screen_text(app).replace("\n", "")
     text = target.read_text(encoding="utf-8")
     assert text.startswith("# Post-change report")
-    assert "\\*not bold\\*" in text and "<b>" not in text
+    assert "\\*not bold\\*" in text
+    assert "<b>" not in text
     assert not list(target.parent.glob(".*.tmp"))

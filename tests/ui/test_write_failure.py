@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from board_helpers import WIDE, events_of, make_app, on_disk, screen_text, wait_until
+
 from relboard.domain.events import StepStatus
 from relboard.store.session import WindowSession
-
-from board_helpers import WIDE, events_of, make_app, on_disk, screen_text, wait_until
 
 
 async def test_failed_writes_are_kept_retried_and_saved(plan_path, tmp_path, own_config):
@@ -67,7 +67,9 @@ async def test_read_only_board_records_nothing(session, state_path):
     assert not state_path.exists()
 
 
-async def test_an_event_that_can_never_be_saved_is_reported_and_does_not_hold_up_the_rest(session, state_path, own_config):
+async def test_an_event_that_can_never_be_saved_is_reported_and_does_not_hold_up_the_rest(
+    session, state_path, own_config
+):
     app = make_app(session)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.pause()
@@ -77,7 +79,8 @@ async def test_an_event_that_can_never_be_saved_is_reported_and_does_not_hold_up
         assert await wait_until(pilot, lambda: events_of(state_path, "step_marked"))
         assert await wait_until(pilot, lambda: "● saved" in screen_text(app))
         text = screen_text(app)
-        assert "Not saved" in text and "cannot be saved as UTF-8" in text
+        assert "Not saved" in text
+        assert "cannot be saved as UTF-8" in text
         assert app.writer.pending == 0
     assert events_of(state_path, "note_added") == []
     assert [(e.step, e.status.value) for e in events_of(state_path, "step_marked")] == [("login", "pass")]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import datetime
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import var
@@ -17,6 +17,7 @@ from relboard.domain.changes import ChangeCursor
 from relboard.domain.events import StepStatus
 from relboard.domain.plan import Phase, Step
 from relboard.domain.state import StepState, WindowState
+from relboard.ui.panes.pane import Pane
 from relboard.ui.panes.progress import ProgressStrip
 from relboard.ui.rowlist import RowList
 from relboard.ui.text import plain, plain_line, show
@@ -82,19 +83,19 @@ def step_summary(step: Step, state: StepState) -> Content:
     return Content("\n").join(lines)
 
 
-class ChecklistPane(Vertical):
+class ChecklistPane(Pane):
     """Steps in phase order under a heading per phase; a change repaints the changed steps' lines only."""
 
     revision: var[int] = var(0, init=False)
 
     class DetailsRequested(Message):
-        def __init__(self, pane: "ChecklistPane", step_id: str) -> None:
+        def __init__(self, pane: ChecklistPane, step_id: str) -> None:
             super().__init__()
             self.pane = pane
             self.step_id = step_id
 
         @property
-        def control(self) -> "ChecklistPane":
+        def control(self) -> ChecklistPane:
             return self.pane
 
     def __init__(self, state: WindowState, *, id: str | None = None, classes: str | None = None) -> None:
@@ -105,8 +106,8 @@ class ChecklistPane(Vertical):
         self._frame = 0
         self._spin_timer: Timer | None = None
         self._changes = ChangeCursor(state.events)
-        # One row per phase heading (a Phase) and per step (its id), in the order a window runs them.
-        self.rows: list[Phase | str] = []
+        # One row per phase heading and per step, in the order a window runs them.
+        self.rows: list[Phase | Step] = []
         self._row_of: dict[str, int] = {}
         current: Phase | None = None
         for step in self._ordered():
@@ -116,7 +117,7 @@ class ChecklistPane(Vertical):
                 current = step.phase
                 self.rows.append(current)
             self._row_of[step.id] = len(self.rows)
-            self.rows.append(step.id)
+            self.rows.append(step)
 
     def compose(self) -> ComposeResult:
         yield ProgressStrip(self.state, id="progress")
@@ -137,12 +138,12 @@ class ChecklistPane(Vertical):
         item = self.rows[row]
         if isinstance(item, Phase):
             return Content.styled(f"── {item.value.upper()} ──", "bold $text-accent")
-        return step_line(self.state.plan.step(item), self.state.steps[item], self._spinner(item))
+        return step_line(item, self.state.steps[item.id], self._spinner(item.id))
 
     def _spinner(self, step_id: str) -> str | None:
         return SPINNER[self._frame % len(SPINNER)] if step_id in self.running else None
 
-    def _repaint(self, step_ids) -> None:
+    def _repaint(self, step_ids: Iterable[str]) -> None:
         steps = self.query_one("#steps", RowList)
         for step_id in step_ids:
             row = self._row_of.get(step_id)
@@ -181,6 +182,10 @@ class ChecklistPane(Vertical):
 
     @property
     def selected_step(self) -> str | None:
+        step = self._selected_row_step()
+        return step.id if step is not None else None
+
+    def _selected_row_step(self) -> Step | None:
         cursor = self.query_one("#steps", RowList).cursor
         if cursor is None or not 0 <= cursor < len(self.rows):
             return None
@@ -198,13 +203,16 @@ class ChecklistPane(Vertical):
         return self.query_one("#steps", RowList).row_content(self._row_of[step_id])
 
     def _update_summary(self) -> None:
-        step_id = self.selected_step
+        step = self._selected_row_step()
         summary = self.query_one("#step-summary", Static)
-        if step_id is None:
-            show(summary, plain("No step selected." if self.state.plan.steps else "This plan has no steps."), layout=False)
+        if step is None:
+            show(
+                summary,
+                plain("No step selected." if self.state.plan.steps else "This plan has no steps."),
+                layout=False,
+            )
             return
-        step = self.state.plan.step(step_id)
-        show(summary, step_summary(step, self.state.steps[step_id]), layout=False)
+        show(summary, step_summary(step, self.state.steps[step.id]), layout=False)
 
     @on(RowList.Highlighted, "#steps")
     def _highlighted(self, event: RowList.Highlighted) -> None:

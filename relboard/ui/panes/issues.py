@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import var
@@ -13,6 +12,7 @@ from textual.widgets.option_list import Option
 from relboard.domain.changes import ChangeCursor
 from relboard.domain.state import IssueState, WindowState
 from relboard.ui.panes.navlist import NavList
+from relboard.ui.panes.pane import Pane
 from relboard.ui.text import plain_line
 
 
@@ -30,7 +30,7 @@ def issue_prompt(issue: IssueState) -> Content:
         owner = plain_line(issue.owner)
     else:
         owner = Content.styled("none yet (needed before the window completes)", "$text-error")
-    tail = [("  follow-up: ", "$text-muted"), owner]
+    tail: list[Content | tuple[str, str]] = [("  follow-up: ", "$text-muted"), owner]
     if issue.step:
         tail += [("  step: ", "$text-muted"), plain_line(issue.step)]
     if issue.from_plan:
@@ -41,17 +41,17 @@ def issue_prompt(issue: IssueState) -> Content:
     return Content("\n").join(lines)
 
 
-class IssuesPane(Vertical):
+class IssuesPane(Pane):
     revision: var[int] = var(0, init=False)
 
     class EditRequested(Message):
-        def __init__(self, pane: "IssuesPane", issue_id: str) -> None:
+        def __init__(self, pane: IssuesPane, issue_id: str) -> None:
             super().__init__()
             self.pane = pane
             self.issue_id = issue_id
 
         @property
-        def control(self) -> "IssuesPane":
+        def control(self) -> IssuesPane:
             return self.pane
 
     def __init__(self, state: WindowState, *, id: str | None = None, classes: str | None = None) -> None:
@@ -80,7 +80,9 @@ class IssuesPane(Vertical):
         keep = self.selected_issue
         ordered = self._ordered()
         if not ordered:
-            issues_list.set_options([Option(Content.styled("No known issues. Press i to open one.", "$text-muted"), disabled=True)])
+            issues_list.set_options(
+                [Option(Content.styled("No known issues. Press i to open one.", "$text-muted"), disabled=True)]
+            )
             self.border_subtitle = ""
             return
         issues_list.set_options(Option(issue_prompt(i), id=f"issue:{i.id}") for i in ordered)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.reactive import var
 from textual.timer import Timer
@@ -17,12 +17,13 @@ from relboard.domain.lookup import Match, SymptomIndex, related
 from relboard.domain.plan import Troubleshooting
 from relboard.domain.state import WindowState
 from relboard.ui.panes.navlist import NavList
+from relboard.ui.panes.pane import Pane
 from relboard.ui.text import plain_line
 
 DEBOUNCE_SECONDS = 0.15
 
 
-class LookupPane(Vertical):
+class LookupPane(Pane):
     revision: var[int] = var(0, init=False)
 
     def __init__(self, state: WindowState, *, id: str | None = None, classes: str | None = None) -> None:
@@ -64,8 +65,7 @@ class LookupPane(Vertical):
         self.matches = self.index.search(query)
         symptoms = self.query_one("#symptoms", NavList)
         symptoms.set_options(
-            Option(plain_line(match.entry.symptom), id=f"m:{n}")
-            for n, match in enumerate(self.matches)
+            Option(plain_line(match.entry.symptom), id=f"m:{n}") for n, match in enumerate(self.matches)
         )
         if self.matches:
             symptoms.highlighted = 0

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from textual.binding import Binding
+from typing import ClassVar
+
+from textual.binding import Binding, BindingType
 from textual.widgets import OptionList
 
 
 class NavList(OptionList):
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("j", "cursor_down", "Down", show=False, id="cursor-down", tooltip="Move down"),
         Binding("k", "cursor_up", "Up", show=False, id="cursor-up", tooltip="Move up"),
     ]

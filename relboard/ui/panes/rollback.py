@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import Vertical, VerticalScroll
+from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.message import Message
 from textual.reactive import var
@@ -18,6 +18,7 @@ from relboard.domain.rollback import CriterionStatus, evaluate, recommendation
 from relboard.domain.state import WindowState
 from relboard.ui.panes.checklist import local_time
 from relboard.ui.panes.navlist import NavList
+from relboard.ui.panes.pane import Pane
 from relboard.ui.text import plain_line, show
 
 
@@ -32,18 +33,18 @@ def criterion_prompt(status: CriterionStatus) -> Content:
     return Content("\n").join(lines)
 
 
-class RollbackPane(Vertical):
+class RollbackPane(Pane):
     revision: var[int] = var(0, init=False)
     reading: var[ClockReading | None] = var(None, init=False)
 
     class CriterionChosen(Message):
-        def __init__(self, pane: "RollbackPane", criterion_id: str) -> None:
+        def __init__(self, pane: RollbackPane, criterion_id: str) -> None:
             super().__init__()
             self.pane = pane
             self.criterion_id = criterion_id
 
         @property
-        def control(self) -> "RollbackPane":
+        def control(self) -> RollbackPane:
             return self.pane
 
     def __init__(self, state: WindowState, *, id: str | None = None, classes: str | None = None) -> None:
@@ -82,7 +83,9 @@ class RollbackPane(Vertical):
             criteria.set_options(Option(criterion_prompt(s), id=f"criterion:{s.criterion.id}") for s in statuses)
             criteria.highlighted = keep if keep is not None and keep < len(statuses) else 0
         else:
-            criteria.set_options([Option(Content.styled("The plan lists no rollback criteria.", "$text-muted"), disabled=True)])
+            criteria.set_options(
+                [Option(Content.styled("The plan lists no rollback criteria.", "$text-muted"), disabled=True)]
+            )
         tripped = sum(1 for s in statuses if s.tripped)
         self.border_subtitle = f"{tripped} tripped" if tripped else ""
         show(self.query_one("#rollback-info", Static), self._info())
@@ -100,7 +103,9 @@ class RollbackPane(Vertical):
                 who = decision.by or "operator"
                 lines.append(
                     Content.assemble(
-                        plain_line(f"{local_time(decision.at)} {decision.decision.value.upper()} by {who}", "$text-accent"),
+                        plain_line(
+                            f"{local_time(decision.at)} {decision.decision.value.upper()} by {who}", "$text-accent"
+                        ),
                         ": ",
                         plain_line(decision.rationale),
                     )

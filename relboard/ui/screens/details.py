@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -19,7 +21,9 @@ def step_details(step: Step, state: StepState) -> Content:
     glyph, style = STATUS_LOOK[state.status]
     lines: list[Content] = [
         Content.assemble((f"{glyph} {state.status.value.upper()}", style), "  ", plain_line(step.title, "bold")),
-        plain_line(f"id {step.id} · phase {step.phase.value} · owner {step.owner}" + (" · critical" if step.critical else "")),
+        plain_line(
+            f"id {step.id} · phase {step.phase.value} · owner {step.owner}" + (" · critical" if step.critical else "")
+        ),
     ]
     if state.at is not None:
         lines.append(plain_line(f"last change {local_time(state.at)}" + (f" by {state.by}" if state.by else "")))
@@ -40,7 +44,7 @@ def step_details(step: Step, state: StepState) -> Content:
 
 
 class StepDetails(ModalScreen[None]):
-    BINDINGS = [Binding("escape,enter,q", "close", "Close", id="details-close")]
+    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter,q", "close", "Close", id="details-close")]
 
     def __init__(self, step: Step, state: StepState) -> None:
         super().__init__()

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TypeVar
+from typing import ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -20,7 +20,7 @@ T = TypeVar("T")
 class ConfirmDiscard(ModalScreen[bool]):
     """Asked only when escape would throw away something typed."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("y", "answer(True)", "Discard", id="discard-yes"),
         Binding("n,escape", "answer(False)", "Keep editing", id="discard-no"),
     ]
@@ -43,7 +43,7 @@ class ConfirmDiscard(ModalScreen[bool]):
 class FormScreen(ModalScreen[T]):
     """Subclasses compose their fields inside `fields()`, and implement `validate_form` and `result`."""
 
-    BINDINGS = [
+    BINDINGS: ClassVar[list[BindingType]] = [
         Binding("escape", "cancel", "Cancel", id="form-cancel", tooltip="Close the form (asks if something was typed)"),
         Binding("ctrl+s", "submit", "Save", id="form-submit", tooltip="Check the form and save it"),
     ]

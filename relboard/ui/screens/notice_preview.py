@@ -8,14 +8,15 @@ in the meantime, because the window's record must say that a notice was attempte
 from __future__ import annotations
 
 import os
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
-from typing import Callable
+from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static, TextArea
@@ -45,7 +46,9 @@ class NoticeHooks:
 
 
 class NoticePreview(ModalScreen[None]):
-    BINDINGS = [Binding("escape", "close", "Close", id="notice-close", tooltip="Close the notice preview")]
+    BINDINGS: ClassVar[list[BindingType]] = [
+        Binding("escape", "close", "Close", id="notice-close", tooltip="Close the notice preview")
+    ]
 
     def __init__(self, state: WindowState, kind: NoticeKind, hooks: NoticeHooks) -> None:
         super().__init__()
@@ -106,7 +109,7 @@ class NoticePreview(ModalScreen[None]):
         if event.value is Select.NULL or event.value == self.kind.value:
             return
         self._texts[self.kind] = self.text
-        self.kind = NoticeKind(event.value)
+        self.kind = NoticeKind(str(event.value))
         self.query_one("#notice-text", TextArea).load_text(self._draft(self.kind))
         self.say("")
 
@@ -170,7 +173,7 @@ class NoticePreview(ModalScreen[None]):
     def _deliver(self, url: str, text: str, kind: NoticeKind, label: str) -> None:
         try:
             result = post_notice(url, text, label=label)
-        except Exception as error:  # whatever happens, the attempt is recorded and said
+        except Exception as error:  # noqa: BLE001 - whatever happens, the attempt is recorded and said
             result = DeliveryResult(False, 0, one_line(f"{label} could not be used: {type(error).__name__}", 300))
         self.app.call_from_thread(self._delivered, kind, text, result)
 
