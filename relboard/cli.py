@@ -9,6 +9,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from relboard import __version__
 from relboard.commands import common
@@ -23,7 +24,8 @@ class _Parser(argparse.ArgumentParser):
 
 
 # argparse names the type of add_subparsers' result only privately; typeshed knows it by that name.
-_Subparsers = argparse._SubParsersAction[_Parser]
+if TYPE_CHECKING:
+    _Subparsers = argparse._SubParsersAction[_Parser]
 
 
 def _board_parser() -> argparse.ArgumentParser:
