@@ -22,7 +22,7 @@ from relboard.domain.events import (
     event_to_dict,
 )
 from relboard.domain.plan import Troubleshooting
-from relboard.paths import demo_plan
+from relboard.store.paths import demo_plan
 from relboard.store.plan_file import load_plan
 
 SEED = 20261205

@@ -11,7 +11,7 @@ import pytest
 
 from relboard.domain.catalog import TROUBLESHOOTING, TYPICAL_VALIDATION, VALIDATION_STEPS
 from relboard.domain.plan import Category, Phase, Plan
-from relboard.paths import demo_plan
+from relboard.store.paths import demo_plan
 
 try:
     from relboard.store.plan_file import load_plan

@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 
 from relboard.commands.common import UsageError, open_session, operator, out
-from relboard.domain.events import StepMarked, StepStatus, utc_now
+from relboard.domain.events import StepStatus
+from relboard.domain.intents import MarkStep, Refusal
 from relboard.store.journal import StateError
 
 
@@ -17,15 +18,18 @@ def run(args: argparse.Namespace) -> int:
             f"relboard mark: unknown status {args.status!r}; choose one of: " + ", ".join(s.value for s in StepStatus)
         ) from None
     session = open_session(args.plan, args.state)
-    if session.plan.step(args.step) is None:
-        choices = ", ".join(s.id for s in session.plan.steps)
-        raise UsageError(f"relboard mark: no step {args.step!r} in {args.plan}; steps: {choices}")
-    event = StepMarked(at=utc_now(), by=operator(args.by), step=args.step, status=status, note=args.note)
+    recorder = session.recorder(by=operator(args.by))
     try:
-        session.record(event)
+        outcome = recorder.record(MarkStep(args.step, status, args.note))
     except StateError as error:
         raise UsageError(str(error)) from None
     except OSError as error:
         raise UsageError(f"relboard mark: could not save to {session.state_path}: {error.strerror or error}") from None
+    if isinstance(outcome, Refusal):
+        if outcome.already:
+            out(outcome.reason)
+            return 0
+        choices = ", ".join(s.id for s in session.plan.steps)
+        raise UsageError(f"relboard mark: {outcome.reason}; steps of {args.plan}: {choices}")
     out(f"{args.step}: {status.value} (saved to {session.state_path})")
     return 0

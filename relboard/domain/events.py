@@ -142,21 +142,6 @@ Event = Annotated[
 ]
 
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
-EVENT_KINDS = (
-    "plan_loaded",
-    "step_marked",
-    "note_added",
-    "issue_opened",
-    "issue_updated",
-    "criterion_marked",
-    "decision_recorded",
-    "probe_ran",
-    "notice_sent",
-)
-
-
-def event_from_dict(data: dict[str, Any]) -> Event:
-    return EVENT_ADAPTER.validate_python(data)
 
 
 def event_to_dict(event: Event) -> dict[str, Any]:

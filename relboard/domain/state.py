@@ -61,6 +61,14 @@ class PlanChange:
     def __bool__(self) -> bool:
         return bool(self.added or self.removed)
 
+    def detail(self) -> str:
+        parts = []
+        if self.added:
+            parts.append("added: " + ", ".join(self.added))
+        if self.removed:
+            parts.append("removed: " + ", ".join(self.removed))
+        return "; ".join(parts) if parts else "step texts or settings changed"
+
 
 _ISSUE_FIELDS = ("title", "impact", "workaround", "owner", "step", "resolved")
 
@@ -152,9 +160,6 @@ class WindowState:
             added=tuple(s for s in now if s not in before),
             removed=tuple(s for s in self.last_plan.step_ids if s not in set(now)),
         )
-
-    def status_of(self, step_id: str) -> StepStatus:
-        return self.steps[step_id].status
 
     def steps_with(self, *statuses: StepStatus) -> list[Step]:
         return [s for s in self.plan.steps if self.steps[s.id].status in statuses]
