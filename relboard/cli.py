@@ -76,7 +76,7 @@ def _mark(sub: _Subparsers) -> None:
     p = sub.add_parser("mark", help="record a step result, e.g. from a deploy script")
     p.add_argument("plan")
     p.add_argument("step")
-    p.add_argument("status", help="pending, pass, fail, skip or blocked")
+    p.add_argument("status", help="pending, pass, fail, skip or blocked; or started (work on the step began)")
     p.add_argument("--note", default="")
     p.add_argument("--by", default=None, help="who (default: your login)")
     common.add_state(p)
