@@ -295,7 +295,7 @@ def test_the_forecast_never_goes_earlier_than_now_and_never_throws(case):
         forecaster.sync()
         found = forecaster.forecast(now)
         assert found == forecast(state, now)
-        assert 1 / 3 <= found.pace <= 3
+        assert 0.5 <= found.pace <= 3
         if found.verdict is not Verdict.UNKNOWN:
             assert found.finish is not None
             assert found.validated_by is not None

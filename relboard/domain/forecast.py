@@ -36,8 +36,9 @@ from relboard.domain.step_timing import in_progress, took
 AT_RISK_MARGIN = timedelta(minutes=10)
 # A step in progress this many times its expectation puts the window at risk whatever the margin.
 OVERDUE_FACTOR = 2.0
-# One step's actual/expected counts within these bounds, so one odd step cannot swing the pace.
-STEP_RATIO_BOUNDS = (1 / 3, 3.0)
+# One step's actual/expected counts within these bounds, so one odd step cannot swing the pace; the
+# fast side is the tighter one: steps ticked off in a batch must not make the window look quick.
+STEP_RATIO_BOUNDS = (0.5, 3.0)
 
 _NONE = float("-inf")
 

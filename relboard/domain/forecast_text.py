@@ -6,7 +6,9 @@ from datetime import datetime, timedelta, tzinfo
 from typing import Any
 
 from relboard.domain.durations import format_clock
-from relboard.domain.forecast import Forecast, Verdict
+from relboard.domain.events import Decision, DecisionRecorded
+from relboard.domain.forecast import Forecast, Verdict, forecast
+from relboard.domain.state import WindowState
 
 VERDICT_WORDS = {
     Verdict.ON_TRACK: "on track",
@@ -80,3 +82,30 @@ def forecast_advice(found: Forecast, owners: list[str]) -> str | None:
         margin = found.margin or timedelta(0)
         return f"Only {format_clock(margin)} to spare at this pace: be ready to decide with {who}."
     return None
+
+
+def forecast_at(state: WindowState, event: DecisionRecorded) -> Forecast:
+    """The forecast as it stood when `event` was recorded: the events before it, at its time."""
+    position = next((n for n, e in enumerate(state.events) if e is event), None)
+    before = state.events[:position] if position is not None else [e for e in state.events if e.at <= event.at]
+    return forecast(WindowState(state.plan, before), event.at)
+
+
+def decision_forecast_line(state: WindowState, decision: DecisionRecorded, zone: tzinfo | None) -> str | None:
+    """For the decision notice: the forecast, when it said the window was at risk or would miss its
+    deadline as the decision (other than continue) was taken; None when it did not drive it."""
+    if decision.decision is Decision.CONTINUE:
+        return None
+    found = forecast_at(state, decision)
+    if found.verdict not in (Verdict.AT_RISK, Verdict.WILL_MISS) or found.validated_by is None:
+        return None
+    margin = found.deadline_margin if found.deadline_margin is not None else timedelta(0)
+    text = (
+        f"Forecast at the time: validation done by {_hhmm(found.validated_by, zone)}, "
+        f"{_against(margin, 'the rollback deadline')} ({_hhmm(found.rollback_deadline, zone)})"
+    )
+    if found.end_margin is not None and found.end_margin < timedelta(0) and found.finish is not None:
+        text += f"; the window would end {format_clock(-found.end_margin)} late"
+    if found.overdue:
+        text += f"; {', '.join(found.overdue)} past twice its expected time"
+    return text + f" (pace {found.pace:.2f})"
