@@ -303,3 +303,26 @@ def test_the_forecast_never_goes_earlier_than_now_and_never_throws(case):
                 assert found.finish >= now
             if not found.validated:
                 assert found.validated_by >= now
+
+
+def test_advice_for_the_rollback_pane():
+    from relboard.domain.forecast_text import forecast_advice
+
+    owners = ["Sam", "Rio"]
+    slow = window_of(*SEQUENTIAL)
+    passed(slow, "scope", t(22, 20))
+    assert forecast_advice(forecast(slow, t(22, 20)), owners) == (
+        "At this pace validation ends 0:30:00 after the rollback deadline: decide with Sam and Rio now,"
+        " rather than at the rollback deadline."
+    )
+    tight = window_of(*SEQUENTIAL)
+    assert forecast_advice(forecast(tight, t(22, 25)), owners) == (
+        "Only 0:05:00 to spare at this pace: be ready to decide with Sam and Rio."
+    )
+    overdue = window_of(*SEQUENTIAL, window={"duration": "8h"})
+    passed(overdue, "scope", t(22, 10))
+    started(overdue, "apply", t(22, 10))
+    assert forecast_advice(forecast(overdue, t(23, 11)), owners) == (
+        "apply has run past twice its expected time: check with Sam and Rio whether to go on."
+    )
+    assert forecast_advice(forecast(window_of(*SEQUENTIAL), t(22, 0)), owners) is None

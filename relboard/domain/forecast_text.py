@@ -69,11 +69,13 @@ def forecast_advice(found: Forecast, owners: list[str]) -> str | None:
     """What the rollback pane should add to its recommendation; None while the forecast is on track."""
     who = " and ".join(owners)
     if found.verdict is Verdict.WILL_MISS:
-        margin = found.margin or timedelta(0)
-        return (
-            f"At this pace the window misses its deadline by {format_clock(-margin)}: decide with {who} now, "
-            "rather than at the rollback deadline."
-        )
+        deadline = found.deadline_margin if found.deadline_margin is not None else timedelta(0)
+        end = found.end_margin if found.end_margin is not None else timedelta(0)
+        if deadline < timedelta(0):
+            miss = f"validation ends {format_clock(-deadline)} after the rollback deadline"
+        else:
+            miss = f"the last step ends {format_clock(-end)} after the window"
+        return f"At this pace {miss}: decide with {who} now, rather than at the rollback deadline."
     if found.verdict is Verdict.AT_RISK:
         if found.overdue:
             return (
@@ -94,7 +96,8 @@ def forecast_at(state: WindowState, event: DecisionRecorded) -> Forecast:
 def decision_forecast_line(state: WindowState, decision: DecisionRecorded, zone: tzinfo | None) -> str | None:
     """For the decision notice: the forecast, when it said the window was at risk or would miss its
     deadline as the decision (other than continue) was taken; None when it did not drive it."""
-    if decision.decision is Decision.CONTINUE:
+    if decision.decision is Decision.CONTINUE or all(step.expected is None for step in state.plan.steps):
+        # Without expectations there is no forecast, and refolding the journal up to the decision is not free.
         return None
     found = forecast_at(state, decision)
     if found.verdict not in (Verdict.AT_RISK, Verdict.WILL_MISS) or found.validated_by is None:

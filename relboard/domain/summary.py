@@ -79,13 +79,14 @@ def _local(value: datetime, zone: tzinfo | None) -> str:
 def status_text(state: WindowState, clock: ClockReading, local_zone: tzinfo | None = None) -> str:
     plan = state.plan
     window_zone = plan.window.zone
+    found = forecast(state, clock.now)
     lines = [
         f"{plan.release.title} — {plan.release.environment} ({CATEGORY_TITLES[plan.release.category]})",
         f"Window: {_local(clock.start, window_zone)} to {_local(clock.end, window_zone)}"
         + (f" (local {_local(clock.start, local_zone)})" if local_zone is not None else ""),
         f"Clock: {clock.window_text()}",
         f"Rollback: {clock.deadline_text(window_zone)}",
-        forecast_line(forecast(state, clock.now), window_zone),
+        forecast_line(found, window_zone),
         "",
         "Progress:",
     ]
