@@ -51,7 +51,10 @@ def state(plan) -> WindowState:
 
 def test_a_mark_records_who_when_and_what(state):
     event = MarkStep("login", StepStatus.FAIL, "500 on /login").event(state, STAMP)
-    assert event == StepMarked(at=AT, by="lee", step="login", status=StepStatus.FAIL, note="500 on /login")
+    # Marked before the step it follows passed: allowed, and the event says what it waited on.
+    assert event == StepMarked(
+        at=AT, by="lee", step="login", status=StepStatus.FAIL, note="500 on /login", waited_on=["apply"]
+    )
 
 
 def test_a_mark_on_a_step_the_plan_does_not_have_is_refused(state):

@@ -22,11 +22,12 @@ from relboard.domain.events import (
     NoticeSent,
     PlanLoaded,
     ProbeRan,
-    StepMarked,
     StepStatus,
 )
+from relboard.domain.handover import handover_event
 from relboard.domain.rollback import evaluate
 from relboard.domain.state import WindowState
+from relboard.domain.step_events import mark_event, start_event
 
 # Decisions that undo or move the release: the owners must be named and the impact stated.
 NEEDS_OWNERS = (Decision.ROLLBACK, Decision.RESCHEDULE)
@@ -73,7 +74,33 @@ class MarkStep:
             return _no_step(self.step)
         if current.status is self.status and current.note == self.note:
             return Refusal(f"{self.step}: already {self.status.value}", already=True)
-        return StepMarked(at=stamp.at, by=stamp.by, step=self.step, status=self.status, note=self.note)
+        # A step whose prerequisites have not passed may still be marked (reality wins); the event says so.
+        return mark_event(state, self.step, self.status, at=stamp.at, by=stamp.by, note=self.note)
+
+
+@dataclass(frozen=True)
+class StartStep:
+    """Work on a step begins: its elapsed time runs from here."""
+
+    step: str
+    note: str = ""
+
+    def event(self, state: WindowState, stamp: Stamp) -> Event | Refusal:
+        if self.step not in state.steps:
+            return _no_step(self.step)
+        return start_event(state, self.step, at=stamp.at, by=stamp.by, note=self.note)
+
+
+@dataclass(frozen=True)
+class HandOver:
+    """A shift change: the operator hands the window to `incoming`; the event carries the summary given."""
+
+    incoming: str
+
+    def event(self, state: WindowState, stamp: Stamp) -> Event | Refusal:
+        if not self.incoming.strip():
+            return Refusal("a handover needs the incoming engineer's name")
+        return handover_event(state, stamp.at, stamp.by, self.incoming)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from relboard.domain.events import (
     CriterionMarked,
     DecisionRecorded,
     Event,
+    Handover,
     IssueOpened,
     IssueUpdated,
     NoteAdded,
@@ -18,6 +19,7 @@ from relboard.domain.events import (
     PlanLoaded,
     ProbeRan,
     StepMarked,
+    StepStarted,
     StepStatus,
 )
 from relboard.domain.plan import Plan, Step
@@ -31,6 +33,8 @@ class StepState:
     at: datetime | None = None
     notes: list[NoteAdded] = field(default_factory=list)
     probe: ProbeRan | None = None
+    started_at: datetime | None = None
+    started_by: str = ""
 
 
 @dataclass
@@ -99,6 +103,7 @@ class WindowState:
         self.decisions: list[DecisionRecorded] = []
         self.probes: list[ProbeRan] = []
         self.notices: list[NoticeSent] = []
+        self.handovers: list[Handover] = []
         self.events: list[Event] = []
         self.last_plan: PlanLoaded | None = None
         for event in events:
@@ -149,6 +154,12 @@ class WindowState:
                 self.notices.append(event)
             case PlanLoaded():
                 self.last_plan = event
+            case StepStarted():
+                step = self.steps.get(event.step)
+                if step is not None and _is_newer(event.at, step.started_at):
+                    step.started_at, step.started_by = event.at, event.by
+            case Handover():
+                self.handovers.append(event)
 
     def plan_change(self, plan_hash: str) -> PlanChange | None:
         """None when the state has no record of the plan or it is unchanged."""
