@@ -173,6 +173,14 @@ class RelboardApp(App[None]):
 
     def tick(self) -> None:
         self.reading = read_clock(self.plan.window, self.now())
+        if len(self.screen_stack) > 2:
+            # Under two stacked dialogs (a form and its discard prompt) Textual composes the board from
+            # the middle dialog's last picture, so the countdown would stand still: repaint the stack.
+            self.call_after_refresh(self._repaint_dialogs)
+
+    def _repaint_dialogs(self) -> None:
+        for screen in self.screen_stack[1:]:
+            screen.refresh()
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A pane's key acts only while that pane has focus; a read-only board hides what would record."""
