@@ -225,7 +225,21 @@ class ChecklistPane(Pane):
     def action_mark(self, status: str) -> None:
         step = self._step()
         if step is not None:
-            self.hooks.record(MarkStep(step.id, StepStatus(status)))
+            self._record_mark(MarkStep(step.id, StepStatus(status)))
+
+    def _record_mark(self, mark: MarkStep) -> None:
+        # Done with a step (passed or skipped): on to the next one still pending. A failed or blocked
+        # step keeps the cursor: it is what the engineer works on next.
+        if self.hooks.record(mark) and mark.status in (StepStatus.PASS, StepStatus.SKIP):
+            self._to_next_pending(after=mark.step)
+
+    def _to_next_pending(self, after: str) -> None:
+        start = self._row_of[after]
+        rows = self.rows[start + 1 :] + self.rows[: start + 1]
+        for item in rows:
+            if isinstance(item, Step) and self.state.steps[item.id].status is StepStatus.PENDING:
+                self.query_one("#steps", RowList).move_cursor(self._row_of[item.id])
+                return
 
     def _ask_note(self, title: str, label: str, then: Callable[[Step, str], Intent]) -> None:
         step = self._step()
@@ -233,8 +247,13 @@ class ChecklistPane(Pane):
             return
 
         def done(text: str | None) -> None:
-            if text is not None:
-                self.hooks.record(then(step, text))
+            if text is None:
+                return
+            intent = then(step, text)
+            if isinstance(intent, MarkStep):
+                self._record_mark(intent)
+            else:
+                self.hooks.record(intent)
 
         from relboard.ui.screens.step_note import StepNoteForm
 
