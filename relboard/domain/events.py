@@ -58,6 +58,8 @@ class StepMarked(_Event):
     step: str
     status: StepStatus
     note: str = ""
+    # An undo is a mark of its own that brings the step back: the status it took back ("" otherwise).
+    undoes: str = ""
     # Prerequisites that had not passed when the step was marked anyway (reality wins, on the record).
     waited_on: list[str] = Field(default_factory=list)
 

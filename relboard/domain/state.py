@@ -25,6 +25,11 @@ from relboard.domain.events import (
 from relboard.domain.plan import Plan, Step
 
 
+def _is_newer(at: datetime, than: datetime | None) -> bool:
+    # Two writers append in lock order, not clock order: the latest mark wins wherever it sits.
+    return than is None or at >= than
+
+
 @dataclass
 class StepState:
     status: StepStatus = StepStatus.PENDING
@@ -35,6 +40,33 @@ class StepState:
     probe: ProbeRan | None = None
     started_at: datetime | None = None
     started_by: str = ""
+    # Every event on this step in the order it was folded: marks, notes, probe results, starts.
+    history: list[Event] = field(default_factory=list)
+
+    def apply(self, event: Event) -> None:
+        self.history.append(event)
+        match event:
+            case StepMarked():
+                if _is_newer(event.at, self.at):
+                    self.status, self.note, self.by, self.at = event.status, event.note, event.by, event.at
+            case NoteAdded():
+                self.notes.append(event)
+            case ProbeRan():
+                if _is_newer(event.at, self.at):
+                    self.probe = event
+                    self.status = StepStatus.PASS if event.passed else StepStatus.FAIL
+                    self.note, self.by, self.at = f"probe: {event.reason}", event.by or "probe", event.at
+            case StepStarted():
+                if _is_newer(event.at, self.started_at):
+                    self.started_at, self.started_by = event.at, event.by
+
+    def without(self, event: Event) -> StepState:
+        """The step as it would be had `event` never happened (what an undo brings back)."""
+        replay = StepState()
+        for earlier in self.history:
+            if earlier is not event:
+                replay.apply(earlier)
+        return replay
 
 
 @dataclass
@@ -77,11 +109,6 @@ class PlanChange:
 _ISSUE_FIELDS = ("title", "impact", "workaround", "owner", "step", "resolved")
 
 
-def _is_newer(at: datetime, than: datetime | None) -> bool:
-    # Two writers append in lock order, not clock order: the latest mark wins wherever it sits.
-    return than is None or at >= than
-
-
 class WindowState:
     """Apply events in journal order; every view of the window reads from here."""
 
@@ -112,21 +139,15 @@ class WindowState:
     def apply(self, event: Event) -> None:
         self.events.append(event)
         match event:
-            case StepMarked():
-                step = self.steps.get(event.step)
-                if step is not None and _is_newer(event.at, step.at):
-                    step.status, step.note, step.by, step.at = event.status, event.note, event.by, event.at
-            case NoteAdded():
+            case StepMarked() | NoteAdded() | StepStarted():
                 step = self.steps.get(event.step)
                 if step is not None:
-                    step.notes.append(event)
+                    step.apply(event)
             case ProbeRan():
                 self.probes.append(event)
                 step = self.steps.get(event.step)
-                if step is not None and _is_newer(event.at, step.at):
-                    step.probe = event
-                    step.status = StepStatus.PASS if event.passed else StepStatus.FAIL
-                    step.note, step.by, step.at = f"probe: {event.reason}", event.by or "probe", event.at
+                if step is not None:
+                    step.apply(event)
             case IssueOpened():
                 self.issues[event.issue] = IssueState(
                     id=event.issue,
@@ -154,10 +175,6 @@ class WindowState:
                 self.notices.append(event)
             case PlanLoaded():
                 self.last_plan = event
-            case StepStarted():
-                step = self.steps.get(event.step)
-                if step is not None and _is_newer(event.at, step.started_at):
-                    step.started_at, step.started_by = event.at, event.by
             case Handover():
                 self.handovers.append(event)
 

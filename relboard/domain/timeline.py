@@ -122,6 +122,9 @@ class _Describer:
         match event:
             case PlanLoaded():
                 return f"Plan loaded: {len(event.step_ids)} steps (plan {_c(event.plan_hash)[:12]})"
+            case StepMarked() if event.undoes:
+                head = f"Undo on {self.step_name(event.step)}: back to {event.status.value} (took back {event.undoes})"
+                return _with_detail(head, event.note)
             case StepMarked():
                 text = _with_detail(f"Step {event.status.value}: {self.step_name(event.step)}", event.note)
                 if event.status is StepStatus.FAIL and event.step in self.tripping:

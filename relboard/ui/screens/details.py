@@ -11,6 +11,7 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from relboard.domain.events import Event, NoteAdded, ProbeRan, StepMarked, StepStarted
 from relboard.domain.plan import Step
 from relboard.domain.state import StepState
 from relboard.ui.actions import bindings
@@ -37,11 +38,32 @@ def step_details(step: Step, state: StepState) -> Content:
     if state.probe is not None:
         verdict = "passed" if state.probe.passed else "failed"
         lines.append(plain_line(f"last probe {local_time(state.probe.at)} {verdict}: {state.probe.reason}"))
-    if state.notes:
-        lines.append(Content.styled("Notes", "bold"))
-        for note in state.notes:
-            lines.append(plain_line(f"{local_time(note.at)} {note.by}: {note.note}"))
+    if state.history:
+        lines.append(Content.styled("History", "bold"))
+        lines += [
+            plain_line(f"{local_time(event.at)} {event.by or 'operator'}: {_said(event)}") for event in state.history
+        ]
     return Content("\n").join(lines)
+
+
+def _said(event: Event) -> str:
+    """One event on the step, in words; the newest last, as it happened."""
+    match event:
+        case StepMarked(undoes=undone) if undone:
+            text = f"undo: back to {event.status.value} (took back {undone})"
+        case StepMarked():
+            text = f"marked {event.status.value}"
+        case NoteAdded():
+            return f"note: {event.note}"
+        case ProbeRan():
+            text = f"probe {'passed' if event.passed else 'failed'}"
+            return f"{text}: {event.reason}" if event.reason else text
+        case StepStarted():
+            text = "started"
+        case _:
+            text = event.kind
+    note = getattr(event, "note", "")
+    return f"{text}: {note}" if note else text
 
 
 class StepDetails(ModalScreen[None]):
