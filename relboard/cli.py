@@ -95,6 +95,10 @@ def _probe(sub: _Subparsers) -> None:
     p.add_argument("--step", action="append", default=[], metavar="ID", help="only this step's probe (repeatable)")
     p.add_argument("--concurrency", type=int, help="probes running at once (default 4)")
     p.add_argument("--by", default=None, help="who (default: your login)")
+    p.add_argument(
+        "--allow-commands", action="store_true", help="run the plan's command checks (without it they are not run)"
+    )
+    p.add_argument("--show-output", action="store_true", help="print command checks' output as it comes")
 
 
 def _notice(sub: _Subparsers) -> None:

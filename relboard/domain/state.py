@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from relboard.domain.events import (
+    CommandsApproved,
     CriterionMarked,
     DecisionRecorded,
     Event,
@@ -31,6 +32,12 @@ class StepState:
     at: datetime | None = None
     notes: list[NoteAdded] = field(default_factory=list)
     probe: ProbeRan | None = None
+    last_probe: ProbeRan | None = None  # the latest probe result of any outcome, `error` included
+
+    @property
+    def probe_error(self) -> ProbeRan | None:
+        """The latest probe could not check (the operator's set-up, not the service): show it, mark nothing."""
+        return self.last_probe if self.last_probe is not None and self.last_probe.errored else None
 
 
 @dataclass
@@ -91,6 +98,7 @@ class WindowState:
         self.decisions: list[DecisionRecorded] = []
         self.probes: list[ProbeRan] = []
         self.notices: list[NoticeSent] = []
+        self.approvals: list[CommandsApproved] = []
         self.events: list[Event] = []
         self.last_plan: PlanLoaded | None = None
         for event in events:
@@ -110,7 +118,10 @@ class WindowState:
             case ProbeRan():
                 self.probes.append(event)
                 step = self.steps.get(event.step)
-                if step is not None and _is_newer(event.at, step.at):
+                if step is not None and _is_newer(event.at, step.last_probe.at if step.last_probe else None):
+                    step.last_probe = event
+                # A probe that could not check says nothing about the service: the step keeps its status.
+                if step is not None and not event.errored and _is_newer(event.at, step.at):
                     step.probe = event
                     step.status = StepStatus.PASS if event.passed else StepStatus.FAIL
                     step.note, step.by, step.at = f"probe: {event.reason}", event.by or "probe", event.at
@@ -141,6 +152,8 @@ class WindowState:
                 self.notices.append(event)
             case PlanLoaded():
                 self.last_plan = event
+            case CommandsApproved():
+                self.approvals.append(event)
 
     def plan_change(self, plan_hash: str) -> PlanChange | None:
         """None when the state has no record of the plan or it is unchanged."""
@@ -169,4 +182,7 @@ class WindowState:
 
     @property
     def completion_notice_recorded(self) -> bool:
-        return any(n.notice == NoticeKind.AFTER and n.delivered for n in self.notices)
+        # A pager's maintenance window ended is bookkeeping, not the completion notice people read.
+        return any(
+            n.notice == NoticeKind.AFTER and n.delivered and not n.channel.startswith("pagerduty") for n in self.notices
+        )
