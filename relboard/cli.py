@@ -114,6 +114,24 @@ def _notice(sub: _Subparsers) -> None:
     p.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the webhook per attempt")
 
 
+def _page(sub: _Subparsers) -> None:
+    p = sub.add_parser("page", help="page the escalation path through PagerDuty (Events API v2)")
+    p.add_argument("plan")
+    common.add_state(p)
+    common.add_now(p)
+    p.add_argument("--summary", help="what the page says (default: the tripped criteria and decision, drafted)")
+    p.add_argument("--by", default=None, help="who (default: your login)")
+    p.add_argument("--attempts", type=int, default=4, help=argparse.SUPPRESS)
+    p.add_argument("--backoff", type=float, default=0.5, help=argparse.SUPPRESS)
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for PagerDuty per attempt")
+
+
+def _calendar(sub: _Subparsers) -> None:
+    p = sub.add_parser("calendar", help="an iCalendar (.ics) file for the window, to import or attach")
+    p.add_argument("plan")
+    p.add_argument("--out", metavar="FILE", help="file to write (replaced atomically); default: standard output")
+
+
 def _report(sub: _Subparsers) -> None:
     p = sub.add_parser("report", help="the post-change report: Markdown, or self-contained HTML")
     p.add_argument("plan")
@@ -142,6 +160,8 @@ _SUBCOMMAND_PARSERS = {
     "lookup": _lookup,
     "probe": _probe,
     "notice": _notice,
+    "page": _page,
+    "calendar": _calendar,
     "report": _report,
     "serve": _serve,
 }
