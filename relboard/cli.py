@@ -102,16 +102,27 @@ def _probe(sub: _Subparsers) -> None:
 
 
 def _notice(sub: _Subparsers) -> None:
-    p = sub.add_parser("notice", help="print a notice draft, or send it to the plan's webhook")
+    p = sub.add_parser("notice", help="print a notice draft, or send it to the plan's channels")
     p.add_argument("kind", choices=("before", "after", "decision"))
     p.add_argument("plan")
     common.add_state(p)
     common.add_now(p)
-    p.add_argument("--send", action="store_true", help="post it to the webhook named by [notices] webhook_env")
+    p.add_argument(
+        "--send",
+        action="store_true",
+        help="send it to every channel the plan configures: webhook, status page, PagerDuty maintenance/incident",
+    )
+    p.add_argument(
+        "--to",
+        action="append",
+        default=[],
+        choices=("webhook", "statuspage", "pagerduty"),
+        help="with --send: only this channel (repeatable)",
+    )
     p.add_argument("--by", default=None, help="who (default: your login)")
     p.add_argument("--attempts", type=int, default=4, help=argparse.SUPPRESS)
     p.add_argument("--backoff", type=float, default=0.5, help=argparse.SUPPRESS)
-    p.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the webhook per attempt")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for each channel per attempt")
 
 
 def _page(sub: _Subparsers) -> None:
