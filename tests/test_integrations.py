@@ -172,21 +172,22 @@ def test_statuspage_5xx_is_retried_and_4xx_is_not(httpserver):
     assert PAGE_KEY not in refused.model_dump_json()
 
 
-def test_an_unreachable_status_page_is_retried_then_reported_in_one_line(httpserver):
-    silent = servers.silent_server()
-    server = next(silent)
-    try:
-        plan = plan_for(httpserver).model_copy(deep=True)
-        page = plan.notices.statuspage.model_copy(update={"api_url": server.url})
-        plan = plan.model_copy(update={"notices": plan.notices.model_copy(update={"statuspage": page})})
-        event = statuspage.send(
-            WindowState(plan), NoticeKind.BEFORE, "x", by="Dana", at=AT, env=ENV, retry=Retry(2, 0.01, 0.5)
-        )
-    finally:
-        next(silent, None)
+@pytest.fixture
+def silent():
+    yield from servers.silent_server()
+
+
+def test_a_status_page_that_never_answers_is_retried_then_reported_in_one_line(httpserver, silent):
+    plan = plan_for(httpserver)
+    page = plan.notices.statuspage.model_copy(update={"api_url": silent.url})
+    plan = plan.model_copy(update={"notices": plan.notices.model_copy(update={"statuspage": page})})
+    event = statuspage.send(
+        WindowState(plan), NoticeKind.BEFORE, "x", by="Dana", at=AT, env=ENV, retry=Retry(2, 0.01, 0.5)
+    )
     assert event is not None
     assert not event.delivered
     assert event.detail == "not done after 2 attempts: status page (create) gave no answer within 0.5 s"
+    assert silent.accepted == 2
 
 
 def test_a_missing_key_variable_is_named_and_nothing_is_sent(httpserver):
@@ -327,3 +328,17 @@ def test_the_maintenance_window_is_created_once_and_ended_with_the_after_notice(
     assert plan_sends(state, NoticeKind.AFTER) == []
     assert not state.completion_notice_recorded  # bookkeeping on the pager is not the completion notice
     secrets_only_in_place(httpserver)
+
+
+def test_a_refused_connection_is_retried_then_reported_in_one_line(httpserver):
+    dead = servers.closed_port_url()
+    plan = plan_for(httpserver)
+    pager = plan.escalation.pagerduty.model_copy(update={"api_url": dead})
+    plan = plan.model_copy(update={"escalation": plan.escalation.model_copy(update={"pagerduty": pager})})
+    state = WindowState(plan)
+    state.apply(StepMarked(at=AT, by="Lee", step="login", status=StepStatus.FAIL))
+    event = pagerduty.page(state, "x", by="Sam", at=AT, env=ENV, retry=FAST)
+    assert not event.delivered
+    assert event.detail.startswith("not done after 3 attempts: PagerDuty (trigger) unreachable: ")
+    assert "\n" not in event.detail
+    assert ROUTING_KEY not in event.detail
