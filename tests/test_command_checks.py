@@ -276,6 +276,39 @@ def test_cancelling_a_check_kills_its_group_and_records_an_error(tmp_path):
     assert wait_dead(int(pid_file.read_text()))
 
 
+def test_cancelling_the_task_that_runs_the_checks_kills_their_groups(tmp_path):
+    # The board closing while a check runs: the worker task is cancelled, with a cancel handle in play.
+    pid_file = tmp_path / "grandchild.pid"
+    probe = {"run": [PY, "-c", GRANDPARENT, str(pid_file), "wait"], "timeout": "5m"}
+
+    async def scenario() -> None:
+        started = asyncio.Event()
+        work = asyncio.ensure_future(
+            run_probes(
+                [check(probe)],
+                tmp_path,
+                env={},
+                allow_commands=True,
+                on_output=lambda step_id, text: started.set(),
+                cancel=CancelHandle(),
+            )
+        )
+        await started.wait()
+        work.cancel()
+        with pytest.raises(asyncio.CancelledError):
+            await work
+        # Still on the running loop (a board goes on after its worker stops): the group is gone now,
+        # not only once the loop shuts down and cancels whatever was left behind.
+        grandchild = int(pid_file.read_text())
+        for _ in range(200):
+            if not alive(grandchild):
+                break
+            await asyncio.sleep(0.05)
+        assert not alive(grandchild)
+
+    asyncio.run(scenario())
+
+
 def test_ctrl_c_on_relboard_probe_kills_the_commands_and_records_nothing(tmp_path):
     pid_file = tmp_path / "grandchild.pid"
     plan = tmp_path / "tonight.toml"

@@ -292,6 +292,12 @@ async def _cancellable(
     stop = asyncio.ensure_future(cancel.wait(step.id))
     try:
         await asyncio.wait({task, stop}, return_when=asyncio.FIRST_COMPLETED)
+    except asyncio.CancelledError:
+        # The caller went away (the board closing): asyncio.wait leaves the check running, so stop
+        # it here and let it kill its process group before this task ends.
+        task.cancel()
+        await asyncio.gather(task, return_exceptions=True)
+        raise
     finally:
         stop.cancel()
     if task.done():
