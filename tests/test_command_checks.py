@@ -90,7 +90,7 @@ def test_a_wrong_exit_status_fails_marks_the_step_and_trips_its_criterion(tmp_pa
     assert event.exit_code == 3
     assert event.reason == "exit 3, expected exit 0"
     state = WindowState(plan, [event])
-    assert state.status_of("login") is StepStatus.FAIL
+    assert state.steps["login"].status is StepStatus.FAIL
     assert [c.criterion.id for c in evaluate(state) if c.tripped] == ["login-broken"]
 
 
@@ -216,7 +216,7 @@ def test_a_missing_program_is_an_error_not_a_failure(tmp_path):
     assert relative.outcome is ProbeOutcome.ERROR
     assert relative.reason == "command not found: ./nope.sh (in .)"
     state = WindowState(make_plan(), [event.model_copy(update={"step": "login"})])
-    assert state.status_of("login") is StepStatus.PENDING
+    assert state.steps["login"].status is StepStatus.PENDING
     assert state.steps["login"].probe_error is not None
     assert not any(c.tripped for c in evaluate(state))
 
@@ -359,4 +359,4 @@ def test_old_journals_with_passed_true_or_false_still_load(tmp_path, outcome):
     state.write_bytes(b"schema = 1\n\n[[event]]\n" + body + b'sum = "%08x"\n' % zlib.crc32(body))
     (event,) = Journal(state).load()
     assert event.outcome.value == outcome
-    assert WindowState(make_plan(), [event]).status_of("login").value == outcome
+    assert WindowState(make_plan(), [event]).steps["login"].status.value == outcome

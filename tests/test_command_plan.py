@@ -6,11 +6,13 @@ from pathlib import Path
 
 import pytest
 
+from relboard.domain.commands import approved_in_state, command_list
 from relboard.domain.events import CommandsApproved
-from relboard.store.approvals import CommandApproval
+from relboard.store.approvals import ApprovalStore
 from relboard.store.journal import Journal
 from relboard.store.plan_file import plan_problems
-from relboard.store.session import WindowSession
+from relboard.window.recorder import Recorded
+from relboard.window.session import WindowSession
 
 MINIMAL = (Path(__file__).parent / "data" / "minimal.toml").read_text(encoding="utf-8")
 
@@ -92,44 +94,54 @@ def plan_with(tmp_path: Path, argv: str) -> Path:
     return path
 
 
-def test_commands_are_listed_exactly_and_asked_once_per_plan_hash(tmp_path):
-    store = tmp_path / "data" / "approvals.toml"
-    plan = plan_with(tmp_path, '["./smoke.sh", "--env", "prod eu"]')
-    approval = CommandApproval.of(WindowSession.open(plan), store)
-    folder = (tmp_path / "scripts").resolve()
-    assert approval.commands == [f"smoke: in {folder}: ./smoke.sh --env 'prod eu' [env: KUBECONFIG]"]
-    assert approval.needed
+def commands_of(session: WindowSession):
+    return command_list(session.plan, str(session.plan_dir.resolve()), session.loaded.hash)
 
-    event = approval.approve("Lee QA")
-    assert isinstance(event, CommandsApproved)
-    assert event.commands == approval.commands
+
+def test_commands_are_listed_exactly_and_asked_once_per_plan_hash(tmp_path):
+    store = ApprovalStore(tmp_path / "data" / "approvals.toml")
+    plan = plan_with(tmp_path, '["./smoke.sh", "--env", "prod eu"]')
+    session = WindowSession.open(plan)
+    commands = commands_of(session)
+    folder = (tmp_path / "scripts").resolve()
+    assert commands.lines == [f"smoke: in {folder}: ./smoke.sh --env 'prod eu' [env: KUBECONFIG]"]
+    assert not store.remembered(commands.digest)
+
+    outcome = session.recorder(by="Lee QA").record(commands.approve())
+    assert isinstance(outcome, Recorded)
+    store.remember(plan, outcome.event)
     recorded = [e for e in Journal(tmp_path / "tonight.state.toml").load() if isinstance(e, CommandsApproved)]
-    assert [(e.by, e.commands) for e in recorded] == [("Lee QA", approval.commands)]
-    assert "KUBECONFIG=" not in store.read_text(encoding="utf-8")
+    assert [(e.by, e.commands, e.digest) for e in recorded] == [("Lee QA", commands.lines, commands.digest)]
+    assert approved_in_state(WindowSession.open(plan).state, commands.digest) is not None
 
     # Another board on the same plan, same user: not asked again.
-    assert not CommandApproval.of(WindowSession.open(plan), store).needed
+    assert store.remembered(commands_of(WindowSession.open(plan)).digest)
 
     # The plan edited: asked again.
     plan_with(tmp_path, '["./smoke.sh", "--env", "prod-us"]')
-    again = CommandApproval.of(WindowSession.open(plan), store)
-    assert again.needed
-    assert again.commands == [f"smoke: in {folder}: ./smoke.sh --env prod-us [env: KUBECONFIG]"]
+    again = commands_of(WindowSession.open(plan))
+    assert not store.remembered(again.digest)
+    assert again.lines == [f"smoke: in {folder}: ./smoke.sh --env prod-us [env: KUBECONFIG]"]
 
 
 @pytest.mark.parametrize("content", ["", "not toml [", "approval = 3\n"])
 def test_an_unreadable_approvals_file_only_means_asking_again(tmp_path, content):
-    store = tmp_path / "approvals.toml"
-    store.write_text(content, encoding="utf-8")
-    approval = CommandApproval.of(WindowSession.open(plan_with(tmp_path, '["true"]')), store)
-    assert approval.needed
-    approval.approve("Lee QA")
-    assert not approval.needed
+    store = ApprovalStore(tmp_path / "approvals.toml")
+    store.file.write_text(content, encoding="utf-8")
+    plan = plan_with(tmp_path, '["true"]')
+    session = WindowSession.open(plan)
+    commands = commands_of(session)
+    assert not store.remembered(commands.digest)
+    outcome = session.recorder(by="Lee QA").record(commands.approve())
+    store.remember(plan, outcome.event)
+    assert store.remembered(commands.digest)
 
 
-def test_a_plan_without_commands_needs_no_approval(tmp_path):
+def test_a_plan_without_commands_has_nothing_to_approve(tmp_path):
     path = tmp_path / "plain.toml"
     path.write_text(MINIMAL, encoding="utf-8")
-    approval = CommandApproval.of(WindowSession.open(path), tmp_path / "approvals.toml")
-    assert approval.commands == []
-    assert not approval.needed
+    session = WindowSession.open(path)
+    commands = commands_of(session)
+    assert commands.lines == []
+    refused = session.recorder(by="Lee QA").record(commands.approve())
+    assert refused.reason == "the plan runs no commands; there is nothing to approve"

@@ -25,7 +25,7 @@ def probe(minutes: int, outcome: ProbeOutcome, reason: str) -> ProbeRan:
 def test_an_error_marks_nothing_and_trips_nothing_but_shows_on_the_step():
     plan = make_plan()
     state = WindowState(plan, [probe(1, ProbeOutcome.ERROR, "environment variable RB_API_KEY is not set")])
-    assert state.status_of("login") is StepStatus.PENDING
+    assert state.steps["login"].status is StepStatus.PENDING
     assert state.steps["login"].probe_error.reason == "environment variable RB_API_KEY is not set"
     assert not any(c.tripped for c in evaluate(state))
     clock = read_clock(plan.window, T0)
@@ -41,7 +41,7 @@ def test_an_error_after_a_failure_leaves_the_failure_and_its_trip_standing():
         plan,
         [probe(1, ProbeOutcome.FAIL, "expected 200, got 503"), probe(2, ProbeOutcome.ERROR, "CA bundle missing")],
     )
-    assert state.status_of("login") is StepStatus.FAIL
+    assert state.steps["login"].status is StepStatus.FAIL
     assert state.steps["login"].note == "probe: expected 200, got 503"
     assert [c.criterion.id for c in evaluate(state) if c.tripped] == ["login-broken"]
     assert state.steps["login"].probe_error is not None
@@ -51,7 +51,7 @@ def test_a_later_check_that_runs_clears_the_error_from_the_step():
     state = WindowState(
         make_plan(), [probe(1, ProbeOutcome.ERROR, "no such host"), probe(2, ProbeOutcome.PASS, "200 in 9 ms")]
     )
-    assert state.status_of("login") is StepStatus.PASS
+    assert state.steps["login"].status is StepStatus.PASS
     assert state.steps["login"].probe_error is None
 
 

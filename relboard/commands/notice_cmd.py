@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 
 from relboard.commands.common import UsageError, err, open_session, operator, out, parse_now
+from relboard.domain.channel_events import RecordSent
 from relboard.domain.clock import WindowPhase, read_clock
 from relboard.domain.events import NoticeKind, utc_now
 from relboard.domain.notices import current_kind, draft
@@ -59,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
         return 0
 
     by = operator(args.by)
+    recorder = session.recorder(by=by, now=lambda: now if args.now else utc_now())
     retry = Retry(attempts=args.attempts, backoff=args.backoff, timeout=args.timeout)
     in_progress = kind is NoticeKind.BEFORE and clock.phase is not WindowPhase.BEFORE
     failed = 0
@@ -74,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         if event is None:
             continue
         try:
-            session.record(event)
+            recorder.record(RecordSent(event))
         except (StateError, OSError) as error:
             raise UsageError(
                 f"relboard notice: {event.detail}, but it could not be saved to {session.state_path}: {error}"

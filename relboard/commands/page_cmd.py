@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from relboard.commands.common import UsageError, err, open_session, operator, out, parse_now
+from relboard.domain.channel_events import RecordSent
 from relboard.domain.events import utc_now
 from relboard.domain.pager import page_offer, page_summary
 from relboard.store.journal import StateError
@@ -42,8 +43,9 @@ def run(args: argparse.Namespace) -> int:
         )
     except NotConfigured as error:
         raise UsageError(f"relboard page: not sent: {error}") from None
+    recorder = session.recorder(by=event.by, now=lambda: event.at)
     try:
-        session.record(event)
+        recorder.record(RecordSent(event))
     except (StateError, OSError) as error:
         raise UsageError(
             f"relboard page: {event.detail}, but it could not be saved to {session.state_path}: {error}"

@@ -10,11 +10,13 @@ from typing import TYPE_CHECKING
 
 from relboard.commands.common import UsageError, err, open_session, operator, out
 from relboard.domain.events import ProbeRan
+from relboard.domain.intents import RecordProbe
 from relboard.net.probes import DEFAULT_CONCURRENCY, probe_steps, run_probes, summary_line
 from relboard.store.journal import StateError
 
 if TYPE_CHECKING:
-    from relboard.store.session import WindowSession
+    from relboard.window.recorder import Recorder
+    from relboard.window.session import WindowSession
 
 
 class _SaveFailed(Exception):
@@ -63,6 +65,7 @@ def run(args: argparse.Namespace) -> int:
     if concurrency < 1:
         raise UsageError("relboard probe: --concurrency must be at least 1")
     by = operator(args.by)
+    recorder = session.recorder(by=by)
 
     commands = [s for s in steps if s.probe is not None and s.probe.is_command]
     refused = []
@@ -73,12 +76,12 @@ def run(args: argparse.Namespace) -> int:
         for step in refused:
             out(f"NOT APPROVED {step.id}: a command check; run with --allow-commands to run it")
     elif commands:
-        _record_approval(session, by)
+        _record_approval(session, recorder)
 
     def on_result(event: ProbeRan) -> None:
         # Saved before it is shown: a printed line is a recorded result.
         try:
-            session.record(event)
+            recorder.record(RecordProbe(event))
         except (StateError, OSError) as error:
             raise _SaveFailed(f"relboard probe: could not save to {session.state_path}: {error}") from None
         printer.end(event.step)
@@ -92,7 +95,7 @@ def run(args: argparse.Namespace) -> int:
             results = asyncio.run(
                 run_probes(
                     steps,
-                    session.loaded.path.parent,
+                    session.plan_dir,
                     concurrency,
                     on_result,
                     by=by,
@@ -118,14 +121,14 @@ def run(args: argparse.Namespace) -> int:
     return 1 if failed or errored or refused else 0
 
 
-def _record_approval(session: WindowSession, by: str) -> None:
-    """--allow-commands is the operator's approval of exactly these commands: recorded once for the window."""
-    from relboard.domain.commands import approved_in_state
-    from relboard.store.approvals import CommandApproval
+def _record_approval(session: WindowSession, recorder: Recorder) -> None:
+    """--allow-commands is the operator's approval of exactly these commands: recorded once for the window
+    (not remembered for the board: a flag on one run is not a standing approval)."""
+    from relboard.domain.commands import approved_in_state, command_list
 
-    approval = CommandApproval.of(session)
-    if approved_in_state(session.state, approval.digest) is None:
+    commands = command_list(session.plan, str(session.plan_dir.resolve()), session.loaded.hash)
+    if approved_in_state(session.state, commands.digest) is None:
         try:
-            approval.approve(by, remember=False)
+            recorder.record(commands.approve())
         except (StateError, OSError) as error:
             raise UsageError(f"relboard probe: could not save to {session.state_path}: {error}") from None

@@ -11,6 +11,7 @@ from relboard.domain.events import (
     CriterionMarked,
     DecisionRecorded,
     Event,
+    Handover,
     IssueOpened,
     IssueUpdated,
     NoteAdded,
@@ -19,6 +20,7 @@ from relboard.domain.events import (
     PlanLoaded,
     ProbeRan,
     StepMarked,
+    StepStarted,
     StepStatus,
 )
 from relboard.domain.plan import Plan, Step
@@ -32,6 +34,8 @@ class StepState:
     at: datetime | None = None
     notes: list[NoteAdded] = field(default_factory=list)
     probe: ProbeRan | None = None
+    started_at: datetime | None = None
+    started_by: str = ""
     last_probe: ProbeRan | None = None  # the latest probe result of any outcome, `error` included
 
     @property
@@ -68,6 +72,14 @@ class PlanChange:
     def __bool__(self) -> bool:
         return bool(self.added or self.removed)
 
+    def detail(self) -> str:
+        parts = []
+        if self.added:
+            parts.append("added: " + ", ".join(self.added))
+        if self.removed:
+            parts.append("removed: " + ", ".join(self.removed))
+        return "; ".join(parts) if parts else "step texts or settings changed"
+
 
 _ISSUE_FIELDS = ("title", "impact", "workaround", "owner", "step", "resolved")
 
@@ -98,6 +110,7 @@ class WindowState:
         self.decisions: list[DecisionRecorded] = []
         self.probes: list[ProbeRan] = []
         self.notices: list[NoticeSent] = []
+        self.handovers: list[Handover] = []
         self.approvals: list[CommandsApproved] = []
         self.events: list[Event] = []
         self.last_plan: PlanLoaded | None = None
@@ -152,6 +165,12 @@ class WindowState:
                 self.notices.append(event)
             case PlanLoaded():
                 self.last_plan = event
+            case StepStarted():
+                step = self.steps.get(event.step)
+                if step is not None and _is_newer(event.at, step.started_at):
+                    step.started_at, step.started_by = event.at, event.by
+            case Handover():
+                self.handovers.append(event)
             case CommandsApproved():
                 self.approvals.append(event)
 
@@ -165,9 +184,6 @@ class WindowState:
             added=tuple(s for s in now if s not in before),
             removed=tuple(s for s in self.last_plan.step_ids if s not in set(now)),
         )
-
-    def status_of(self, step_id: str) -> StepStatus:
-        return self.steps[step_id].status
 
     def steps_with(self, *statuses: StepStatus) -> list[Step]:
         return [s for s in self.plan.steps if self.steps[s.id].status in statuses]

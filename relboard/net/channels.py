@@ -19,6 +19,7 @@ from datetime import datetime
 from relboard.domain.events import NoticeKind, NoticeSent
 from relboard.domain.pager import maintenance_ended, maintenance_id, needs_resolve
 from relboard.domain.state import WindowState
+from relboard.domain.statuspage import maintenance_id as page_maintenance
 from relboard.net import pagerduty, statuspage
 from relboard.net.http_send import DEFAULT_RETRY, Retry
 from relboard.net.statuspage import NotConfigured
@@ -44,20 +45,10 @@ def plan_sends(state: WindowState, kind: NoticeKind, channels: Iterable[str] | N
     if "webhook" in wanted and plan.notices.webhook_env:
         sends.append(Send("webhook", "post", f"post to the {webhook_label(plan.notices)}"))
     if "statuspage" in wanted and plan.notices.statuspage is not None:
-        from relboard.domain.statuspage import maintenance_id as page_maintenance
-
         made = bool(page_maintenance(state))
-        if kind is NoticeKind.BEFORE:
-            sends.append(
-                Send(
-                    "statuspage",
-                    "update" if made else "create",
-                    "update the status page's scheduled maintenance"
-                    if made
-                    else "create the scheduled maintenance on the status page",
-                )
-            )
-        elif made:
+        if kind is NoticeKind.BEFORE and not made:
+            sends.append(Send("statuspage", "create", "create the scheduled maintenance on the status page"))
+        elif kind is NoticeKind.BEFORE or made:
             verb = "complete" if kind is NoticeKind.AFTER else "update"
             sends.append(Send("statuspage", verb, f"{verb} the scheduled maintenance on the status page"))
     if "pagerduty" in wanted and plan.escalation.pagerduty is not None:

@@ -7,8 +7,8 @@ from datetime import UTC, datetime, timedelta
 from board_helpers import WIDE, events_of, make_app, screen_text, wait_until
 
 from relboard.domain.clock import Alert
-from relboard.store.session import WindowSession
-from relboard.ui.header import ClockStrip
+from relboard.ui.clock_strip import ClockStrip
+from relboard.window.session import WindowSession
 
 START = datetime(2026, 12, 5, 21, 0, tzinfo=UTC)  # 22:00 +01:00
 

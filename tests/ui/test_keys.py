@@ -9,6 +9,7 @@ from textual import events
 from textual.widgets import Input
 
 from relboard.domain.events import StepStatus
+from relboard.domain.intents import AddNote, MarkStep
 from relboard.ui.panes.navlist import NavList
 from relboard.ui.rowlist import RowList
 from relboard.ui.screens.details import StepDetails
@@ -96,7 +97,7 @@ async def test_escape_cancels_an_untouched_note_form(session, state_path):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, StepNoteForm)
-        assert app.state.status_of("confirm-scope") is StepStatus.PENDING
+        assert app.state.steps["confirm-scope"].status is StepStatus.PENDING
 
 
 async def test_enter_shows_details_and_escape_closes(session):
@@ -128,7 +129,7 @@ async def test_slash_searches_symptoms_and_escape_returns(session):
         await pilot.press("escape")
         await pilot.pause()
         assert app.focused is app.query_one("#steps", RowList)
-        assert app.active_pane == "checklist"
+        assert app.screen.active_pane == "checklist"
 
 
 async def test_number_keys_and_tab_move_between_panes(session):
@@ -144,12 +145,12 @@ async def test_number_keys_and_tab_move_between_panes(session):
         ):
             await pilot.press(key)
             await pilot.pause()
-            assert app.active_pane == pane
+            assert app.screen.active_pane == pane
             assert app.focused is not None
             assert app.focused.id == focused
         await pilot.press("escape", "tab")
         await pilot.pause()
-        assert app.active_pane == "lookup"
+        assert app.screen.active_pane == "lookup"
 
 
 async def test_help_lists_every_key(session):
@@ -167,7 +168,7 @@ async def test_help_lists_every_key(session):
             "Record a rollback decision",
             "Jump to the troubleshooting search box",
             "Quit",
-            "j/k",
+            "↓, j",
             "ctrl+p",
         ):
             assert words in text, words
@@ -181,7 +182,7 @@ async def test_palette_marks_the_completion_notice_and_the_release_completes(ses
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         for step in ("apply", "login"):
-            app.mark_step(step, StepStatus.PASS)
+            app.record(MarkStep(step, StepStatus.PASS))
         assert "COMPLETE" not in screen_text(app)
         await pilot.press("ctrl+p")
         await pilot.pause()
@@ -248,8 +249,8 @@ async def test_an_action_on_a_step_missing_from_the_plan_says_so_and_records_not
     app = make_app(session)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.pause()
-        assert app.mark_step("retired-step", StepStatus.PASS) is False
-        assert app.add_note("retired-step", "still there?") is False
+        assert app.record(MarkStep("retired-step", StepStatus.PASS)) is False
+        assert app.record(AddNote("retired-step", "still there?")) is False
         assert await wait_until(pilot, lambda: "There is no step 'retired-step' in the plan" in screen_text(app))
         await pilot.press("p")  # the board keeps working
         assert await wait_until(pilot, lambda: len(marks(state_path)) == 1)
