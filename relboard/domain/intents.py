@@ -89,7 +89,11 @@ class UndoMark:
         current = state.steps.get(self.step)
         if current is None:
             return _no_step(self.step)
-        in_effect = [e for e in current.history if isinstance(e, StepMarked | ProbeRan) and e.at == current.at]
+        in_effect = [
+            e
+            for e in current.history
+            if (isinstance(e, StepMarked) or (isinstance(e, ProbeRan) and not e.errored)) and e.at == current.at
+        ]
         if not in_effect:
             return Refusal(f"{self.step}: no mark to undo")
         before = current.without(in_effect[-1])

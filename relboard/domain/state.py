@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from relboard.domain.events import (
+    CommandsApproved,
     CriterionMarked,
     DecisionRecorded,
     Event,
@@ -40,8 +41,14 @@ class StepState:
     probe: ProbeRan | None = None
     started_at: datetime | None = None
     started_by: str = ""
+    last_probe: ProbeRan | None = None  # the latest probe result of any outcome, `error` included
     # Every event on this step in the order it was folded: marks, notes, probe results, starts.
     history: list[Event] = field(default_factory=list)
+
+    @property
+    def probe_error(self) -> ProbeRan | None:
+        """The latest probe could not check (the operator's set-up, not the service): show it, mark nothing."""
+        return self.last_probe if self.last_probe is not None and self.last_probe.errored else None
 
     def apply(self, event: Event) -> None:
         self.history.append(event)
@@ -52,7 +59,10 @@ class StepState:
             case NoteAdded():
                 self.notes.append(event)
             case ProbeRan():
-                if _is_newer(event.at, self.at):
+                if _is_newer(event.at, self.last_probe.at if self.last_probe else None):
+                    self.last_probe = event
+                # A probe that could not check says nothing about the service: the step keeps its status.
+                if not event.errored and _is_newer(event.at, self.at):
                     self.probe = event
                     self.status = StepStatus.PASS if event.passed else StepStatus.FAIL
                     self.note, self.by, self.at = f"probe: {event.reason}", event.by or "probe", event.at
@@ -131,6 +141,7 @@ class WindowState:
         self.probes: list[ProbeRan] = []
         self.notices: list[NoticeSent] = []
         self.handovers: list[Handover] = []
+        self.approvals: list[CommandsApproved] = []
         self.events: list[Event] = []
         self.last_plan: PlanLoaded | None = None
         for event in events:
@@ -177,6 +188,8 @@ class WindowState:
                 self.last_plan = event
             case Handover():
                 self.handovers.append(event)
+            case CommandsApproved():
+                self.approvals.append(event)
 
     def plan_change(self, plan_hash: str) -> PlanChange | None:
         """None when the state has no record of the plan or it is unchanged."""
@@ -202,4 +215,7 @@ class WindowState:
 
     @property
     def completion_notice_recorded(self) -> bool:
-        return any(n.notice == NoticeKind.AFTER and n.delivered for n in self.notices)
+        # A pager's maintenance window ended is bookkeeping, not the completion notice people read.
+        return any(
+            n.notice == NoticeKind.AFTER and n.delivered and not n.channel.startswith("pagerduty") for n in self.notices
+        )
