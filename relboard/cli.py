@@ -41,6 +41,10 @@ def _board_parser() -> argparse.ArgumentParser:
     parser.add_argument("--theme", help="theme name (remembered for next time)")
     parser.add_argument("--operator", help="your name as recorded in events (default: your login)")
     parser.add_argument("--read-only", action="store_true", help="watch the window without recording anything")
+    parser.add_argument("--utc", action="store_true", help="show every time in UTC (default: the window's zone)")
+    parser.add_argument(
+        "--quiet", action="store_true", help="no terminal bell at the deadline warning, deadline or a trip"
+    )
     parser.add_argument("--version", action="version", version=f"relboard {__version__}")
     return parser
 
