@@ -17,7 +17,7 @@ from relboard.domain.events import StepStatus
 from relboard.domain.plan import Phase
 from relboard.domain.report_table import Table
 from relboard.domain.report_timing import Timing, build_timing, timing_tables
-from relboard.domain.rollback import evaluate
+from relboard.domain.rollback import CriterionState, evaluate
 from relboard.domain.state import WindowState
 from relboard.domain.timeline import KIND_LABELS, TimelineEntry, activity_span, timeline
 
@@ -64,6 +64,8 @@ class CriterionLine:
     condition: str
     tripped: bool
     why: str
+    # "tripped", "unverified" or "not tripped"
+    state: str = "not tripped"
 
 
 @dataclass(frozen=True)
@@ -144,7 +146,7 @@ def tables(report: Report) -> list[Table]:
             "criteria",
             "Rollback criteria",
             ("Criterion", "Condition", "State", "Why"),
-            [(c.id, c.condition, "tripped" if c.tripped else "not tripped", c.why) for c in report.criteria],
+            [(c.id, c.condition, c.state, c.why) for c in report.criteria],
             "No rollback criteria in the plan.",
         ),
         Table(
@@ -374,7 +376,16 @@ def build_report(state: WindowState) -> Report:
         owners=_owners(state),
         phases=_phases(state, zone),
         timing=build_timing(state),
-        criteria=tuple(CriterionLine(c.criterion.id, c.criterion.condition, c.tripped, c.why) for c in evaluate(state)),
+        criteria=tuple(
+            CriterionLine(
+                c.criterion.id,
+                c.criterion.condition,
+                c.tripped,
+                c.why,
+                "not tripped" if c.state is CriterionState.OK else c.state.value,
+            )
+            for c in evaluate(state)
+        ),
         probes=probes,
         issues=issues,
         decisions=decisions,
