@@ -192,6 +192,16 @@ def draft_after(state: WindowState) -> str:
     return "\n".join(lines)
 
 
+def decision_owner_words(decision: DecisionRecorded) -> str:
+    """'Sam Lindqvist (technical owner), Rio Fernandes (business owner)': the owners a decision names."""
+    owners = [
+        f"{_c(name)} ({role} owner)"
+        for name, role in ((decision.technical_owner, "technical"), (decision.business_owner, "business"))
+        if _c(name)
+    ]
+    return _join(owners)
+
+
 _EXPECT = {
     Decision.CONTINUE: "The window continues as planned; expect the after-window notice by {end}.",
     Decision.PAUSE: "The change is on hold; the environment stays as it is now until the next update.",
@@ -206,8 +216,9 @@ def draft_decision(state: WindowState, decision: DecisionRecorded | None = None)
     decision = decision or state.last_decision
     if decision is None:
         raise ValueError("no decision has been recorded in this window yet")
-    owners = [_c(o) for o in (decision.technical_owner, decision.business_owner) if o.strip()]
-    decided_by = _join(owners) if owners else _c(decision.by) or _join([_c(o) for o in plan.decision_owners])
+    # Who decided is the event's `by`, exactly; the owners named on the form are owners, not deciders.
+    decided_by = f" by {_c(decision.by)}" if _c(decision.by) else ""
+    owners = decision_owner_words(decision)
     why = _c(decision.rationale) or "no reason recorded"
     tripped = [c for c in plan.rollback.criteria if c.id in decision.tripped]
     if tripped:
@@ -222,7 +233,8 @@ def draft_decision(state: WindowState, decision: DecisionRecorded | None = None)
     lines = [
         _header(plan, "Maintenance decision"),
         f"Environment: {_c(plan.release.environment)}",
-        f"Decided: {decision.decision.value} at {_when(decision.at, plan)} by {decided_by}",
+        f"Decided: {decision.decision.value} at {_when(decision.at, plan)}{decided_by}",
+        *([f"Owners: {owners}"] if owners else []),
         f"Why: {why}",
         *filter(None, [decision_forecast_line(state, decision, plan.window.zone)]),
         f"What to expect: {expect.strip()}",

@@ -169,7 +169,7 @@ def tables(report: Report) -> list[Table]:
         Table(
             "decisions",
             "Decisions",
-            ("Time", "Decision", "Rationale", "Owners", "Recorded by", "Criteria", "Next update"),
+            ("Time", "Decision", "Rationale", "Owners", "Decided by", "Criteria", "Next update"),
             [(d.at, d.decision, d.rationale, d.owners, d.by, d.criteria, d.next_update) for d in report.decisions],
             "No decision recorded.",
         ),
@@ -262,8 +262,16 @@ def _owners(state: WindowState) -> tuple[Field, ...]:
         Field("Business owner", window.business_owner),
         Field("Validation owner", window.validation_owner),
         Field("Communication owner", window.communication_owner),
-        Field("Rollback decided by", ", ".join(state.plan.decision_owners)),
+        Field("Decision owners", ", ".join(state.plan.decision_owners)),
     ]
+    # Each decision labelled by what was decided, naming exactly who decided it.
+    for decision in sorted(state.decisions, key=lambda d: d.at):
+        who = decision.by.strip() or "not recorded"
+        fields.append(
+            Field(
+                f"{decision.decision.value.capitalize()} decided by", f"{who} ({format_time(decision.at, window.zone)})"
+            )
+        )
     if state.plan.notices.support_contact:
         fields.append(Field("Support contact", state.plan.notices.support_contact))
     return tuple(fields)
