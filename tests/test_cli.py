@@ -107,7 +107,9 @@ def test_mark_then_status_shows_the_result(plan_file):
         "by": "lee",
         "at": document["steps"]["login"]["at"],
     }
-    assert document["criteria"] == [{"id": "login-broken", "tripped": True, "why": "failed: login"}]
+    assert document["criteria"] == [
+        {"id": "login-broken", "tripped": True, "state": "tripped", "why": "failed: login", "warning": ""}
+    ]
     kinds = [e["kind"] for e in document["events"]]
     assert kinds == ["plan_loaded", "step_marked"]
     assert {"known_issues", "decisions", "notices"} <= set(document)

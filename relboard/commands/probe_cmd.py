@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import sys
 
-from relboard.commands.common import UsageError, open_session, operator, out
+from relboard.commands.common import UsageError, clock, open_session, out, recording_operator
 from relboard.domain.events import ProbeRan
 from relboard.domain.intents import RecordProbe
 from relboard.net.probes import DEFAULT_CONCURRENCY, probe_steps, run_probes, summary_line
@@ -18,6 +18,7 @@ class _SaveFailed(Exception):
 
 
 def run(args: argparse.Namespace) -> int:
+    now = clock(args.now)
     session = open_session(args.plan, args.state)
     with_probes = probe_steps(session.plan)
     if not with_probes:
@@ -39,7 +40,8 @@ def run(args: argparse.Namespace) -> int:
     if concurrency < 1:
         raise UsageError("relboard probe: --concurrency must be at least 1")
 
-    recorder = session.recorder(by=operator(args.by))
+    by = recording_operator(args.by)
+    recorder = session.recorder(by=by, now=now)
 
     def on_result(event: ProbeRan) -> None:
         # Saved before it is shown: a printed line is a recorded result.
@@ -51,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.flush()
 
     try:
-        results = asyncio.run(run_probes(steps, session.plan_dir, concurrency, on_result, by=operator(args.by)))
+        results = asyncio.run(run_probes(steps, session.plan_dir, concurrency, on_result, by=by))
     except _SaveFailed as error:
         raise UsageError(str(error)) from None
     failed = sum(1 for r in results if not r.passed)
