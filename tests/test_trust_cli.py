@@ -163,7 +163,7 @@ def test_sending_a_draft_after_notice_without_a_terminal_refuses_and_names_what_
     result = relboard("notice", "after", str(plan), "--send", "--now", REHEARSAL, home=home, **hook, login="dana")
     assert result.returncode == 2
     assert (
-        "relboard notice: not sent: this after notice is a draft: the change is in progress"
+        "relboard notice: not sent (no terminal to confirm on): this after notice is a draft: the change is in progress"
         " (still open: apply (pending), login (pending)). Pass --yes to send it anyway."
     ) in result.stderr
     assert httpserver.log == []

@@ -30,7 +30,8 @@ def _confirmed(found: AfterResult, yes: bool) -> bool:
     question = f"This after notice is a draft: {_unfinished(found)}."
     if not sys.stdin.isatty():
         raise UsageError(
-            f"relboard notice: not sent: {question[0].lower()}{question[1:]} Pass --yes to send it anyway."
+            f"relboard notice: not sent (no terminal to confirm on): {question[0].lower()}{question[1:]}"
+            " Pass --yes to send it anyway."
         )
     sys.stderr.write(f"{question} Send it anyway? [y/N] ")
     sys.stderr.flush()
