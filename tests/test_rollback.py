@@ -244,3 +244,25 @@ def test_the_demo_backup_blocked_trips_no_backup_and_never_marked_before_apply_i
 def test_the_steps_that_can_change_a_criterion(plan):
     assert criterion_steps(plan) == {"login", "apply"}
     assert criterion_steps(make_plan(rollback=SCOPE_CRITERION)) == {"confirm-scope", "login", "apply"}
+
+
+def test_the_handover_and_the_report_show_an_unverified_criterion():
+    from relboard.domain.handover import handover_summary
+    from relboard.domain.report import build_report
+    from relboard.domain.report_markdown import render_markdown
+
+    plan = make_plan(rollback=SCOPE_CRITERION)
+    state = WindowState(plan, [StepMarked(at=t(20), by="sam", step="apply", status=StepStatus.PASS)])
+    summary = handover_summary(state, t(30), "sam", "rio")
+    assert "Rollback criteria tripped: none" in summary.splitlines()
+    assert "Rollback criteria unverified (check by hand):" in summary.splitlines()
+    assert (
+        "  - no-scope: Scope not confirmed before applying (unverified: confirm-scope is still pending while apply"
+        " has begun)" in summary.splitlines()
+    )
+    report = render_markdown(build_report(state))
+    assert (
+        "| no-scope | Scope not confirmed before applying | unverified"
+        " | unverified: confirm-scope is still pending while apply has begun |" in report
+    )
+    assert "| login-broken | Login fails | not tripped |  |" in report
