@@ -128,6 +128,16 @@ class NoticeSent(_Event):
     text: str = ""
 
 
+class StateRepaired(_Event):
+    """The state file was repaired: its damaged byte ranges were copied aside and every intact event kept."""
+
+    kind: Literal["state_repaired"] = "state_repaired"
+    damaged: int  # how many damaged ranges were set aside
+    lines: list[str] = Field(default_factory=list)  # their lines in the damaged file, "2031-2040"
+    side_file: str = ""  # the file beside the state that holds their bytes
+    kept: int = 0  # intact events kept
+
+
 Event = Annotated[
     PlanLoaded
     | StepMarked
@@ -137,7 +147,8 @@ Event = Annotated[
     | CriterionMarked
     | DecisionRecorded
     | ProbeRan
-    | NoticeSent,
+    | NoticeSent
+    | StateRepaired,
     Field(discriminator="kind"),
 ]
 
@@ -152,6 +163,7 @@ EVENT_KINDS = (
     "decision_recorded",
     "probe_ran",
     "notice_sent",
+    "state_repaired",
 )
 
 

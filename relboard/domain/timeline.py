@@ -22,6 +22,7 @@ from relboard.domain.events import (
     NoticeSent,
     PlanLoaded,
     ProbeRan,
+    StateRepaired,
     StepMarked,
     StepStatus,
 )
@@ -45,6 +46,7 @@ KIND_LABELS: dict[str, str] = {
     "decision_recorded": "decision",
     "probe_ran": "probe result",
     "notice_sent": "notice sent",
+    "state_repaired": "state repaired",
     WINDOW_START: "window start",
     ROLLBACK_DEADLINE: "rollback deadline",
     WINDOW_END: "window end",
@@ -166,6 +168,13 @@ class _Describer:
                 if _c(event.channel):
                     head += f" via {_c(event.channel)}"
                 return _with_detail(head, event.detail)
+            case StateRepaired():
+                where = f" (lines {', '.join(_c(r) for r in event.lines)})" if event.lines else ""
+                plural = "range" if event.damaged == 1 else "ranges"
+                return (
+                    f"State file repaired: {event.damaged} damaged {plural}{where} set aside in"
+                    f" {_c(event.side_file)}; {event.kept} intact events kept"
+                )
             case _:
                 assert_never(event)
 
