@@ -18,7 +18,7 @@ KINDS = tuple(k.value for k in NoticeKind)
 def run(args: argparse.Namespace) -> int:
     kind = NoticeKind(args.kind)
     now = parse_now(args.now) or utc_now()
-    session = open_session(args.plan, args.state)
+    session = open_session(args.plan, args.state, reading=not args.send)
     state = session.state
     try:
         text = draft(kind, state)

@@ -18,7 +18,7 @@ FORMATS = ("md", "html")
 
 
 def run(args: argparse.Namespace) -> int:
-    session = open_session(args.plan, args.state)
+    session = open_session(args.plan, args.state, reading=True)
     report = build_report(session.state)
     text = _render(report, args.format)
     if session.plan_change:

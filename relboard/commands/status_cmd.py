@@ -14,7 +14,7 @@ from relboard.domain.summary import status_json, status_text
 
 def run(args: argparse.Namespace) -> int:
     now = parse_now(args.now) or utc_now()
-    session = open_session(args.plan, args.state)
+    session = open_session(args.plan, args.state, reading=True)
     clock = read_clock(session.plan.window, now)
     if args.json:
         document = status_json(session.state, clock)

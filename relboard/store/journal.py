@@ -253,10 +253,7 @@ class Journal:
                 if header.problem is not None:
                     raise _Anomaly
                 self._has_header = header.present
-                if use_cache:
-                    parsed = self._parse_with_cache(data, header.end)
-                else:
-                    parsed = _parse_blocks(data, header.end)
+                parsed = self._parse_with_cache(data, header.end) if use_cache else _parse_blocks(data, header.end)
         except _Anomaly:
             return self._rescan(fd, st, strict)
         self._ino = st.st_ino

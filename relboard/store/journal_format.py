@@ -68,9 +68,13 @@ SCALAR = (
     r"|(\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d(?:\.\d{1,6})?(?:Z|[+-]\d\d:\d\d))"
 )
 _LINE = re.compile(
-    r"^([A-Za-z0-9_]+) = (?:" + SCALAR +
+    r"^([A-Za-z0-9_]+) = (?:"
+    + SCALAR
+    +
     # tomli_w writes a non-empty array one item a line, each with a trailing comma.
-    r"|(\[\]|\[\n(?:    " + STRING + r",\n)+\]))$",
+    r"|(\[\]|\[\n(?:    "
+    + STRING
+    + r",\n)+\]))$",
     re.MULTILINE,
 )
 _json_loads = json.loads
@@ -142,7 +146,9 @@ def read_header(data: bytes) -> Header:
         return Header(end, True, HeaderProblem(line, col, "it is not UTF-8 text"))
     if not text.strip():
         if has_blocks:
-            return Header(end, True, HeaderProblem(1, 1, f"it has no `schema = {STATE_SCHEMA}` header before its events"))
+            return Header(
+                end, True, HeaderProblem(1, 1, f"it has no `schema = {STATE_SCHEMA}` header before its events")
+            )
         return Header(end, False)
     try:
         header = tomllib.loads(text)

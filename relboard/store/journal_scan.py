@@ -103,7 +103,9 @@ class JournalScan:
         if blocks:
             shown = ", ".join(blocks[:5]) + (f" and {len(blocks) - 5} more" if len(blocks) > 5 else "")
             many = len(blocks) != 1 or "-" in blocks[0]
-            parts.append(f"{len(blocks)} damaged block{'s' if len(blocks) != 1 else ''} at line{'s' if many else ''} {shown}")
+            parts.append(
+                f"{len(blocks)} damaged block{'s' if len(blocks) != 1 else ''} at line{'s' if many else ''} {shown}"
+            )
         if not self.damage:
             parts.append("no damage")
         if self.torn is not None:
@@ -118,7 +120,9 @@ class JournalDamaged(StateError):
         first = scan.damage[0]
         self.scan = scan
         self.reason = f"the state file is damaged: {first.describe()}; {scan.summary()}"
-        super().__init__(path, first.line, first.col, self.advised("relboard state check PLAN", "relboard state repair PLAN"))
+        super().__init__(
+            path, first.line, first.col, self.advised("relboard state check PLAN", "relboard state repair PLAN")
+        )
 
     def advised(self, check: str, repair: str) -> str:
         """The message naming the exact commands to run."""
@@ -170,7 +174,7 @@ def _header_reason(problem: HeaderProblem) -> str:
 def fatal_message(reason: str) -> str:
     if reason.startswith("this state was written by a newer relboard"):
         return reason
-    if reason.startswith("unknown state schema") or reason.startswith("it has no `schema = "):
+    if reason.startswith(("unknown state schema", "it has no `schema = ")):
         return f"{reason.replace('it has', 'the state file has', 1)}; {KEEP}"
     return f"this is not a relboard state file ({reason}); {KEEP}"
 
