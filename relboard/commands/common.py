@@ -150,8 +150,7 @@ def open_session(plan: str | None, state: str | None, *, reading: bool = False) 
     """Open the window or raise UsageError with the file's positioned problems.
 
     `reading`: a command that only reads opens a damaged state from its intact events and says on stderr
-    that it is damaged and how to repair it; a writing command is refused with that advice, and also when
-    the state file cannot be written."""
+    that it is damaged and how to repair it; a writing command is refused with that advice."""
     from relboard.store.journal import JournalDamaged, StateError
     from relboard.store.plan_file import PlanError
     from relboard.store.state_repair import open_window
@@ -172,8 +171,11 @@ def open_session(plan: str | None, state: str | None, *, reading: bool = False) 
             f"warning: {session.state_path} is damaged ({damage.summary()}); this shows its intact events."
             f" `{check}` lists the damage, and `{repair}` copies it aside and keeps every intact event"
         )
-    elif not reading:
-        reason = session.journal.unwritable_reason()
-        if reason is not None:
-            raise UsageError(f"{session.state_path}:1:1: cannot record here: {reason}; nothing was written")
     return session
+
+
+def require_writable(session: WindowSession) -> None:
+    """Refuse, before anything is done, a command that would record into a state file it cannot write."""
+    reason = session.journal.unwritable_reason()
+    if reason is not None:
+        raise UsageError(f"{session.state_path}:1:1: cannot record here: {reason}; nothing was written")

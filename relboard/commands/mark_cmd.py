@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from relboard.commands.common import UsageError, open_session, operator, out
+from relboard.commands.common import UsageError, open_session, operator, out, require_writable
 from relboard.domain.events import StepMarked, StepStatus, utc_now
 from relboard.store.journal import StateError
 
@@ -17,6 +17,7 @@ def run(args: argparse.Namespace) -> int:
             f"relboard mark: unknown status {args.status!r}; choose one of: " + ", ".join(s.value for s in StepStatus)
         ) from None
     session = open_session(args.plan, args.state)
+    require_writable(session)
     if session.plan.step(args.step) is None:
         choices = ", ".join(s.id for s in session.plan.steps)
         raise UsageError(f"relboard mark: no step {args.step!r} in {args.plan}; steps: {choices}")

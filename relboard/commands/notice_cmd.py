@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import os
 
-from relboard.commands.common import UsageError, err, open_session, operator, out, parse_now
+from relboard.commands.common import UsageError, err, open_session, operator, out, parse_now, require_writable
 from relboard.domain.clock import read_clock
 from relboard.domain.events import NoticeKind, NoticeSent, utc_now
 from relboard.domain.notices import current_kind, draft
@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
     out(text)
     if not args.send:
         return 0
+    require_writable(session)
     notices = session.plan.notices
     try:
         url = webhook_url(notices, os.environ)

@@ -6,7 +6,7 @@ import argparse
 import asyncio
 import sys
 
-from relboard.commands.common import UsageError, open_session, operator, out
+from relboard.commands.common import UsageError, open_session, operator, out, require_writable
 from relboard.domain.events import ProbeRan
 from relboard.net.probes import DEFAULT_CONCURRENCY, probe_steps, run_probes, summary_line
 from relboard.store.journal import StateError
@@ -18,6 +18,7 @@ class _SaveFailed(Exception):
 
 def run(args: argparse.Namespace) -> int:
     session = open_session(args.plan, args.state)
+    require_writable(session)
     with_probes = probe_steps(session.plan)
     if not with_probes:
         raise UsageError(

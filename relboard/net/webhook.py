@@ -41,6 +41,37 @@ def webhook_url(notices: Notices, env: Mapping[str, str] = os.environ) -> str:
         raise WebhookNotConfigured(f"{error} (it holds the webhook URL)") from None
 
 
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be posted to, in words that do not repeat it (it is a secret); None when it can."""
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        return "it holds spaces or control characters"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        return f"it is not a URL ({error})"
+    if not parts.scheme:
+        return "it has no scheme: it must start with https:// (or http://)"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"its scheme {parts.scheme[:20]!r} is not http or https"
+    if not parts.hostname:
+        return "it names no host"
+    if port == 0:
+        return "its port is 0"
+    return None
+
+
+def webhook_warning(notices: Notices, env: Mapping[str, str] = os.environ) -> str | None:
+    """What `validate` says when the plan's webhook variable is set but holds no URL a notice can go to."""
+    if not notices.webhook_env:
+        return None
+    value = env.get(notices.webhook_env, "")
+    problem = url_problem(value) if value else None
+    if problem is None:
+        return None
+    return f"${notices.webhook_env} holds no usable webhook URL ({problem}); notices cannot be sent"
+
+
 def _secret_parts(url: str) -> list[str]:
     parts = urlsplit(url)
     pieces = [url, parts.path, parts.query]
@@ -61,6 +92,10 @@ def post_notice(
     import httpx
 
     secrets = _secret_parts(url)
+    problem = url_problem(url)
+    if problem is not None:
+        # Nothing a retry could change: say so at once.
+        return _result(False, 0, f"{label} holds no usable URL ({problem})", secrets)
     attempts = max(1, attempts)
     last = ""
     made = 0
