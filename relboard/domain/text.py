@@ -16,8 +16,9 @@ _ESCAPE_SEQUENCE = re.compile(
 # not joiners: text that looks other than it reads. The zero-width joiner and non-joiner (U+200C, U+200D)
 # stay: emoji sequences and several scripts need them, and they hide nothing.
 _INVISIBLE = "\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
-_CONTROL = re.compile(f"[\x00-\x08\x0b-\x1f\x7f-\x9f{_INVISIBLE}]")
-_LINE_CONTROL = re.compile(f"[\x00-\x1f\x7f-\x9f{_INVISIBLE}]")
+_HIDDEN = re.compile(f"[{_INVISIBLE}]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
 # What json.dumps(ensure_ascii=False) leaves raw that a terminal or an editor would act on: DEL, C1 (U+009B
 # is an 8-bit CSI), the characters above, and the line and paragraph separators.
 _JSON_RAW = re.compile(f"[\x7f-\x9f{_INVISIBLE}\u2028\u2029]")
@@ -25,7 +26,7 @@ _JSON_RAW = re.compile(f"[\x7f-\x9f{_INVISIBLE}\u2028\u2029]")
 
 def clean(text: str, *, single_line: bool = False) -> str:
     """Strip escape sequences and control characters (C0 but tab/newline, DEL, C1, bidi and invisible ones)."""
-    text = _ESCAPE_SEQUENCE.sub("", text)
+    text = _HIDDEN.sub("", _ESCAPE_SEQUENCE.sub("", text))
     if single_line:
         return _LINE_CONTROL.sub(" ", text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
     return _CONTROL.sub("", text)
