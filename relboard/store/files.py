@@ -64,6 +64,18 @@ def open_private(path: Path, access: int) -> int:
         return os.open(path, access | os.O_NOFOLLOW | os.O_CLOEXEC)
 
 
+def make_folder(folder: Path) -> None:
+    """Create `folder` (and its parents) when missing: the owner's alone, or the group's too below a
+    setgid folder (whose group and setgid bit the new folder takes)."""
+    if folder.is_dir():
+        return
+    parent = folder.parent
+    while not parent.exists() and parent != parent.parent:
+        parent = parent.parent
+    mode = 0o770 if private_mode(parent) == _GROUP_SHARED else 0o700
+    folder.mkdir(mode=mode, parents=True, exist_ok=True)
+
+
 def write_all(fd: int, data: bytes) -> None:
     view = memoryview(data)
     while view:

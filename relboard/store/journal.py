@@ -23,7 +23,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from relboard.domain.events import Event
-from relboard.store.files import write_all, write_atomically
+from relboard.store.files import make_folder, write_all, write_atomically
 from relboard.store.gc_pause import paused_gc
 from relboard.store.journal_format import (
     MARKER,
@@ -148,7 +148,7 @@ class Journal:
             raise JournalDamaged(self.path, self.damage)
         block = encode_block(event)
         try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            make_folder(self.path.parent)
             with locked(self.lock_path, timeout=_LOCK_TIMEOUT):
                 return self._append_locked(block, event)
         except LockTimeout:
