@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 import stat
@@ -240,6 +241,9 @@ def test_reading_commands_work_from_the_intact_events_and_writing_ones_refuse(wi
     report = relboard("report", str(plan))
     assert "note 1" in report.stdout
     assert "note X" not in report.stdout
+    first, last = block_lines(data, 2)
+    document = json.loads(relboard("status", str(plan), "--json").stdout)
+    assert document["state_damage"]["ranges"] == [{"lines": f"{first}-{last}", "reason": "its checksum does not match"}]
     for args in (["mark", str(plan), "apply", "fail"], ["probe", str(plan)], ["notice", "after", str(plan), "--send"]):
         result = relboard(*args, env={"RELBOARD_WEBHOOK": "http://127.0.0.1:9/"})
         assert result.returncode == 2, (args, result.stderr)
@@ -275,6 +279,27 @@ def test_the_board_api_opens_a_damaged_window_refuses_to_record_and_follows_the_
     assert notes(state)[-1] == "after the repair"
     assert check_state(state) is not None
     assert not check_state(state).damaged
+
+
+def test_damage_found_while_open_refuses_writes_until_the_repair_and_then_carries_on(window):
+    plan, state = window
+    session = open_window(plan, state)
+    other = Journal(state)
+    other.append(marked(6, "from another writer"))
+    other.append(marked(8, "damaged later"))
+    data = spoil(state, b"damaged later", b"DAMAGED LATER")
+    first, last = block_lines(data, 7)
+    with pytest.raises(JournalDamaged) as caught:
+        session.refresh()
+    assert caught.value.scan.summary() == f"7 events intact, 1 damaged block at lines {first}-{last}"
+    with pytest.raises(JournalDamaged):
+        session.record(marked(7, "typed while damaged"))
+    repair_state(state, by="board")
+    # The events it had not seen yet come with the repair, and recording carries on.
+    assert [e.kind for e in session.refresh()] == ["step_marked", "state_repaired"]
+    assert session.state.steps["apply"].note == "from another writer"
+    session.record(marked(7, "typed while damaged"))
+    assert notes(state)[-2:] == ["from another writer", "typed while damaged"]
 
 
 def test_repair_hands_the_repaired_journal_to_the_hub_hook(window):

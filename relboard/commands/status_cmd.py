@@ -23,6 +23,12 @@ def run(args: argparse.Namespace) -> int:
         document = status_json(session.state, clock)
         document["state_file"] = str(session.state_path)
         document["plan_change"] = {"added": list(change.added), "removed": list(change.removed)} if change else None
+        damage = session.journal.damage
+        document["state_damage"] = (
+            {"summary": damage.summary(), "ranges": [{"lines": d.lines, "reason": d.reason} for d in damage.damage]}
+            if damage
+            else None
+        )
         sys.stdout.write(escape_json(json.dumps(document, indent=2, ensure_ascii=False)) + "\n")
         return 0
     out(status_text(session.state, clock, now.astimezone().tzinfo))

@@ -5,7 +5,10 @@ Each block goes to disk with one write and an fsync before append() returns, so 
 the last block incomplete: load() drops such a torn tail and the next append cuts it off. Anything else
 that is not as relboard wrote it is damage (see journal_scan): relboard then writes nothing to the file
 until `relboard state repair` has copied the damage aside; reading commands may still read its intact
-events with `load(salvage=True)`.
+events with `load(salvage=True)`. A journal that follows the file (read_new, append) checks only the
+bytes added since it last read; damage to bytes it already read shows at the next load. Damage it meets
+is remembered: appends are refused until a later read finds the file repaired, and that read hands out
+every event it had not handed out yet.
 
 A long journal gets a disposable copy of its events beside it (see journal_cache), used only while the
 journal's bytes are the very ones it was made from.
@@ -145,7 +148,10 @@ class Journal:
     def append(self, event: Event) -> list[Event]:
         """Write `event` and fsync it; return the events other writers added since our last read, in file order."""
         if self.damage is not None:
-            raise JournalDamaged(self.path, self.damage)
+            # Repaired since? Then the read takes in the repaired file (and refuses while it is not).
+            self.read_new()
+            if self.damage is not None:
+                raise JournalDamaged(self.path, self.damage)
         block = encode_block(event)
         try:
             make_folder(self.path.parent)
@@ -272,6 +278,9 @@ class Journal:
                 "the state file was replaced or changed by something else while the window was open; " + _KEEP_REOPEN
             )
         if scan.damage and (strict or not self._salvage):
+            # Refused, and remembered: nothing is appended until a later read finds the file repaired,
+            # and that read gives every event this one did not hand out.
+            self.damage = scan
             raise JournalDamaged(self.path, scan)
         new = scan.events[known:]
         end = scan.torn[0] if scan.torn is not None else scan.size
