@@ -158,6 +158,10 @@ def test_check_exits_0_when_intact_and_2_when_the_file_is_no_state(window, tmp_p
     missing = relboard("state", "check", str(plan), "--state", str(tmp_path / "none.toml"))
     assert missing.returncode == 0
     assert "no state file yet" in missing.stdout
+    nothing = relboard("state", "repair", str(plan), "--state", str(tmp_path / "none.toml"))
+    assert nothing.returncode == 2
+    assert "there is no state file here" in nothing.stderr
+    assert sorted(p.name for p in tmp_path.glob("none*")) == []
 
 
 # ---- item 2: repair ---------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ folder is flushed so that the move itself survives a crash. A reader sees the ol
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import secrets
 import stat
@@ -74,6 +75,27 @@ def make_folder(folder: Path) -> None:
         parent = parent.parent
     mode = 0o770 if private_mode(parent) == _GROUP_SHARED else 0o700
     folder.mkdir(mode=mode, parents=True, exist_ok=True)
+
+
+def cannot_write(path: Path) -> str | None:
+    """Why `path` (a file, or a folder to create files in) cannot be written, found without writing; None
+    when it can."""
+    if os.path.isdir(path):
+        # A folder cannot be opened for writing; access() asks the kernel the same question, read-only
+        # mounts and immutable folders included.
+        if os.access(path, os.W_OK | os.X_OK):
+            return None
+        try:
+            read_only = bool(os.statvfs(path).f_flag & os.ST_RDONLY)
+        except OSError:
+            read_only = False
+        return os.strerror(errno.EROFS if read_only else errno.EACCES)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NONBLOCK | os.O_CLOEXEC)
+    except OSError as exc:
+        return exc.strerror or str(exc)
+    os.close(fd)
+    return None
 
 
 def write_all(fd: int, data: bytes) -> None:

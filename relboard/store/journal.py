@@ -26,7 +26,7 @@ from typing import Any
 from pydantic import TypeAdapter, ValidationError
 
 from relboard.domain.events import Event
-from relboard.store.files import make_folder, write_all, write_atomically
+from relboard.store.files import cannot_write, folder_of, make_folder, write_all, write_atomically
 from relboard.store.gc_pause import paused_gc
 from relboard.store.journal_format import (
     MARKER,
@@ -126,23 +126,20 @@ class Journal:
         """Why events cannot be appended to this file, found without writing anything; None when they can."""
         if self.damage is not None:
             return "the state file is damaged"
-        folder = self.path.parent if str(self.path.parent) else Path(".")
+        folder = folder_of(self.path)
         if not self.exists:
             while not folder.exists() and folder != folder.parent:
                 folder = folder.parent
-            problem = _can_write(folder, folder=True)
-            return None if problem is None else _folder_reason(folder, problem)
-        problem = _can_write(self.path)
+            problem = cannot_write(folder)
+            return None if problem is None else f"its folder {folder} is not writable ({problem})"
+        problem = cannot_write(self.path)
         if problem is not None:
             return f"the state file is not writable ({problem})"
-        if os.path.lexists(self.lock_path):
-            problem = _can_write(self.lock_path)
-            if problem is not None:
-                return f"its lock file {self.lock_path.name} is not writable ({problem})"
-        else:
-            problem = _can_write(folder, folder=True)
-            if problem is not None:
-                return _folder_reason(folder, problem)
+        target = self.lock_path if os.path.lexists(self.lock_path) else folder
+        problem = cannot_write(target)
+        if problem is not None:
+            what = f"its lock file {self.lock_path.name}" if target == self.lock_path else f"its folder {folder}"
+            return f"{what} is not writable ({problem})"
         return None
 
     def append(self, event: Event) -> list[Event]:
@@ -315,35 +312,6 @@ class Journal:
 
     def _error(self, message: str) -> StateError:
         return StateError(self.path, 1, 1, message)
-
-
-def _can_write(path: Path, folder: bool = False) -> str | None:
-    """Why `path` cannot be written (opening it for writing, which changes nothing), or None."""
-    if folder:
-        # A folder cannot be opened for writing; access() asks the kernel the same question, read-only
-        # mounts included.
-        return None if os.access(path, os.W_OK | os.X_OK) else os.strerror(_access_errno(path))
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_NONBLOCK | os.O_CLOEXEC)
-    except OSError as exc:
-        return exc.strerror or str(exc)
-    os.close(fd)
-    return None
-
-
-def _access_errno(path: Path) -> int:
-    import errno
-
-    try:
-        if os.statvfs(path).f_flag & os.ST_RDONLY:
-            return errno.EROFS
-    except OSError:
-        pass
-    return errno.EACCES
-
-
-def _folder_reason(folder: Path, problem: str | None) -> str:
-    return f"its folder {folder} is not writable ({problem})"
 
 
 def _parse_blocks(data: bytes, start: int) -> _Parsed:

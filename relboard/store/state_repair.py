@@ -79,6 +79,8 @@ def repair_state(
     the file is not a state relboard may touch or the lock or a write fails (the file is then unchanged)."""
     path = Path(path)
     journal = Journal(path)
+    if not journal.exists:
+        raise StateError(path, 1, 1, "there is no state file here; nothing to repair")
     try:
         with locked(journal.lock_path, timeout=_LOCK_TIMEOUT):
             result = _repair_locked(path, by, at or utc_now())
@@ -90,8 +92,6 @@ def repair_state(
             f"another relboard process has held {journal.lock_path.name} for over {_LOCK_TIMEOUT:g} s; "
             "nothing was changed, try again",
         ) from None
-    except FileNotFoundError:
-        raise StateError(path, 1, 1, "there is no state file here; nothing to repair") from None
     except OSError as exc:
         raise StateError(path, 1, 1, f"could not repair ({exc.strerror or exc}); the file was not changed") from None
     if result.repaired and pull_missing is not None:
@@ -103,7 +103,7 @@ def repair_state(
 def _repair_locked(path: Path, by: str, at: datetime) -> RepairResult:
     data = _read(path)
     if data is None:
-        raise FileNotFoundError(path)
+        raise StateError(path, 1, 1, "there is no state file here; nothing to repair")
     scan = scan_journal(path, data)
     if not scan.damage:
         return RepairResult(path, len(scan.events), (), None, None)
