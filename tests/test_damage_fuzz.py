@@ -27,7 +27,7 @@ from relboard.domain.events import (
     StepMarked,
     StepStatus,
 )
-from relboard.store.journal import Journal
+from relboard.store.journal import Journal, JournalDamaged
 from relboard.store.state_repair import check_state
 
 MINIMAL_PLAN = Path(__file__).resolve().parent / "data" / "minimal.toml"
@@ -148,6 +148,15 @@ def test_random_damage_loses_no_intact_event_and_sets_every_damaged_byte_aside(t
         assert ranges[-1][1] == len(damaged), where
         assert all(a[1] == b[0] for a, b in itertools.pairwise(ranges)), where
         assert (code == 1) == scan.damaged, where
+        # The fast reader that every command uses agrees with the full scan.
+        salvaged = Journal(path)
+        assert salvaged.load(salvage=True) == scan.events, where
+        assert (salvaged.damage is not None) == scan.damaged, where
+        if scan.damaged:
+            with pytest.raises(JournalDamaged):
+                Journal(path).load()
+        else:
+            assert Journal(path).load() == scan.events, where
         assert out.count("\n") == len(scan.damage) + 1, where
 
         code, out, err = _run(capsys, "state", "repair", str(MINIMAL_PLAN), "--state", str(path), "--by", "fuzz")
