@@ -130,7 +130,8 @@ class JournalDamaged(StateError):
 
 
 class _Lines:
-    """Line numbers of increasing offsets, counted once through the file."""
+    """Line numbers of offsets that move mostly forward, counted from the last one asked for (a file
+    damaged everywhere must not be counted from its start for every range)."""
 
     def __init__(self, data: bytes) -> None:
         self.data = data
@@ -138,9 +139,10 @@ class _Lines:
         self.line = 1
 
     def of(self, offset: int) -> int:
-        if offset < self.offset:
-            return self.data.count(b"\n", 0, offset) + 1
-        self.line += self.data.count(b"\n", self.offset, offset)
+        if offset >= self.offset:
+            self.line += self.data.count(b"\n", self.offset, offset)
+        else:
+            self.line -= self.data.count(b"\n", offset, self.offset)
         self.offset = offset
         return self.line
 
@@ -222,8 +224,7 @@ def _scan_blocks(data: bytes, start: int, scan: JournalScan, lines: _Lines) -> N
             reason, at_byte = outcome
             if at_byte >= 0:
                 bad = begin + len(MARKER) + at_byte
-                bad_line = data.count(b"\n", 0, bad) + 1
-                reason += f" at line {bad_line}, column {lines.col(bad)}"
+                reason += f" at line {lines.of(bad)}, column {lines.col(bad)}"
             _damage(scan, lines, begin, end, "[[event]] block", reason)
         elif block in seen:
             _damage(scan, lines, begin, end, "[[event]] block", f"a second copy of the block at line {seen[block]}")
@@ -268,7 +269,8 @@ def _check(body: bytes, sum_line: bytes) -> Event | tuple[str, int]:
         return f"its TOML cannot be read ({exc})", -1
     kind = data.get("kind")
     if kind not in KINDS:
-        return f"not a valid event: unknown kind {kind!r}", -1
+        shown = repr(kind)
+        return f"not a valid event: unknown kind {shown if len(shown) <= 60 else shown[:59] + '…'}", -1
     try:
         return EVENT_ADAPTER.validate_python(data)
     except ValidationError as exc:
