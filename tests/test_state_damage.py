@@ -354,11 +354,16 @@ def test_marks_during_a_repair_are_refused_until_it_is_done_and_none_is_lost(win
         stderr=subprocess.PIPE,
         text=True,
     )
-    assert loop.stdout is not None
-    assert loop.stdout.readline() == "refused\n"
-    repair = relboard("state", "repair", str(plan), "--state", str(state))
-    assert repair.returncode == 0, repair.stderr
-    out, err = loop.communicate(timeout=120)
+    try:
+        assert loop.stdout is not None
+        assert loop.stdout.readline() == "refused\n"
+        repair = relboard("state", "repair", str(plan), "--state", str(state))
+        assert repair.returncode == 0, repair.stderr
+        out, err = loop.communicate(timeout=120)
+    finally:
+        if loop.poll() is None:
+            loop.kill()
+            loop.wait()
     assert loop.returncode == 0, err
     assert out.splitlines()[-1].startswith("done")
     found = notes(state)
