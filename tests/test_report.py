@@ -29,8 +29,10 @@ from relboard.domain.events import (
     NoticeKind,
     NoticeSent,
     PlanLoaded,
+    ProbeOutcome,
     ProbeRan,
     StepMarked,
+    StepStarted,
     StepStatus,
 )
 from relboard.domain.plan import Phase, Plan
@@ -96,10 +98,27 @@ def scenario(plan: Plan, ending: CloseCode) -> list:
         status, note = twists.get(step.id, (StepStatus.PASS, ""))
         if status is StepStatus.PENDING:
             continue
+        if step.id == "apply":
+            # Started a minute after the step before it passed: timed from the start, not from the wait.
+            events.append(StepStarted(at=at(0.6 * (number - 1) / len(steps), 1), by=step.owner, step=step.id))
         events.append(
             StepMarked(at=at(0.6 * number / len(steps)), by=step.owner, step=step.id, status=status, note=note)
         )
-        if step.probe is not None:
+        if step.probe is not None and step.probe.run is not None:
+            events.append(
+                ProbeRan(
+                    at=at(0.6 * number / len(steps), 1),
+                    by="probe",
+                    step=step.id,
+                    outcome=ProbeOutcome.PASS if status is StepStatus.PASS else ProbeOutcome.FAIL,
+                    latency_ms=84.25,
+                    reason="exit 0 in 84 ms" if status is StepStatus.PASS else "exit 1, expected exit 0",
+                    command=" ".join(step.probe.run[:2]) + " ...",
+                    exit_code=0 if status is StepStatus.PASS else 1,
+                    output="ready\n",
+                )
+            )
+        elif step.probe is not None:
             events.append(
                 ProbeRan(
                     at=at(0.6 * number / len(steps), 1),

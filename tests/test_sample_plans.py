@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -11,7 +12,7 @@ import pytest
 
 from relboard.domain.catalog import TROUBLESHOOTING, TYPICAL_VALIDATION, VALIDATION_STEPS
 from relboard.domain.plan import Category, Phase, Plan
-from relboard.paths import demo_plan
+from relboard.store.paths import demo_plan
 
 try:
     from relboard.store.plan_file import load_plan
@@ -131,12 +132,36 @@ def test_the_connector_plan_tells_the_source_system_owner_and_the_scheduled_jobs
 @pytest.mark.parametrize("name", ALL_FILES)
 def test_probes_point_at_reserved_hosts_and_keep_secrets_out_of_the_file(name):
     for step in read(name).steps:
-        if step.probe is None:
+        if step.probe is None or step.probe.run is not None:
             continue
         url = urlsplit(step.probe.url)
         assert url.scheme == "https"
         assert url.hostname.endswith(".example.test")
         assert all(value.startswith("env:") for value in step.probe.headers.values())
+
+
+def test_command_checks_in_the_samples_pass_on_any_machine_with_python(tmp_path):
+    from relboard.net.probes import run_probe
+
+    checks = [
+        (name, step)
+        for name in CATEGORY_FILES
+        for step in read(name).steps
+        if step.probe is not None and step.probe.run is not None
+    ]
+    assert len(checks) >= 2
+    for name, step in checks:
+        assert step.probe.run[0] == "python3"
+        event = run_probe(step, SAMPLES, env=os.environ, allow_commands=True)
+        assert event.passed, f"{name} {step.id}: {event.reason}"
+
+
+def test_a_sample_shows_the_status_page_and_the_pager():
+    plan = read("platform-release.toml")
+    assert plan.notices.statuspage is not None
+    assert plan.notices.statuspage.components
+    assert plan.escalation.pagerduty is not None
+    assert plan.escalation.pagerduty.services
 
 
 @pytest.mark.parametrize("name", ALL_FILES)
@@ -164,3 +189,19 @@ def test_the_demo_shows_every_feature():
     assert plan.notices.webhook_env
     assert plan.release.change_ref
     assert plan.release.release_notes.startswith("https://")
+
+
+@pytest.mark.parametrize("name", ALL_FILES)
+def test_every_step_has_an_expectation_and_the_plan_has_a_parallel_track(name):
+    from relboard.domain.dependencies import build_graph
+    from relboard.domain.forecast import Verdict, forecast
+    from relboard.domain.state import WindowState
+
+    plan = read(name)
+    assert [s.id for s in plan.steps if s.expected is None] == []
+    graph = build_graph(plan)
+    # Two steps that wait on the same step run side by side.
+    assert any(len(dependents) > 1 for dependents in graph.dependents)
+    # Planned as written, the window makes its rollback deadline with a margin.
+    found = forecast(WindowState(plan), plan.window.start)
+    assert found.verdict is Verdict.ON_TRACK

@@ -16,8 +16,10 @@ from pathlib import Path
 import pytest
 
 from relboard.domain.events import StateRepaired, StepMarked, StepStatus
+from relboard.domain.intents import MarkStep
 from relboard.store.journal import Journal, JournalDamaged
-from relboard.store.state_repair import check_state, open_window, repair_state
+from relboard.store.state_repair import check_state, repair_state
+from relboard.window.salvage import open_window
 from tests.conftest import MINIMAL
 from tests.test_cli import relboard
 
@@ -257,6 +259,18 @@ def test_reading_commands_work_from_the_intact_events_and_writing_ones_refuse(wi
     assert state.read_bytes() == data
 
 
+def follow(session) -> list:
+    """What a board does every few seconds: fold what the file gained since it last looked."""
+    new = session.journal.read_new()
+    for event in new:
+        session.state.apply(event)
+    return new
+
+
+def mark(session, note: str) -> None:
+    session.recorder(by="board").record(MarkStep("apply", StepStatus.FAIL, note))
+
+
 def test_the_board_api_opens_a_damaged_window_refuses_to_record_and_follows_the_repair(window):
     plan, state = window
     spoil(state, b'note = "note 2"', b'note = "note X"')
@@ -269,17 +283,17 @@ def test_the_board_api_opens_a_damaged_window_refuses_to_record_and_follows_the_
     assert [s.note for s in [session.state.steps["apply"]]] == ["note 5"]
     assert session.journal.unwritable_reason() == "the state file is damaged"
     with pytest.raises(JournalDamaged):
-        session.record(marked(9))
+        mark(session, "refused")
     result = repair_state(session.state_path, by="board")
     assert result.repaired
     assert result.kept == 5
     assert result.side_file is not None
     assert result.side_file.exists()
     # The open session follows the repaired file: the repair event is news, and recording works again.
-    new = session.refresh()
+    new = follow(session)
     assert [e.kind for e in new] == ["state_repaired"]
     assert session.journal.damage is None
-    session.record(marked(10, "after the repair"))
+    mark(session, "after the repair")
     assert notes(state)[-1] == "after the repair"
     assert check_state(state) is not None
     assert not check_state(state).damaged
@@ -294,15 +308,15 @@ def test_damage_found_while_open_refuses_writes_until_the_repair_and_then_carrie
     data = spoil(state, b"damaged later", b"DAMAGED LATER")
     first, last = block_lines(data, 7)
     with pytest.raises(JournalDamaged) as caught:
-        session.refresh()
+        follow(session)
     assert caught.value.scan.summary() == f"7 events intact, 1 damaged block at lines {first}-{last}"
     with pytest.raises(JournalDamaged):
-        session.record(marked(7, "typed while damaged"))
+        mark(session, "typed while damaged")
     repair_state(state, by="board")
     # The events it had not seen yet come with the repair, and recording carries on.
-    assert [e.kind for e in session.refresh()] == ["step_marked", "state_repaired"]
+    assert [e.kind for e in follow(session)] == ["step_marked", "state_repaired"]
     assert session.state.steps["apply"].note == "from another writer"
-    session.record(marked(7, "typed while damaged"))
+    mark(session, "typed while damaged")
     assert notes(state)[-2:] == ["from another writer", "typed while damaged"]
 
 

@@ -16,7 +16,7 @@ from relboard.domain.text import clean
 from relboard.store.gc_pause import paused_gc
 
 if TYPE_CHECKING:
-    from relboard.store.session import WindowSession
+    from relboard.window.session import WindowSession
 
 
 class UsageError(Exception):
@@ -112,7 +112,7 @@ def check_arguments(argv: list[str]) -> None:
 def plan_path(value: str | None) -> Path:
     if value:
         return Path(value)
-    from relboard.paths import demo_plan
+    from relboard.store.paths import demo_plan
 
     return demo_plan()
 
@@ -153,7 +153,7 @@ def open_session(plan: str | None, state: str | None, *, reading: bool = False) 
     that it is damaged and how to repair it; a writing command is refused with that advice."""
     from relboard.store.journal import JournalDamaged, StateError
     from relboard.store.plan_file import PlanError
-    from relboard.store.state_repair import open_window
+    from relboard.window.salvage import open_window
 
     try:
         session = open_window(plan_path(plan), state, salvage=reading)

@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from relboard.domain.events import (
+    CommandsApproved,
     CriterionMarked,
     DecisionRecorded,
     Event,
@@ -15,6 +16,7 @@ from relboard.domain.events import (
     NoticeSent,
     ProbeRan,
     StepMarked,
+    StepStarted,
 )
 
 
@@ -35,7 +37,7 @@ def touched(events: Iterable[Event]) -> Touched:
     issues = criteria = decisions = notices = False
     for event in events:
         match event:
-            case StepMarked() | NoteAdded() | ProbeRan():
+            case StepMarked() | StepStarted() | NoteAdded() | ProbeRan():
                 steps.add(event.step)
             case IssueOpened() | IssueUpdated():
                 issues = True
@@ -45,6 +47,9 @@ def touched(events: Iterable[Event]) -> Touched:
                 decisions = True
             case NoticeSent():
                 notices = True
+            case CommandsApproved():
+                # Approval changes what `r` may run, not what any pane shows.
+                pass
     return Touched(frozenset(steps), issues, criteria, decisions, notices)
 
 

@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from relboard.domain.dependencies import Edge, find_cycles
 from relboard.domain.durations import format_duration
-from relboard.domain.plan import Plan, ProbeSpec
+from relboard.domain.plan import COMMAND_PROBE_KEYS, HTTP_PROBE_KEYS, Plan, ProbeSpec
 from relboard.domain.plan_quote import format_path, show
 
 RulePath = tuple[str | int, ...]
@@ -30,6 +31,7 @@ def check_plan(plan: Plan) -> list[RuleProblem]:
     problems += _affected_users(plan)
     problems += _window(plan)
     problems += _steps(plan)
+    problems += _waits(plan)
     problems += _criteria(plan)
     return problems
 
@@ -80,8 +82,93 @@ def _steps(plan: Plan) -> list[RuleProblem]:
     return problems
 
 
-def _probe(at: RulePath, probe: ProbeSpec) -> list[RuleProblem]:
+def _waits(plan: Plan) -> list[RuleProblem]:
     problems: list[RuleProblem] = []
+    step_ids = [step.id for step in plan.steps]
+    known = set(step_ids)
+    for index, step in enumerate(plan.steps):
+        for position, step_id in enumerate(step.after or []):
+            where: RulePath = ("steps", index, "after", position)
+            if step_id == step.id:
+                problems.append(RuleProblem(where, f"{format_path(where)}: step {show(step.id)} cannot wait on itself"))
+            elif step_id not in known:
+                problems.append(RuleProblem(where, _unknown_step(format_path(where), step_id, step_ids)))
+    for cycle in find_cycles(plan):
+        problems.append(_cycle_problem(plan, cycle))
+    return problems
+
+
+def _cycle_problem(plan: Plan, cycle: list[Edge]) -> RuleProblem:
+    # Waits on the step before are always backwards in the plan, so every cycle has a written wait on a
+    # later step: point at the first of those, and name the cycle from there.
+    forward = [n for n, edge in enumerate(cycle) if edge.position is not None and edge.on > edge.step]
+    first = min(
+        forward or [n for n, edge in enumerate(cycle) if edge.position is not None] or [0], key=lambda n: cycle[n].step
+    )
+    ordered = cycle[first:] + cycle[:first]
+    links = []
+    for edge in ordered:
+        step, on = show(plan.steps[edge.step].id), show(plan.steps[edge.on].id)
+        links.append(
+            f"{step} waits on {on}" if edge.position is not None else f"{step} follows {on} (the step before it)"
+        )
+    head = ordered[0]
+    where: RulePath = (
+        ("steps", head.step, "after", head.position) if head.position is not None else ("steps", head.step)
+    )
+    return RuleProblem(
+        where,
+        f"{format_path(where)}: these steps wait on each other, so none of them can start: "
+        + ", ".join(links)
+        + "; remove one of these waits (after = [] lets a step start at any time)",
+    )
+
+
+def _unknown_step(path: str, step_id: str, step_ids: list[str]) -> str:
+    message = f"{path}: {show(step_id)} is not a step id in this plan"
+    import difflib  # only a plan with a mistake pays for it
+
+    close = difflib.get_close_matches(step_id, step_ids, n=1, cutoff=0.6)
+    if close:
+        message += f"; did you mean {show(close[0])}?"
+    elif not step_ids:
+        message += " (the plan has no [[steps]])"
+    return message
+
+
+def _probe_kind(at: RulePath, probe: ProbeSpec) -> list[RuleProblem]:
+    """A probe is an HTTP request or a command, never both nor neither; each takes only its own keys."""
+    path = format_path(at)
+    if probe.url is None and probe.run is None:
+        return [
+            RuleProblem(
+                at,
+                f'{path} needs url = "https://..." (an HTTP check) or run = ["./check.sh", ...] (a command)',
+            )
+        ]
+    if probe.url is not None and probe.run is not None:
+        return [
+            RuleProblem(
+                (*at, "run"), f"{path} has both url and run: a probe is one HTTP check or one command; keep one"
+            )
+        ]
+    problems: list[RuleProblem] = []
+    given = probe.model_fields_set
+    if probe.run is not None:
+        for key in HTTP_PROBE_KEYS:
+            if key in given:
+                problems.append(RuleProblem((*at, key), f"{path}.{key} applies to url probes only, not to run"))
+        if not probe.run[0].strip():
+            problems.append(RuleProblem((*at, "run", 0), f"{path}.run[0] is empty; it names the program to run"))
+    else:
+        for key in COMMAND_PROBE_KEYS:
+            if key in given:
+                problems.append(RuleProblem((*at, key), f"{path}.{key} applies to run probes only, not to url"))
+    return problems
+
+
+def _probe(at: RulePath, probe: ProbeSpec) -> list[RuleProblem]:
+    problems = _probe_kind(at, probe)
     for name, value in probe.headers.items():
         where = (*at, "headers", name)
         path = format_path(where)
@@ -107,7 +194,7 @@ def _probe(at: RulePath, probe: ProbeSpec) -> list[RuleProblem]:
             problems.append(
                 RuleProblem(where, f"{format_path(where)} is empty; give the CA bundle's path or leave it out")
             )
-        elif not probe.url.lower().startswith("https://"):
+        elif probe.url is not None and not probe.url.lower().startswith("https://"):
             problems.append(
                 RuleProblem(
                     where, f"{format_path(where)} only applies to https:// URLs; this probe calls {show(probe.url)}"
@@ -146,13 +233,5 @@ def _criteria(plan: Plan) -> list[RuleProblem]:
             if step_id in known:
                 continue
             where = (*at, "trips_on", position)
-            message = f"{format_path(where)}: {show(step_id)} is not a step id in this plan"
-            import difflib  # only a plan with a mistake pays for it
-
-            close = difflib.get_close_matches(step_id, step_ids, n=1, cutoff=0.6)
-            if close:
-                message += f"; did you mean {show(close[0])}?"
-            elif not step_ids:
-                message += " (the plan has no [[steps]])"
-            problems.append(RuleProblem(where, message))
+            problems.append(RuleProblem(where, _unknown_step(format_path(where), step_id, step_ids)))
     return problems

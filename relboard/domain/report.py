@@ -15,6 +15,8 @@ from relboard.domain.close_code import CloseOutcome, close_outcome
 from relboard.domain.durations import format_clock, format_duration
 from relboard.domain.events import StepStatus
 from relboard.domain.plan import Phase
+from relboard.domain.report_table import Table
+from relboard.domain.report_timing import Timing, build_timing, timing_tables
 from relboard.domain.rollback import evaluate
 from relboard.domain.state import WindowState
 from relboard.domain.timeline import KIND_LABELS, TimelineEntry, activity_span, timeline
@@ -69,6 +71,7 @@ class ProbeLine:
     at: str
     step: str
     passed: bool
+    result: str
     status_code: str
     latency: str
     reason: str
@@ -125,6 +128,7 @@ class Report:
     window: tuple[tuple[str, str, str], ...]  # (what, planned, actual)
     owners: tuple[Field, ...]
     phases: tuple[PhaseOutcome, ...]
+    timing: Timing
     criteria: tuple[CriterionLine, ...]
     probes: tuple[ProbeLine, ...]
     issues: tuple[IssueLine, ...]
@@ -133,20 +137,10 @@ class Report:
     timeline: tuple[TimelineLine, ...]
 
 
-@dataclass(frozen=True)
-class Table:
-    """A tabular section, the same in every format; `empty` replaces the table when it has no rows."""
-
-    name: str
-    title: str
-    headers: tuple[str, ...]
-    rows: list[tuple[str, ...]]
-    empty: str = ""
-
-
 def tables(report: Report) -> list[Table]:
     """The report's tabular sections after the checklist, in order; the timeline appendix last."""
     return [
+        *timing_tables(report.timing),
         Table(
             "criteria",
             "Rollback criteria",
@@ -158,10 +152,7 @@ def tables(report: Report) -> list[Table]:
             "probes",
             "Probe results",
             ("Time", "Step", "Result", "HTTP", "Latency", "Detail"),
-            [
-                (p.at, p.step, "passed" if p.passed else "failed", p.status_code, p.latency, p.reason)
-                for p in report.probes
-            ],
+            [(p.at, p.step, p.result, p.status_code, p.latency, p.reason) for p in report.probes],
             "No probe ran.",
         ),
         Table(
@@ -353,7 +344,8 @@ def build_report(state: WindowState) -> Report:
             at=format_time(p.at, zone),
             step=_step_name(state, p.step),
             passed=p.passed,
-            status_code=str(p.status_code) if p.status_code else "",
+            result={"pass": "passed", "fail": "failed", "error": "could not check"}[p.outcome.value],
+            status_code=f"exit {p.exit_code}" if p.command else str(p.status_code) if p.status_code else "",
             latency=f"{p.latency_ms:.0f} ms" if p.latency_ms else "",
             reason=p.reason,
             by=p.by,
@@ -380,6 +372,7 @@ def build_report(state: WindowState) -> Report:
         window=_window_rows(state, zone),
         owners=_owners(state),
         phases=_phases(state, zone),
+        timing=build_timing(state),
         criteria=tuple(CriterionLine(c.criterion.id, c.criterion.condition, c.tripped, c.why) for c in evaluate(state)),
         probes=probes,
         issues=issues,

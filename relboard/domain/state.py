@@ -7,9 +7,11 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from relboard.domain.events import (
+    CommandsApproved,
     CriterionMarked,
     DecisionRecorded,
     Event,
+    Handover,
     IssueOpened,
     IssueUpdated,
     NoteAdded,
@@ -18,9 +20,15 @@ from relboard.domain.events import (
     PlanLoaded,
     ProbeRan,
     StepMarked,
+    StepStarted,
     StepStatus,
 )
 from relboard.domain.plan import Plan, Step
+
+
+def _is_newer(at: datetime, than: datetime | None) -> bool:
+    # Two writers append in lock order, not clock order: the latest mark wins wherever it sits.
+    return than is None or at >= than
 
 
 @dataclass
@@ -31,6 +39,44 @@ class StepState:
     at: datetime | None = None
     notes: list[NoteAdded] = field(default_factory=list)
     probe: ProbeRan | None = None
+    started_at: datetime | None = None
+    started_by: str = ""
+    last_probe: ProbeRan | None = None  # the latest probe result of any outcome, `error` included
+    # Every event on this step in the order it was folded: marks, notes, probe results, starts.
+    history: list[Event] = field(default_factory=list)
+
+    @property
+    def probe_error(self) -> ProbeRan | None:
+        """The latest probe could not check (the operator's set-up, not the service): show it, mark nothing."""
+        return self.last_probe if self.last_probe is not None and self.last_probe.errored else None
+
+    def apply(self, event: Event) -> None:
+        self.history.append(event)
+        match event:
+            case StepMarked():
+                if _is_newer(event.at, self.at):
+                    self.status, self.note, self.by, self.at = event.status, event.note, event.by, event.at
+            case NoteAdded():
+                self.notes.append(event)
+            case ProbeRan():
+                if _is_newer(event.at, self.last_probe.at if self.last_probe else None):
+                    self.last_probe = event
+                # A probe that could not check says nothing about the service: the step keeps its status.
+                if not event.errored and _is_newer(event.at, self.at):
+                    self.probe = event
+                    self.status = StepStatus.PASS if event.passed else StepStatus.FAIL
+                    self.note, self.by, self.at = f"probe: {event.reason}", event.by or "probe", event.at
+            case StepStarted():
+                if _is_newer(event.at, self.started_at):
+                    self.started_at, self.started_by = event.at, event.by
+
+    def without(self, event: Event) -> StepState:
+        """The step as it would be had `event` never happened (what an undo brings back)."""
+        replay = StepState()
+        for earlier in self.history:
+            if earlier is not event:
+                replay.apply(earlier)
+        return replay
 
 
 @dataclass
@@ -61,13 +107,16 @@ class PlanChange:
     def __bool__(self) -> bool:
         return bool(self.added or self.removed)
 
+    def detail(self) -> str:
+        parts = []
+        if self.added:
+            parts.append("added: " + ", ".join(self.added))
+        if self.removed:
+            parts.append("removed: " + ", ".join(self.removed))
+        return "; ".join(parts) if parts else "step texts or settings changed"
+
 
 _ISSUE_FIELDS = ("title", "impact", "workaround", "owner", "step", "resolved")
-
-
-def _is_newer(at: datetime, than: datetime | None) -> bool:
-    # Two writers append in lock order, not clock order: the latest mark wins wherever it sits.
-    return than is None or at >= than
 
 
 class WindowState:
@@ -91,6 +140,8 @@ class WindowState:
         self.decisions: list[DecisionRecorded] = []
         self.probes: list[ProbeRan] = []
         self.notices: list[NoticeSent] = []
+        self.handovers: list[Handover] = []
+        self.approvals: list[CommandsApproved] = []
         self.events: list[Event] = []
         self.last_plan: PlanLoaded | None = None
         for event in events:
@@ -99,21 +150,15 @@ class WindowState:
     def apply(self, event: Event) -> None:
         self.events.append(event)
         match event:
-            case StepMarked():
-                step = self.steps.get(event.step)
-                if step is not None and _is_newer(event.at, step.at):
-                    step.status, step.note, step.by, step.at = event.status, event.note, event.by, event.at
-            case NoteAdded():
+            case StepMarked() | NoteAdded() | StepStarted():
                 step = self.steps.get(event.step)
                 if step is not None:
-                    step.notes.append(event)
+                    step.apply(event)
             case ProbeRan():
                 self.probes.append(event)
                 step = self.steps.get(event.step)
-                if step is not None and _is_newer(event.at, step.at):
-                    step.probe = event
-                    step.status = StepStatus.PASS if event.passed else StepStatus.FAIL
-                    step.note, step.by, step.at = f"probe: {event.reason}", event.by or "probe", event.at
+                if step is not None:
+                    step.apply(event)
             case IssueOpened():
                 self.issues[event.issue] = IssueState(
                     id=event.issue,
@@ -141,6 +186,10 @@ class WindowState:
                 self.notices.append(event)
             case PlanLoaded():
                 self.last_plan = event
+            case Handover():
+                self.handovers.append(event)
+            case CommandsApproved():
+                self.approvals.append(event)
 
     def plan_change(self, plan_hash: str) -> PlanChange | None:
         """None when the state has no record of the plan or it is unchanged."""
@@ -152,9 +201,6 @@ class WindowState:
             added=tuple(s for s in now if s not in before),
             removed=tuple(s for s in self.last_plan.step_ids if s not in set(now)),
         )
-
-    def status_of(self, step_id: str) -> StepStatus:
-        return self.steps[step_id].status
 
     def steps_with(self, *statuses: StepStatus) -> list[Step]:
         return [s for s in self.plan.steps if self.steps[s.id].status in statuses]
@@ -169,4 +215,7 @@ class WindowState:
 
     @property
     def completion_notice_recorded(self) -> bool:
-        return any(n.notice == NoticeKind.AFTER and n.delivered for n in self.notices)
+        # A pager's maintenance window ended is bookkeeping, not the completion notice people read.
+        return any(
+            n.notice == NoticeKind.AFTER and n.delivered and not n.channel.startswith("pagerduty") for n in self.notices
+        )

@@ -12,9 +12,11 @@ from typing import assert_never
 
 from relboard.domain.durations import format_clock, format_duration
 from relboard.domain.events import (
+    CommandsApproved,
     CriterionMarked,
     DecisionRecorded,
     Event,
+    Handover,
     IssueOpened,
     IssueUpdated,
     NoteAdded,
@@ -24,6 +26,7 @@ from relboard.domain.events import (
     ProbeRan,
     StateRepaired,
     StepMarked,
+    StepStarted,
     StepStatus,
 )
 from relboard.domain.state import WindowState
@@ -46,6 +49,9 @@ KIND_LABELS: dict[str, str] = {
     "decision_recorded": "decision",
     "probe_ran": "probe result",
     "notice_sent": "notice sent",
+    "step_started": "step started",
+    "handover": "handover",
+    "commands_approved": "commands approved",
     "state_repaired": "state repaired",
     WINDOW_START: "window start",
     ROLLBACK_DEADLINE: "rollback deadline",
@@ -83,7 +89,7 @@ def _with_detail(head: str, detail: str) -> str:
 def _is_work(event: Event) -> bool:
     # Opening a plan and the pre-window notice (sent hours or days ahead by design) are not work
     # on the change; counting them would stretch the actual window.
-    if isinstance(event, PlanLoaded):
+    if isinstance(event, PlanLoaded | CommandsApproved):
         return False
     return not (isinstance(event, NoticeSent) and event.notice is NoticeKind.BEFORE)
 
@@ -92,6 +98,10 @@ def activity_span(state: WindowState) -> tuple[datetime, datetime] | None:
     """First and last recorded event that is work on the change (not plan loads, not the before notice)."""
     times = [e.at for e in state.events if _is_work(e)]
     return (min(times), max(times)) if times else None
+
+
+def _waited(step_ids: list[str]) -> str:
+    return f" (while it waited on {', '.join(_c(s) for s in step_ids)})" if step_ids else ""
 
 
 class _Describer:
@@ -116,11 +126,20 @@ class _Describer:
         match event:
             case PlanLoaded():
                 return f"Plan loaded: {len(event.step_ids)} steps (plan {_c(event.plan_hash)[:12]})"
+            case StepMarked() if event.undoes:
+                head = f"Undo on {self.step_name(event.step)}: back to {event.status.value} (took back {event.undoes})"
+                return _with_detail(head, event.note)
             case StepMarked():
                 text = _with_detail(f"Step {event.status.value}: {self.step_name(event.step)}", event.note)
                 if event.status is StepStatus.FAIL and event.step in self.tripping:
                     text += f" (trips rollback criterion {', '.join(self.tripping[event.step])})"
-                return text
+                return text + _waited(event.waited_on)
+            case StepStarted():
+                return _with_detail(f"Step started: {self.step_name(event.step)}", event.note) + _waited(
+                    event.waited_on
+                )
+            case Handover():
+                return f"Handover: {_c(event.outgoing) or 'operator'} handed the window to {_c(event.incoming)}"
             case NoteAdded():
                 return _with_detail(f"Note on {self.step_name(event.step)}", event.note)
             case IssueOpened():
@@ -149,9 +168,11 @@ class _Describer:
                     text += f" (criteria: {', '.join(_c(t) for t in event.tripped)})"
                 return text
             case ProbeRan():
-                verdict = "passed" if event.passed else "failed"
+                verdict = {"pass": "passed", "fail": "failed", "error": "could not check"}[event.outcome.value]
                 measured = []
-                if event.status_code:
+                if event.command:
+                    measured.append(f"exit {event.exit_code}")
+                elif event.status_code:
                     measured.append(f"HTTP {event.status_code}")
                 if event.latency_ms:
                     measured.append(f"{event.latency_ms:.0f} ms")
@@ -167,7 +188,11 @@ class _Describer:
                 )
                 if _c(event.channel):
                     head += f" via {_c(event.channel)}"
+                if _c(event.action):
+                    head += f" ({_c(event.action)})"
                 return _with_detail(head, event.detail)
+            case CommandsApproved():
+                return f"Command checks approved: {len(event.commands)} (plan {_c(event.plan_hash)[:12]})"
             case StateRepaired():
                 where = f" (lines {', '.join(_c(r) for r in event.lines)})" if event.lines else ""
                 plural = "range" if event.damaged == 1 else "ranges"

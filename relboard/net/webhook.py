@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from relboard.domain.plan import Notices
 from relboard.domain.text import one_line
+from relboard.net.http_send import url_problem
 from relboard.net.secrets import MissingSecret, read_env, scrub
 
 
@@ -39,26 +40,6 @@ def webhook_url(notices: Notices, env: Mapping[str, str] = os.environ) -> str:
         return read_env(notices.webhook_env, env)
     except MissingSecret as error:
         raise WebhookNotConfigured(f"{error} (it holds the webhook URL)") from None
-
-
-def url_problem(url: str) -> str | None:
-    """Why `url` cannot be posted to, in words that do not repeat it (it is a secret); None when it can."""
-    if any(ch.isspace() or not ch.isprintable() for ch in url):
-        return "it holds spaces or control characters"
-    try:
-        parts = urlsplit(url)
-        port = parts.port
-    except ValueError as error:
-        return f"it is not a URL ({error})"
-    if not parts.scheme:
-        return "it has no scheme: it must start with https:// (or http://)"
-    if parts.scheme.lower() not in ("http", "https"):
-        return f"its scheme {parts.scheme[:20]!r} is not http or https"
-    if not parts.hostname:
-        return "it names no host"
-    if port == 0:
-        return "its port is 0"
-    return None
 
 
 def webhook_warning(notices: Notices, env: Mapping[str, str] = os.environ) -> str | None:

@@ -22,8 +22,6 @@ from relboard.store.journal import Journal, StateError
 from relboard.store.journal_format import encode_block, new_header
 from relboard.store.journal_scan import KEEP, Damage, JournalScan, scan_journal
 from relboard.store.lock import LockTimeout, locked
-from relboard.store.plan_file import load_plan
-from relboard.store.session import WindowSession
 
 _LOCK_TIMEOUT = 10.0
 
@@ -44,21 +42,6 @@ class RepairResult:
     @property
     def repaired(self) -> bool:
         return self.event is not None
-
-
-def open_window(plan_path: Path | str, state_path: Path | str | None = None, *, salvage: bool = False) -> WindowSession:
-    """A window session; with `salvage`, a damaged state opens with its intact events and the damage in
-    `session.journal.damage` (a JournalScan, None when the file is intact), and recording is refused
-    (JournalDamaged) until the file is repaired. Raises PlanError or StateError; never writes."""
-    loaded = load_plan(plan_path)
-    if state_path:
-        path = Path(state_path)
-    else:
-        from relboard.store.locations import default_state_path
-
-        path = default_state_path(loaded.path)
-    journal = Journal(path)
-    return WindowSession(loaded, journal, journal.load(salvage=salvage))
 
 
 def check_state(path: Path) -> JournalScan | None:
