@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from relboard.commands.common import UsageError, clock, err, open_session, out, recording_operator
+from relboard.commands.common import UsageError, clock, err, open_session, out, recording_operator, require_writable
 from relboard.domain.events import Handover
 from relboard.domain.intents import HandOver, Refusal
 from relboard.domain.text import clean
@@ -17,6 +17,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("relboard handover: --to needs the incoming engineer's name")
     now = clock(args.now)
     session = open_session(args.plan, args.state)
+    require_writable(session)
     recorder = session.recorder(by=recording_operator(args.by), now=now)
     try:
         outcome = recorder.record(HandOver(incoming))
