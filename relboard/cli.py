@@ -47,6 +47,9 @@ def _board_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--quiet", action="store_true", help="no terminal bell at the deadline warning, deadline or a trip"
     )
+    # `relboard serve` gives this to every browser viewer who may record: each says who they are, and
+    # none of them is remembered as the server user's name.
+    parser.add_argument("--ask-operator", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--version", action="version", version=f"relboard {__version__}")
     return parser
 

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import copy
+import os
+import tempfile
 import tomllib
 from pathlib import Path
 
@@ -14,6 +16,14 @@ from tests.hostile import hostile_strings
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 MINIMAL = DATA / "minimal.toml"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Every test, and every relboard a test starts, gets its own empty config, data and cache folders:
+    nothing is read from or left in the user's own (a remembered name, themes, approvals)."""
+    home = Path(tempfile.mkdtemp(prefix="relboard-tests-"))
+    for name in ("XDG_CONFIG_HOME", "XDG_DATA_HOME", "XDG_CACHE_HOME"):
+        os.environ[name] = str(home / name.lower())
 
 
 def minimal_data() -> dict:

@@ -221,7 +221,7 @@ def _run_board_until_drawn(args: list[str], cwd: Path) -> str:
 
 
 def test_a_rehearsal_records_into_its_own_state_file_and_names_it(plan):
-    said = _run_board_until_drawn([str(plan), "--now", "2026-12-05T22:40:00+01:00"], plan.parent)
+    said = _run_board_until_drawn([str(plan), "--now", "2026-12-05T22:40:00+01:00", "--operator", "Dana"], plan.parent)
     rehearsal = plan.parent / "tonight.rehearsal.state.toml"
     assert said.startswith(f"rehearsal: recording into {rehearsal}, not the window's own state")
     assert rehearsal.exists()
@@ -230,7 +230,7 @@ def test_a_rehearsal_records_into_its_own_state_file_and_names_it(plan):
 
     chosen = plan.parent / "chosen.state.toml"
     said = _run_board_until_drawn(
-        [str(plan), "--now", "2026-12-05T22:40:00+01:00", "--state", str(chosen)], plan.parent
+        [str(plan), "--now", "2026-12-05T22:40:00+01:00", "--state", str(chosen), "--operator", "Dana"], plan.parent
     )
     assert said == ""
     assert chosen.exists()

@@ -140,8 +140,9 @@ def test_viewers_board_is_read_only_unless_allowed(tmp_path):
     words = shlex.split(board_command(plan, state, python="/opt/py thon"))
     assert words == ["/opt/py thon", "-m", "relboard", str(plan), "--state", str(state), "--read-only"]
 
+    # A viewer allowed to record is asked who they are (and not remembered as the server's user).
     words = shlex.split(board_command(plan, state, allow_write=True, python="/opt/py thon"))
-    assert words == ["/opt/py thon", "-m", "relboard", str(plan), "--state", str(state)]
+    assert words == ["/opt/py thon", "-m", "relboard", str(plan), "--state", str(state), "--ask-operator"]
 
 
 def test_loopback_names():
@@ -270,11 +271,24 @@ async def test_browser_shows_the_board_read_only(serve, window, chromium, tmp_pa
     assert not (window / "plan.state.toml").exists()
 
 
+async def enter(browser: Page) -> None:
+    for kind in ("keyDown", "keyUp"):
+        await browser.send(
+            "Input.dispatchKeyEvent", type=kind, key="Enter", code="Enter", text="\r", windowsVirtualKeyCode=13
+        )
+
+
 async def test_browser_records_with_allow_write(serve, window, chromium):
     served = serve("plan.toml", "--allow-write")
     async with Page(chromium) as browser:
         text = await open_board(browser, served)
         assert "read-only" not in text
+        # A viewer who may record says who they are first: every event carries the name.
+        assert await browser.wait_for("window.__boardText().includes('Who is recording?')")
+        for key in "Rio":
+            await press(browser, key)
+        await enter(browser)
+        assert await browser.wait_for("window.__boardText().includes('Rio')")
         await press(browser, "p")
         state = window / "plan.state.toml"
         deadline = time.monotonic() + 20
@@ -282,3 +296,4 @@ async def test_browser_records_with_allow_write(serve, window, chromium):
             await asyncio.sleep(0.2)
     assert 'step = "confirm-scope"' in state.read_text()
     assert 'status = "pass"' in state.read_text()
+    assert 'by = "Rio"' in state.read_text()

@@ -25,8 +25,7 @@ LOOPBACK_NAMES = frozenset({"localhost", "127.0.0.1", "::1"})
 def board_command(plan: Path, state: Path, *, allow_write: bool = False, python: str | None = None) -> str:
     """The shell command textual-serve runs for each browser session."""
     argv = [python or sys.executable, "-m", "relboard", str(plan), "--state", str(state)]
-    if not allow_write:
-        argv.append("--read-only")
+    argv.append("--ask-operator" if allow_write else "--read-only")
     # textual-serve runs it through the shell: paths with spaces or quotes must stay one word.
     return shlex.join(argv)
 

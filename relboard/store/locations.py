@@ -13,13 +13,17 @@ def default_state_path(plan_path: Path) -> Path:
     """`<stem>.state.toml` next to the plan, or in the user data folder when the plan's folder is not ours to write.
 
     The bundled sample plans count as not ours even in a writable checkout, so trying the demo leaves no file
-    behind in the package. States in the data folder carry a hash of the plan's full path, so two plans
-    with the same name in different folders keep separate states. Nothing is created here: the journal
-    makes the folder when it first writes.
+    behind in the package; their states are `samples/<stem>.state.toml` in the data folder, named by the
+    sample alone, so that installing relboard again (elsewhere, or editable) finds the same window. Other
+    states in the data folder carry a hash of the plan's full path, so two plans with the same name in
+    different folders keep separate states. Nothing is created here: the journal makes the folder when it
+    first writes.
     """
     plan_path = Path(plan_path)
     folder = plan_path.parent
-    if _writable(folder) and not _bundled(folder):
+    if _bundled(folder):
+        return data_dir() / "samples" / f"{plan_path.stem}.state.toml"
+    if _writable(folder):
         return folder / f"{plan_path.stem}.state.toml"
     digest = hashlib.sha256(os.fsencode(plan_path.resolve())).hexdigest()[:10]
     return data_dir() / f"{plan_path.stem}-{digest}.state.toml"

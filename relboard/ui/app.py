@@ -8,7 +8,7 @@ palette and the help come from one table (`relboard.ui.actions`).
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from typing import ClassVar
 
@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Footer, Tab, Tabs
+from textual.widgets import Tab, Tabs
 
 from relboard.domain.clock import ClockReading, read_clock
 from relboard.domain.events import Event, utc_now
@@ -31,7 +31,9 @@ from relboard.domain.standing import Standing, standing
 from relboard.ui.actions import KNOWN_BINDING_IDS, bindings, writes
 from relboard.ui.board_screen import PANE_TITLES, PANES, BoardScreen
 from relboard.ui.clock_strip import ClockStrip
+from relboard.ui.damage import BoardDamage
 from relboard.ui.dialogs import Dialogs
+from relboard.ui.footer import BoardFooter
 from relboard.ui.palette import BoardCommands
 from relboard.ui.panes.checklist import ChecklistPane
 from relboard.ui.panes.issues import IssuesPane
@@ -45,6 +47,7 @@ from relboard.ui.watch import BoardWatch
 from relboard.window.recorder import Recorded, Recorder
 from relboard.window.session import WindowSession
 from relboard.window.writer import (
+    DamageFound,
     EventDropped,
     EventWriter,
     ForeignEvents,
@@ -76,6 +79,7 @@ class RelboardApp(App[None]):
     reading: var[ClockReading | None] = var(None, init=False)
     save_state: var[SaveState] = var(SaveState.SAVED, init=False)
     save_error: var[str] = var("", init=False)
+    operator: var[str] = var("", init=False)
     open_issues: var[int] = var(0, init=False)
     forecast: var[Forecast | None] = var(None, init=False)
     standing: var[Standing] = var(Standing(), init=False)
@@ -91,14 +95,26 @@ class RelboardApp(App[None]):
         read_only: bool = False,
         utc: bool = False,
         quiet: bool = False,
+        ask_operator: bool = False,
+        remember_operator: bool = True,
+        cannot_write: str = "",
+        notes: Sequence[str] = (),
     ) -> None:
         super().__init__()
         self.session = session
         self.state = session.state
         self.plan = session.plan
         self.now = now or utc_now
-        # Who the events are by; the command line settles it (--operator, else the login name).
-        self.operator = operator
+        # Who the events are by: --operator, else the remembered name, else the login (asked if shared).
+        self.set_reactive(RelboardApp.operator, operator)
+        self.ask_operator, self.remember_operator = ask_operator, remember_operator
+        self.notes = notes  # what the command line found worth saying once the board is up
+        # Read-only: a viewer asked for it, the state file cannot be written (`cannot_write` says why), or it
+        # is damaged (until the repair); the last two lift once the cause is gone.
+        self.watching = read_only
+        self.cannot_write = cannot_write
+        damaged = session.journal.damage is not None
+        read_only = read_only or bool(cannot_write) or damaged
         self.read_only = read_only
         self.zone = board_zone(self.plan, utc)
         self.writer = EventWriter(session.journal, lambda report: self.post_message(WriterMessage(report)))
@@ -112,6 +128,7 @@ class RelboardApp(App[None]):
         )
         self.probing = BoardProbes(self)
         self.dialogs = Dialogs(self)
+        self.damage = BoardDamage(self, may_repair=not self.watching)
         self.watcher = BoardWatch(self, quiet=quiet)
         self._quit_armed = False
         self._refresh_pending = False
@@ -142,7 +159,7 @@ class RelboardApp(App[None]):
         yield Tabs(*(Tab(PANE_TITLES[name], id=f"tab-{name}") for name in PANES), id="pane-tabs")
         hooks = PaneHooks(
             record=self.record,
-            read_only=self.read_only,
+            read_only=lambda: self.read_only,
             probes=self.probing,
             zone=self.zone,
             now=self.now,
@@ -156,24 +173,33 @@ class RelboardApp(App[None]):
             yield RollbackPane(self.state, hooks, id="rollback", classes="pane").data_bind(
                 revision, RelboardApp.reading, RelboardApp.forecast
             )
-        yield Footer()
+        yield BoardFooter().data_bind(RelboardApp.operator)
 
     def on_mount(self) -> None:
         self.preferences.apply(self)
         self.set_interval(1.0, self.tick)
-        if not self.read_only:
-            # On the board's clock, like every event it records (a rehearsal's included).
-            self.recorder.record(self.session.open_window())
+        if self.ask_operator and not self.read_only:
+            self.dialogs.ask_operator(then=self._open_window)
+        elif not self.read_only:
+            self._open_window()
         self.call_after_refresh(self.watcher.start)
         # A daemon thread rather than a worker: an exit that skips unmount (SIGTERM from `serve`)
         # must not wait forever on the writer loop. A normal quit still stops and flushes it.
         threading.Thread(target=self.writer.run, name="relboard-journal", daemon=True).start()
-        change = self.session.plan_change
-        if change:
-            message = f"The plan changed since this window was last opened ({change.detail()})."
-            self.notify(message, title="Plan changed", markup=False, timeout=12)
-        if self.read_only:
-            self.notify("Opened read-only: changes cannot be recorded here.", markup=False)
+        self.dialogs.say_at_open(self.notes)
+
+    def can_record_again(self) -> None:
+        """The state file was repaired: a board that was read-only only because of the damage records again."""
+        if self.watching or self.cannot_write or not self.read_only:
+            return
+        self.read_only = self.recorder.read_only = False
+        self.save_state = SaveState.SAVING if self.writer.pending else SaveState.SAVED
+        self.refresh_bindings()
+        self.notify("The board records again.", markup=False)
+
+    def _open_window(self) -> None:
+        # On the board's clock, like every event it records (a rehearsal's included).
+        self.recorder.record(self.session.open_window())
 
     def on_unmount(self) -> None:
         self.writer.stop()
@@ -258,6 +284,9 @@ class RelboardApp(App[None]):
                     markup=False,
                     timeout=15,
                 )
+            case DamageFound():
+                # Keeps working from memory: what is typed waits in the writer's queue until the repair.
+                self.damage.offer()
             case ReadProblem(error=error):
                 self.notify(error, title="Cannot follow other writers", severity="warning", markup=False, timeout=10)
 

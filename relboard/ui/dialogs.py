@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from textual.notifications import SeverityLevel
@@ -28,6 +29,39 @@ if TYPE_CHECKING:
 class Dialogs:
     def __init__(self, app: RelboardApp) -> None:
         self.app = app
+
+    def ask_operator(self, then: Callable[[], object]) -> None:
+        """The engineer's name before anything is recorded; remembered in the preferences for next time."""
+        from relboard.store.preferences import save_operator_name
+        from relboard.ui.screens.operator_form import OperatorForm
+
+        app = self.app
+
+        def done(name: str | None) -> None:
+            if name:
+                app.operator = name
+                if app.remember_operator and not save_operator_name(name):
+                    app.notify("Could not remember the name for next time.", severity="warning", markup=False)
+            then()
+
+        app.push_screen(OperatorForm(app.operator), callback=done)
+
+    def say_at_open(self, notes: Sequence[str]) -> None:
+        """What the engineer should know from the first second: where the record goes, a changed plan, why
+        the board does not record."""
+        app = self.app
+        for note in notes:
+            app.notify(note, markup=False, timeout=12)
+        change = app.session.plan_change
+        if change:
+            message = f"The plan changed since this window was last opened ({change.detail()})."
+            app.notify(message, title="Plan changed", markup=False, timeout=12)
+        if app.session.journal.damage is not None:
+            app.damage.offer()
+        elif app.cannot_write:
+            app.notify(f"Opened read-only: {app.cannot_write}.", title="Read-only", severity="warning", markup=False)
+        elif app.read_only:
+            app.notify("Opened read-only: changes cannot be recorded here.", markup=False)
 
     def help(self) -> None:
         from relboard.ui.screens.help import HelpScreen

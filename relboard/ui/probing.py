@@ -73,7 +73,7 @@ class BoardProbes:
         return self.runner.commands_approved
 
     def _ask_approval(self, steps: list[Step]) -> None:
-        from relboard.ui.screens.approve_commands import ApproveCommandsScreen
+        from relboard.ui.screens.approve_commands import approve_commands
 
         listed = self.commands()
 
@@ -91,4 +91,4 @@ class BoardProbes:
                 self.app.notify(f"Approved for this board only ({error.strerror}).", severity="warning", markup=False)
             self.run(steps)
 
-        self.app.push_screen(ApproveCommandsScreen(listed.lines), callback=answered)
+        self.app.push_screen(approve_commands(listed.lines), callback=answered)

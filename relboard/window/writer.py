@@ -18,7 +18,7 @@ from typing import Protocol
 
 from relboard.domain.events import Event
 from relboard.domain.text import one_line
-from relboard.store.journal import UnsaveableEvent
+from relboard.store.journal import JournalDamaged, UnsaveableEvent
 
 
 class SaveState(StrEnum):
@@ -65,7 +65,14 @@ class ReadProblem:
     error: str
 
 
-WriterReport = SaveStatus | ForeignEvents | EventDropped | ReadProblem
+@dataclass(frozen=True)
+class DamageFound:
+    """The journal holds damaged blocks (found while following or appending): a repair is needed."""
+
+    reason: str
+
+
+WriterReport = SaveStatus | ForeignEvents | EventDropped | ReadProblem | DamageFound
 
 
 def saving_after(shown: SaveState, status: SaveStatus, pending: int) -> tuple[SaveState, str, str]:
@@ -98,6 +105,7 @@ class EventWriter:
         self._failing = False
         self.last_error = ""
         self._read_error = ""
+        self._damage_said = ""
 
     @property
     def pending(self) -> int:
@@ -139,6 +147,13 @@ class EventWriter:
                     self._queue.popleft()
                     self._post(EventDropped(event, one_line(str(error))))
                     continue
+                except JournalDamaged as error:
+                    # Kept in the queue: written once the file is repaired, nothing typed is lost.
+                    self._failing = True
+                    self.last_error = "the state file is damaged; repair it (nothing typed is lost)"
+                    self._post(SaveStatus(SaveState.FAILED, len(self._queue), self.last_error))
+                    self._found_damage(error)
+                    return False
                 except Exception as error:  # noqa: BLE001 - the writer thread outlives any failure, or nothing is saved again
                     self._failing = True
                     self.last_error = one_line(str(error) or type(error).__name__)
@@ -156,6 +171,9 @@ class EventWriter:
         with self._lock:
             try:
                 new = self.journal.read_new()
+            except JournalDamaged as error:
+                self._found_damage(error)
+                return
             except Exception as error:  # noqa: BLE001 - the writer thread outlives any failure; polled again soon
                 # Retried on the next poll; said once, not twice a second.
                 message = one_line(str(error))
@@ -164,5 +182,11 @@ class EventWriter:
                     self._post(ReadProblem(message))
                 return
         self._read_error = ""
+        self._damage_said = ""
         if new:
             self._post(ForeignEvents(list(new)))
+
+    def _found_damage(self, error: JournalDamaged) -> None:
+        if error.reason != self._damage_said:  # said once per damage, not at every poll
+            self._damage_said = error.reason
+            self._post(DamageFound(error.reason))

@@ -203,9 +203,10 @@ async def test_with_a_criterion_tripped_the_decision_form_chooses_nothing_and_ha
         app.screen.query_one("#next_update", Input).focus()
         await pilot.pause()
         assert "Tripped criteria: login-broken" in screen_text(app)
+        # Back up to the choices from the keyboard, as at a terminal: pause is the second.
         app.screen.query_one("#decision").focus()
         await pilot.pause()
-        await pilot.click("#decision-pause")
+        await pilot.press("down", "enter")
         await pilot.pause()
         assert "◉ pause" in screen_text(app)
         await pilot.press("ctrl+s")

@@ -98,7 +98,7 @@ class IssuesPane(Pane):
     @on(NavList.OptionSelected, "#issue-list")
     def _selected(self, event: NavList.OptionSelected) -> None:
         event.stop()
-        if not self.hooks.read_only:
+        if not self.hooks.read_only():
             self.action_edit_issue()
 
     def focus_primary(self) -> None:

@@ -31,7 +31,7 @@ class PaneHooks:
     whether the board is read-only, running probes, and the zone times are shown in."""
 
     record: Callable[[Intent], bool]
-    read_only: bool
+    read_only: Callable[[], bool]  # not for good: a damaged state file records again once repaired
     probes: ProbeControl
     zone: tzinfo  # every time on the board is shown in this one zone
     now: Callable[[], datetime]

@@ -160,7 +160,7 @@ class RollbackPane(Pane):
     @on(NavList.OptionSelected, "#criteria")
     def _selected(self, event: NavList.OptionSelected) -> None:
         event.stop()
-        if not self.hooks.read_only:
+        if not self.hooks.read_only():
             self.action_mark_criterion()
 
     @on(NavList.OptionHighlighted, "#criteria")
