@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
 
 from relboard.domain.clock import DEADLINE_WARNING, ClockReading
 from relboard.domain.durations import format_clock
 from relboard.domain.events import CriterionMarked, Decision, StepStatus
+from relboard.domain.identity import is_later, is_later_or_same
 from relboard.domain.plan import Criterion
 from relboard.domain.state import WindowState
 
@@ -29,10 +29,6 @@ class CriterionStatus:
         return ""
 
 
-def _after(at: datetime | None, than: datetime) -> bool:
-    return at is not None and at > than
-
-
 def evaluate(state: WindowState) -> list[CriterionStatus]:
     """A criterion trips when a linked step fails; an operator's mark wins until a step fails again."""
     result = []
@@ -41,7 +37,7 @@ def evaluate(state: WindowState) -> list[CriterionStatus]:
             sid for sid in criterion.trips_on if sid in state.steps and state.steps[sid].status is StepStatus.FAIL
         )
         mark = state.criteria_marks.get(criterion.id)
-        if mark is not None and any(_after(state.steps[sid].at, mark.at) for sid in failed):
+        if mark is not None and any(_failed_after(state, sid, mark) for sid in failed):
             # A failure after the operator's mark speaks louder than the mark.
             mark = None
         tripped = mark.tripped if mark is not None else bool(failed)
@@ -49,12 +45,18 @@ def evaluate(state: WindowState) -> list[CriterionStatus]:
     return result
 
 
+def _failed_after(state: WindowState, step_id: str, mark: CriterionMarked) -> bool:
+    source = state.steps[step_id].source
+    return source is not None and is_later(source, mark)
+
+
 def recommendation(state: WindowState, clock: ClockReading) -> str:
     statuses = evaluate(state)
     tripped = [s.criterion.id for s in statuses if s.tripped]
     owners = " and ".join(state.plan.decision_owners)
     last = state.last_decision
-    standing = last is not None and last.at >= max((s.mark.at for s in statuses if s.mark), default=last.at)
+    # A decision stands until a criterion is marked after it (by hybrid clock, or wall time for older events).
+    standing = last is not None and all(is_later_or_same(last, s.mark) for s in statuses if s.mark)
     decided = f"Decided: {last.decision.value} ({last.by or 'operator'})." if standing and last else ""
     if tripped and standing and last and last.decision is not Decision.CONTINUE:
         # Already decided: say what stands, not "decide now".

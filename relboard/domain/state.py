@@ -20,6 +20,7 @@ from relboard.domain.events import (
     StepMarked,
     StepStatus,
 )
+from relboard.domain.identity import is_later_or_same
 from relboard.domain.plan import Plan, Step
 
 
@@ -31,6 +32,7 @@ class StepState:
     at: datetime | None = None
     notes: list[NoteAdded] = field(default_factory=list)
     probe: ProbeRan | None = None
+    source: StepMarked | ProbeRan | None = None  # the event that set the status, to order later ones against
 
 
 @dataclass
@@ -65,9 +67,10 @@ class PlanChange:
 _ISSUE_FIELDS = ("title", "impact", "workaround", "owner", "step", "resolved")
 
 
-def _is_newer(at: datetime, than: datetime | None) -> bool:
-    # Two writers append in lock order, not clock order: the latest mark wins wherever it sits.
-    return than is None or at >= than
+def _is_newer(event: Event, than: Event | None) -> bool:
+    # Two writers append in lock order, and machines in the order the hub delivers: the latest mark
+    # (by hybrid clock when both have one, by wall time otherwise) wins wherever it sits.
+    return than is None or is_later_or_same(event, than)
 
 
 class WindowState:
@@ -93,16 +96,23 @@ class WindowState:
         self.notices: list[NoticeSent] = []
         self.events: list[Event] = []
         self.last_plan: PlanLoaded | None = None
+        self.last_decision: DecisionRecorded | None = None
+        self._ids: set[str] = set()
         for event in events:
             self.apply(event)
 
     def apply(self, event: Event) -> None:
+        if event.id is not None:
+            if event.id in self._ids:
+                return  # the same event again (from the hub and from the journal): it counts once
+            self._ids.add(event.id)
         self.events.append(event)
         match event:
             case StepMarked():
                 step = self.steps.get(event.step)
-                if step is not None and _is_newer(event.at, step.at):
+                if step is not None and _is_newer(event, step.source):
                     step.status, step.note, step.by, step.at = event.status, event.note, event.by, event.at
+                    step.source = event
             case NoteAdded():
                 step = self.steps.get(event.step)
                 if step is not None:
@@ -110,8 +120,8 @@ class WindowState:
             case ProbeRan():
                 self.probes.append(event)
                 step = self.steps.get(event.step)
-                if step is not None and _is_newer(event.at, step.at):
-                    step.probe = event
+                if step is not None and _is_newer(event, step.source):
+                    step.probe, step.source = event, event
                     step.status = StepStatus.PASS if event.passed else StepStatus.FAIL
                     step.note, step.by, step.at = f"probe: {event.reason}", event.by or "probe", event.at
             case IssueOpened():
@@ -133,10 +143,12 @@ class WindowState:
                             setattr(issue, name, getattr(event, name))
             case CriterionMarked():
                 previous = self.criteria_marks.get(event.criterion)
-                if previous is None or _is_newer(event.at, previous.at):
+                if _is_newer(event, previous):
                     self.criteria_marks[event.criterion] = event
             case DecisionRecorded():
                 self.decisions.append(event)
+                if _is_newer(event, self.last_decision):
+                    self.last_decision = event
             case NoticeSent():
                 self.notices.append(event)
             case PlanLoaded():
@@ -162,10 +174,6 @@ class WindowState:
     @property
     def open_issues(self) -> list[IssueState]:
         return [i for i in self.issues.values() if i.open]
-
-    @property
-    def last_decision(self) -> DecisionRecorded | None:
-        return self.decisions[-1] if self.decisions else None
 
     @property
     def completion_notice_recorded(self) -> bool:

@@ -37,6 +37,7 @@ import tomli_w
 from pydantic import TypeAdapter, ValidationError
 
 from relboard.domain.events import Event, event_to_dict, utc_now
+from relboard.domain.identity import content_id
 from relboard.store.gc_pause import paused_gc
 from relboard.store.lock import LockTimeout, locked
 from relboard.store.toml_errors import decode_error_position
@@ -152,11 +153,15 @@ class Journal:
 
     def append(self, event: Event) -> list[Event]:
         """Write `event` and fsync it; return the events other writers added since our last read, in file order."""
-        block = _encode_block(event)
+        return self.append_all([event])
+
+    def append_all(self, events: list[Event]) -> list[Event]:
+        """`append` for several events at once: one write and one fsync (events arriving from a hub)."""
+        block = b"".join(_encode_block(event) for event in events)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             with locked(self.lock_path, timeout=_LOCK_TIMEOUT):
-                return self._append_locked(block, event)
+                return self._append_locked(block, events)
         except LockTimeout:
             raise self._error(
                 f"another relboard process has held {self.lock_path.name} for over {_LOCK_TIMEOUT:g} s; "
@@ -167,7 +172,7 @@ class Journal:
         except OSError as exc:
             raise self._error(f"could not save the event ({exc.strerror}); the event was not saved") from None
 
-    def _append_locked(self, block: bytes, event: Event) -> list[Event]:
+    def _append_locked(self, block: bytes, events: list[Event]) -> list[Event]:
         fd = self._open(os.O_RDWR | os.O_APPEND)
         if fd is None and self._has_header:
             # The file went away with its folder (an unmounted disk, a removed folder) and the folder
@@ -205,7 +210,7 @@ class Journal:
                     os.ftruncate(fd, start)
                 raise
             st = os.fstat(fd)
-            self._known.append(event)
+            self._known.extend(events)
             self._offset = start + len(block)
             self._newlines += block.count(b"\n")
             self._seen = (st.st_ino, st.st_size, st.st_mtime_ns)
@@ -406,10 +411,14 @@ def _parse_blocks(path: Path, data: bytes, start: int, line_base: int) -> _Parse
                 message = f"this [[event]] block is damaged (its checksum does not match); {_KEEP}"
                 raise StateError(path, line, 1, message)
             try:
-                dicts.append(_read_body(body))
+                fields = _read_body(body)
             except ValueError as exc:
                 line, _ = _position(data, _block_start(start, pieces, index) + 1, line_base)
                 raise StateError(path, line, 1, f"this [[event]] block cannot be read ({exc}); {_KEEP}") from None
+            if "id" not in fields and isinstance(fields.get("at"), datetime):
+                # Saved before events had ids: the block's bytes name it, the same on every load and machine.
+                fields["id"] = content_id(fields["at"], body)
+            dicts.append(fields)
             end += len(_MARKER) + len(piece)
         try:
             events = _EVENTS.validate_python(dicts)

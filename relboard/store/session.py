@@ -10,6 +10,7 @@ from relboard.domain.plan import Plan
 from relboard.domain.state import PlanChange, WindowState
 from relboard.store.journal import Journal
 from relboard.store.plan_file import LoadedPlan, load_plan
+from relboard.store.writer_id import stamp_for
 
 
 class WindowSession:
@@ -63,6 +64,7 @@ class WindowSession:
     def record(self, event: Event) -> None:
         """Append durably first, then fold: a command reports success only once the event is on disk."""
         self._record_plan_if_new(event.by, event.at)
+        event = stamp_for(self.journal.path, self.state.events, event)
         foreign = self.journal.append(event)
         self.apply(foreign)
         self.state.apply(event)
