@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from relboard import __version__
 from relboard.commands import common
+from relboard.commands.hub_option import add_hub
 
 
 class _Parser(argparse.ArgumentParser):
@@ -70,6 +71,7 @@ def _status(sub: _Subparsers) -> None:
     common.add_state(p)
     common.add_now(p)
     p.add_argument("--json", action="store_true", help="the folded state as JSON")
+    add_hub(p)
 
 
 def _mark(sub: _Subparsers) -> None:
@@ -80,6 +82,7 @@ def _mark(sub: _Subparsers) -> None:
     p.add_argument("--note", default="")
     p.add_argument("--by", default=None, help="who (default: your login)")
     common.add_state(p)
+    add_hub(p)
 
 
 def _lookup(sub: _Subparsers) -> None:
@@ -95,6 +98,7 @@ def _probe(sub: _Subparsers) -> None:
     p.add_argument("--step", action="append", default=[], metavar="ID", help="only this step's probe (repeatable)")
     p.add_argument("--concurrency", type=int, help="probes running at once (default 4)")
     p.add_argument("--by", default=None, help="who (default: your login)")
+    add_hub(p)
 
 
 def _notice(sub: _Subparsers) -> None:
@@ -108,6 +112,7 @@ def _notice(sub: _Subparsers) -> None:
     p.add_argument("--attempts", type=int, default=4, help=argparse.SUPPRESS)
     p.add_argument("--backoff", type=float, default=0.5, help=argparse.SUPPRESS)
     p.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the webhook per attempt")
+    add_hub(p)
 
 
 def _report(sub: _Subparsers) -> None:
@@ -116,6 +121,7 @@ def _report(sub: _Subparsers) -> None:
     common.add_state(p)
     p.add_argument("--format", choices=("md", "html"), default="md", help="md (default) or html")
     p.add_argument("--out", metavar="FILE", help="file to write (replaced atomically); default: standard output")
+    add_hub(p)
 
 
 def _serve(sub: _Subparsers) -> None:
@@ -127,6 +133,27 @@ def _serve(sub: _Subparsers) -> None:
     )
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     p.add_argument("--allow-write", action="store_true", help="let viewers record changes (default: they only watch)")
+    add_hub(p)
+
+
+def _sync(sub: _Subparsers) -> None:
+    p = sub.add_parser("sync", help="publish the window's unsent events to the hub and pull the missing ones")
+    p.add_argument("plan")
+    common.add_state(p)
+    add_hub(p)
+
+
+def _join(sub: _Subparsers) -> None:
+    p = sub.add_parser("join", help="fetch a window's plan and events from the hub into a folder")
+    p.add_argument("window", help="the window's name on the hub (relboard fleet lists them)")
+    add_hub(p)
+    p.add_argument("--dir", default=".", help="folder for the plan and state files (default: here)")
+
+
+def _fleet(sub: _Subparsers) -> None:
+    p = sub.add_parser("fleet", help="every window on the hub: clock, progress, decisions, who is on it")
+    add_hub(p)
+    p.add_argument("--json", action="store_true", help="the rows as JSON")
 
 
 _SUBCOMMAND_PARSERS = {
@@ -140,6 +167,9 @@ _SUBCOMMAND_PARSERS = {
     "notice": _notice,
     "report": _report,
     "serve": _serve,
+    "sync": _sync,
+    "join": _join,
+    "fleet": _fleet,
 }
 SUBCOMMANDS = tuple(_SUBCOMMAND_PARSERS)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from relboard.commands.common import UsageError, open_session, operator, out
+from relboard.commands.hub_option import publish_after_write
 from relboard.domain.events import StepMarked, StepStatus, utc_now
 from relboard.store.journal import StateError
 
@@ -28,4 +29,5 @@ def run(args: argparse.Namespace) -> int:
     except OSError as error:
         raise UsageError(f"relboard mark: could not save to {session.state_path}: {error.strerror or error}") from None
     out(f"{args.step}: {status.value} (saved to {session.state_path})")
+    publish_after_write(session, args)
     return 0

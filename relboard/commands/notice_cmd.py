@@ -6,6 +6,7 @@ import argparse
 import os
 
 from relboard.commands.common import UsageError, err, open_session, operator, out, parse_now
+from relboard.commands.hub_option import publish_after_write, pull_before_read
 from relboard.domain.clock import read_clock
 from relboard.domain.events import NoticeKind, NoticeSent, utc_now
 from relboard.domain.notices import current_kind, draft
@@ -19,6 +20,7 @@ def run(args: argparse.Namespace) -> int:
     kind = NoticeKind(args.kind)
     now = parse_now(args.now) or utc_now()
     session = open_session(args.plan, args.state)
+    pull_before_read(session, args)
     state = session.state
     try:
         text = draft(kind, state)
@@ -53,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             f"relboard notice: {result.detail}, but it could not be saved to {session.state_path}: {error}"
         ) from None
+    publish_after_write(session, args)
     if result.delivered:
         err(f"sent: {result.detail} (saved to {session.state_path})")
         return 0

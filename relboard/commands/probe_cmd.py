@@ -7,6 +7,7 @@ import asyncio
 import sys
 
 from relboard.commands.common import UsageError, open_session, operator, out
+from relboard.commands.hub_option import publish_after_write
 from relboard.domain.events import ProbeRan
 from relboard.net.probes import DEFAULT_CONCURRENCY, probe_steps, run_probes, summary_line
 from relboard.store.journal import StateError
@@ -55,4 +56,5 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(str(error)) from None
     failed = sum(1 for r in results if not r.passed)
     out(f"{len(results) - failed} passed, {failed} failed (saved to {session.state_path})")
+    publish_after_write(session, args)
     return 1 if failed else 0
