@@ -50,3 +50,13 @@ def testdata(*parts: str) -> Path:
 @pytest.fixture(scope="session")
 def naughty_strings() -> list[str]:
     return json.loads(testdata("naughty-strings", "blns.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def nats_hub(tmp_path_factory):
+    """A real nats-server with JetStream on a free loopback port and a temporary store; stopped after."""
+    from tests.nats_server import NatsServer
+
+    server = NatsServer(tmp_path_factory.mktemp("hub-store")).start()
+    yield server
+    server.stop()

@@ -10,7 +10,7 @@ from typing import Any
 from relboard.domain.events import utc_now
 from relboard.domain.fleet import fleet_row
 from relboard.hub.address import HubAddress
-from relboard.hub.link import HubLink
+from relboard.hub.link import HubLink, quiet_loop
 
 
 def fleet_rows(address: HubAddress, now: datetime | None = None) -> list[dict[str, Any]]:
@@ -19,6 +19,7 @@ def fleet_rows(address: HubAddress, now: datetime | None = None) -> list[dict[st
 
 
 async def _rows(address: HubAddress, now: datetime) -> list[dict[str, Any]]:
+    quiet_loop()
     link = await HubLink.open(address)
     try:
         return await rows_from(link, now)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from relboard.domain.window_key import window_key
 from relboard.hub.address import HubAddress
-from relboard.hub.link import HubLink
+from relboard.hub.link import HubLink, quiet_loop
 from relboard.hub.window_link import WindowLink
 from relboard.store.locations import default_state_path
 from relboard.store.plan_file import PlanError, load_plan
@@ -35,6 +35,7 @@ def join(address: HubAddress, window: str, folder: Path) -> Joined:
 
 
 async def _join(address: HubAddress, window: str, folder: Path) -> Joined:
+    quiet_loop()
     link = await HubLink.open(address)
     try:
         summary = await link.summary(window)

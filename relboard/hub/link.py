@@ -18,7 +18,7 @@ import contextlib
 import json
 import logging
 import os
-from collections.abc import AsyncIterator
+from collections.abc import AsyncGenerator
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +53,17 @@ logging.getLogger("nats").propagate = False
 
 class HubUnreachable(Exception):
     """The hub did not answer (down, offline, refused the login); str() is one line without secrets."""
+
+
+def quiet_loop(errors: list[str] | None = None) -> None:
+    """Keep the client library's leftovers (tasks of a connection that died under it) off the terminal:
+    asyncio would print them, and the board's screen is the terminal."""
+
+    def handler(loop: asyncio.AbstractEventLoop, context: dict[str, Any]) -> None:
+        if errors is not None:
+            errors.append(str(context.get("message", ""))[:200])
+
+    asyncio.get_running_loop().set_exception_handler(handler)
 
 
 def events_subject(window: str, event_id: str | None = None) -> str:
@@ -159,9 +170,10 @@ class HubLink:
         except (TimeoutError, nats.errors.Error, OSError) as error:
             raise HubUnreachable(f"the hub did not take an event ({self.address.scrub(_reason(error))})") from None
 
-    async def window_events(self, window: str, follow: bool = False) -> AsyncIterator[Pulled | int]:
+    async def window_events(self, window: str, follow: bool = False) -> AsyncGenerator[Pulled | int | None, None]:
         """The window's messages in stream order. First yields how many there are now (an int); without
-        `follow` it stops after those, with it it goes on with every new one."""
+        `follow` it stops after those, with it it goes on with every new one, and yields None whenever
+        nothing came for a moment (a chance to act on what came before)."""
         sub = await self.js.subscribe(
             events_subject(window), ordered_consumer=True, deliver_policy=DeliverPolicy.ALL, pending_msgs_limit=-1
         )
@@ -172,9 +184,12 @@ class HubLink:
             seen = 0
             while follow or seen < total:
                 try:
-                    msg: Msg = await sub.next_msg(timeout=1.0 if follow else 5.0)
+                    msg: Msg = await sub.next_msg(timeout=0.1 if follow else 5.0)
                 except nats.errors.TimeoutError:
                     if follow:
+                        if not self.nc.is_connected:
+                            raise HubUnreachable(f"lost the hub at {self.address.masked}") from None
+                        yield None
                         continue
                     raise HubUnreachable(f"the hub at {self.address.masked} stopped sending the window") from None
                 seen += 1

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from relboard.hub.address import HubAddress
-from relboard.hub.link import HubLink, HubUnreachable
+from relboard.hub.link import HubLink, HubUnreachable, quiet_loop
 from relboard.hub.outbox import Outbox
 from relboard.hub.window_link import WindowLink
 from relboard.store.journal import Journal
@@ -37,6 +37,7 @@ def sync(
 
 
 async def _sync(address: HubAddress, loaded: LoadedPlan, state_path: Path, push: bool, pull: bool) -> SyncOutcome:
+    quiet_loop()
     link = await HubLink.open(address, timeout=CONNECT_TIMEOUT)
     try:
         window = WindowLink(link, loaded, state_path)

@@ -8,6 +8,7 @@ that two processes pulling at once cannot both append the same event.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import tomllib
 from collections.abc import Callable
@@ -49,6 +50,7 @@ class WindowLink:
         self.events: list[Event] = []
         self.by_id: dict[str, Event] = {}
         self.outbox = Outbox(self.state_path, link.stream_created)
+        self.state = WindowState(loaded.plan)  # kept folded as events come, for the window's summary
         self._loaded = False
 
     # ---- the local side ----------------------------------------------------------------------------
@@ -65,6 +67,7 @@ class WindowLink:
             if event.id is not None and event.id not in self.by_id:
                 self.by_id[event.id] = event
                 self.events.append(event)
+                self.state.apply(event)
 
     @property
     def unsent(self) -> list[Event]:
@@ -131,17 +134,20 @@ class WindowLink:
         total = 0
         seen = 0
         batch: list[Pulled] = []
-        async for item in self.link.window_events(self.window):
-            if isinstance(item, int):
-                total = item
-                continue
-            batch.append(item)
-            seen += 1
-            if len(batch) >= _BATCH:
-                self.take_from_hub(batch, result)
-                batch = []
-                if progress is not None:
-                    progress(seen, total)
+        async with contextlib.aclosing(self.link.window_events(self.window)) as items:
+            async for item in items:
+                if item is None:
+                    continue
+                if isinstance(item, int):
+                    total = item
+                    continue
+                batch.append(item)
+                seen += 1
+                if len(batch) >= _BATCH:
+                    self.take_from_hub(batch, result)
+                    batch = []
+                    if progress is not None:
+                        progress(seen, total)
         self.take_from_hub(batch, result)
         return result
 
@@ -161,8 +167,9 @@ class WindowLink:
             data = self._plan_bytes()
             if data is not None:
                 await self.link.put_plan(plan_hash, data)
-        state = WindowState(self.loaded.plan, self.events)
-        summary = window_summary(state, window=self.window, plan_hash=plan_hash, plan_name=plan_name, now=utc_now())
+        summary = window_summary(
+            self.state, window=self.window, plan_hash=plan_hash, plan_name=plan_name, now=utc_now()
+        )
         await self.link.put_summary(self.window, summary)
         return note
 
