@@ -10,7 +10,7 @@ from typing import Any
 from relboard.domain.events import utc_now
 from relboard.domain.fleet import fleet_row
 from relboard.hub.address import HubAddress
-from relboard.hub.link import HubLink, quiet_loop
+from relboard.hub.link import HubLink, answering, quiet_loop
 
 
 def fleet_rows(address: HubAddress, now: datetime | None = None) -> list[dict[str, Any]]:
@@ -22,7 +22,8 @@ async def _rows(address: HubAddress, now: datetime) -> list[dict[str, Any]]:
     quiet_loop()
     link = await HubLink.open(address)
     try:
-        return await rows_from(link, now)
+        with answering(address):
+            return await rows_from(link, now)
     finally:
         await link.close()
 

@@ -18,7 +18,7 @@ import contextlib
 import json
 import logging
 import os
-from collections.abc import AsyncGenerator
+from collections.abc import AsyncGenerator, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -53,6 +53,18 @@ logging.getLogger("nats").propagate = False
 
 class HubUnreachable(Exception):
     """The hub did not answer (down, offline, refused the login); str() is one line without secrets."""
+
+
+@contextlib.contextmanager
+def answering(address: HubAddress) -> Iterator[None]:
+    """Any failure of the hub or the connection inside the block is HubUnreachable, with a line to show."""
+    try:
+        yield
+    except HubUnreachable:
+        raise
+    except (TimeoutError, OSError, nats.errors.Error) as error:
+        reason = address.scrub(_reason(error))
+        raise HubUnreachable(f"the hub at {address.masked} stopped answering ({reason})") from None
 
 
 def quiet_loop(errors: list[str] | None = None) -> None:

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from relboard.hub.address import HubAddress
-from relboard.hub.link import HubLink, HubUnreachable, quiet_loop
+from relboard.hub.link import HubLink, HubUnreachable, answering, quiet_loop
 from relboard.hub.outbox import Outbox
 from relboard.hub.window_link import WindowLink
 from relboard.store.journal import Journal
@@ -40,23 +40,26 @@ async def _sync(address: HubAddress, loaded: LoadedPlan, state_path: Path, push:
     quiet_loop()
     link = await HubLink.open(address, timeout=CONNECT_TIMEOUT)
     try:
-        window = WindowLink(link, loaded, state_path)
-        outcome = SyncOutcome()
-        try:
-            if push:
-                outcome.pushed = await window.push()
-            if pull:
-                result = await window.pull()
-                outcome.pulled, outcome.refused = result.pulled, result.refused
-            note = await window.publish_summary()
-        finally:
-            window.read_journal()
-            outcome.unsent = len(window.unsent)
-        if note:
-            outcome.notes.append(note)
-        return outcome
+        with answering(address):
+            return await _sync_linked(link, loaded, state_path, push, pull)
     finally:
         await link.close()
+
+
+async def _sync_linked(link: HubLink, loaded: LoadedPlan, state_path: Path, push: bool, pull: bool) -> SyncOutcome:
+    window = WindowLink(link, loaded, state_path)
+    outcome = SyncOutcome()
+    if push:
+        outcome.pushed = await window.push()
+    if pull:
+        result = await window.pull()
+        outcome.pulled, outcome.refused = result.pulled, result.refused
+    note = await window.publish_summary()
+    if note:
+        outcome.notes.append(note)
+    window.read_journal()
+    outcome.unsent = len(window.unsent)
+    return outcome
 
 
 def unsent_offline(state_path: Path) -> int:
