@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import signal
 import socket
@@ -11,10 +12,12 @@ import subprocess
 import sys
 import time
 import tomllib
+import zlib
 from pathlib import Path
 
 import pytest
 
+from relboard.domain.identity import ID_PATTERN
 from tests.conftest import MINIMAL, ROOT
 from tests.nats_server import NatsServer, free_port
 
@@ -265,3 +268,25 @@ def test_a_password_or_token_never_appears_in_any_output_or_file(tmp_path, secur
         if path.is_file():
             data = path.read_bytes()
             assert not any(secret.encode() in data for secret in secrets), path
+
+
+def test_status_json_shows_an_id_on_every_event_of_an_old_journal_the_same_every_time(tmp_path):
+    plan = laptop(tmp_path, "a")
+    plan.with_name("tonight.state.toml").write_text(
+        "schema = 1\ncreated = 2026-12-05 21:00:00+00:00\n"
+        + "".join(
+            _old_block(f'kind = "step_marked"\nat = 2026-12-05 21:0{n}:00+00:00\nstep = "apply"\nstatus = "pass"\n')
+            for n in range(3)
+        ),
+        encoding="utf-8",
+    )
+    first, again = state_of(plan), state_of(plan)
+    ids = [e["id"] for e in first["events"]]
+    assert len(set(ids)) == 3
+    assert all(re.match(ID_PATTERN, i) for i in ids)
+    assert [e["id"] for e in again["events"]] == ids
+
+
+def _old_block(body: str) -> str:
+    """A block as relboard wrote them before events had ids."""
+    return f'\n[[event]]\n{body}sum = "{zlib.crc32(body.encode()):08x}"\n'
