@@ -28,6 +28,9 @@ FIGURES = (
     "lookup median, ",
     "lookup p99, ",
     "load state, ",
+    "hub propagation median, ",
+    "hub propagation p99, ",
+    "hub catch-up, ",
 )
 
 

@@ -3,7 +3,8 @@
 It comes from `[hub] window` when the plan has one, else from the change ticket and the environment
 (`CHG-1042` on `prod-eu` is `chg-1042-prod-eu`), or the title and the environment when there is no
 ticket. Letters are folded to lowercase ASCII and every other run of characters becomes one `-`, so
-the key is a subject token and a KV key (no dots, wildcards or spaces) on any server.
+the key is a subject token and a KV key (no dots, wildcards or spaces) on any server. Only a
+`[hub] window` that cannot be made one is an error; a name made from the plan always gives a key.
 """
 
 from __future__ import annotations
@@ -44,6 +45,9 @@ def _key(plan: Plan) -> str:
         return _token(plan.hub.window)
     base = plan.release.change_ref.strip() or plan.release.title
     key = _token(f"{base}-{plan.release.environment}")
+    if not key:
+        # Names without a letter or digit (":" on "*"): the plan still names one window.
+        key = "window-" + hashlib.sha256(f"{base}\0{plan.release.environment}".encode()).hexdigest()[:12]
     if len(key) > MAX_KEY:
         # A long title still names one window: keep its start and tell it from others by a hash.
         digest = hashlib.sha256(key.encode()).hexdigest()[:8]
@@ -61,12 +65,4 @@ def key_problem(plan: Plan) -> KeyProblem | None:
             )
         if len(key) > MAX_KEY:
             return KeyProblem(("hub", "window"), f"hub.window: a hub window name has at most {MAX_KEY} characters")
-        return None
-    if not _key(plan):
-        where = ("release", "change_ref") if plan.release.change_ref.strip() else ("release", "environment")
-        return KeyProblem(
-            where,
-            f"{'.'.join(map(str, where))}: the window's hub name is made from release.change_ref (or title) and "
-            'environment, and these have no letters or digits; add [hub] window = "..."',
-        )
     return None

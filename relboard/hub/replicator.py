@@ -74,6 +74,23 @@ class HubStatus:
 
 
 @dataclass
+class _View:
+    """What the two tasks of a connection share."""
+
+    linked: WindowLink
+    live: asyncio.Event = field(default_factory=asyncio.Event)
+    total: int = 0
+    done: int = 0
+    present: tuple[Present, ...] = ()
+
+    def status(self) -> HubStatus:
+        unsent = len(self.linked.unsent)
+        if self.live.is_set():
+            return HubStatus("live", unsent, present=self.present)
+        return HubStatus("catching up", unsent, self.done, self.total, self.present)
+
+
+@dataclass
 class _Callbacks:
     on_events: Callable[[list[Event]], None] | None = None
     on_status: Callable[[HubStatus], None] | None = None
@@ -164,64 +181,65 @@ class Replicator:
 
     async def _sleep(self, seconds: float) -> None:
         assert self._wake is not None
-        deadline = time.monotonic() + seconds
-        while not self._stopping.is_set() and time.monotonic() < deadline:
+        """Wait `seconds`, or less when nudged (a local append, or stop)."""
+        if not self._stopping.is_set():
             with contextlib.suppress(TimeoutError):
-                await asyncio.wait_for(self._wake.wait(), deadline - time.monotonic())
-            self._wake.clear()
+                await asyncio.wait_for(self._wake.wait(), seconds)
+        self._wake.clear()
 
     async def _connected(self, link: HubLink) -> None:
-        linked = WindowLink(link, self.loaded, self.state_path)
-        linked.read_journal()
-        present: tuple[Present, ...] = ()
-        live = False
-        total = done = 0
+        """Two tasks while connected: one takes the window's messages (catching up, then live), one
+        publishes local appends as soon as they are nudged (or seen within _POLL) and keeps presence."""
+        view = _View(WindowLink(link, self.loaded, self.state_path))
+        view.linked.read_journal()
+        tasks = [asyncio.create_task(self._consuming(link, view)), asyncio.create_task(self._publishing(link, view))]
+        try:
+            done, _ = await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+            for task in done:
+                task.result()  # the reason it ended, raised here
+        finally:
+            for task in tasks:
+                task.cancel()
+            for task in tasks:
+                with contextlib.suppress(asyncio.CancelledError, Exception):  # ended with the connection
+                    await task
+
+    async def _consuming(self, link: HubLink, view: _View) -> None:
         batch: list[Pulled] = []
-        next_presence = 0.0
-        next_push = 0.0
-
-        def status() -> HubStatus:
-            unsent = len(linked.unsent)
-            if live:
-                return HubStatus("live", unsent, present=present)
-            return HubStatus("catching up", unsent, done, total, present)
-
         async with contextlib.aclosing(link.window_events(self.window, follow=True)) as items:
             async for item in items:
                 if self._stopping.is_set():
                     return
                 if isinstance(item, int):
-                    total = item
-                    live = total == 0
-                    self._set(status())
+                    view.total = item
+                    if item == 0:
+                        view.live.set()
+                    self._set(view.status())
                 elif item is not None:
                     batch.append(item)
-                    done += 1
-                    if not live and item.pending == 0:
-                        live = True
+                    view.done += 1
+                    if item.pending == 0:
+                        view.live.set()
+                live = view.live.is_set()
                 if batch and (live or len(batch) >= _CATCH_UP_BATCH or item is None):
-                    self._take(linked, batch)
+                    self._take(view.linked, batch)
                     batch = []
-                    self._set(status())
-                now = time.monotonic()
-                if live and (now >= next_push or self._wake_set()):
-                    # Ours go out after the window's own are in, so a first catch-up is not slowed by them.
-                    next_push = now + _POLL
-                    if await linked.push():
-                        await self._summary(linked)
-                    self._set(status())
-                if live and now >= next_presence:
-                    next_presence = now + PRESENCE_EVERY
-                    present = await self._presence(link, len(linked.unsent))
-                    await self._summary(linked)
-                    self._set(status())
+                    self._set(view.status())
 
-    def _wake_set(self) -> bool:
-        assert self._wake is not None
-        if self._wake.is_set():
-            self._wake.clear()
-            return True
-        return False
+    async def _publishing(self, link: HubLink, view: _View) -> None:
+        # Ours go out once the window's own are in, so a first catch-up is not slowed by them.
+        await view.live.wait()
+        next_presence = 0.0
+        while not self._stopping.is_set():
+            if await view.linked.push():
+                await self._summary(view.linked)
+                self._set(view.status())
+            if time.monotonic() >= next_presence:
+                next_presence = time.monotonic() + PRESENCE_EVERY
+                view.present = await self._presence(link, len(view.linked.unsent))
+                await self._summary(view.linked)
+                self._set(view.status())
+            await self._sleep(_POLL)
 
     def _take(self, linked: WindowLink, batch: list[Pulled]) -> None:
         result = PullResult()
