@@ -15,6 +15,7 @@ import tomllib
 import zlib
 from pathlib import Path
 
+import nkeys
 import pytest
 
 from relboard.domain.identity import ID_PATTERN
@@ -290,3 +291,58 @@ def test_status_json_shows_an_id_on_every_event_of_an_old_journal_the_same_every
 def _old_block(body: str) -> str:
     """A block as relboard wrote them before events had ids."""
     return f'\n[[event]]\n{body}sum = "{zlib.crc32(body.encode()):08x}"\n'
+
+
+def test_probe_results_are_published_and_a_notice_preview_pulls_first(tmp_path, nats_hub, httpserver):
+    httpserver.expect_request("/health").respond_with_data("ok")
+    a = laptop(tmp_path, "a")
+    a.write_text(
+        a.read_text(encoding="utf-8")
+        + f'\n[[steps]]\nid = "health"\nphase = "validate"\ntitle = "Health"\nowner = "Lee QA"\n\n'
+        f'[steps.probe]\nurl = "{httpserver.url_for("/health")}"\n',
+        encoding="utf-8",
+    )
+    b = laptop(tmp_path, "b", plan=a)
+    probed = relboard("probe", a, "--hub", nats_hub.url)
+    assert probed.returncode == 0, probed.stderr
+    assert "not yet on the hub" not in probed.stdout
+    preview = relboard("notice", "after", b, "--hub", nats_hub.url)
+    assert preview.returncode == 0, preview.stderr
+    assert state_of(b)["steps"]["health"]["status"] == "pass"
+    offline = relboard("probe", a, "--hub", f"nats://127.0.0.1:{free_port()}")
+    assert offline.stdout.splitlines()[-1] == "saved locally; not yet on the hub (1 unsent)"
+
+
+def test_a_new_hub_gets_the_whole_window_again(tmp_path, nats_hub, tmp_path_factory):
+    a = laptop(tmp_path, "a")
+    assert relboard("mark", a, "apply", "pass", "--hub", nats_hub.url).returncode == 0
+    fresh = NatsServer(tmp_path_factory.mktemp("fresh-hub")).start()
+    try:
+        assert relboard("sync", a, "--hub", fresh.url).stdout.strip() == "pushed 2, pulled 0, unsent 0"
+        b = laptop(tmp_path, "b")
+        assert relboard("sync", b, "--hub", fresh.url).stdout.strip() == "pushed 0, pulled 2, unsent 0"
+    finally:
+        fresh.stop()
+
+
+def test_an_nkey_seed_file_logs_in_and_its_seed_is_never_shown(tmp_path, tmp_path_factory):
+    seed = nkeys.encode_seed(os.urandom(32), nkeys.PREFIX_BYTE_USER)
+    public = nkeys.from_seed(bytearray(seed)).public_key.decode()
+    seed_file = tmp_path / "me.nk"
+    seed_file.write_bytes(seed + b"\n")
+    config = tmp_path / "hub.conf"
+    config.write_text(f'authorization {{ users = [ {{ nkey: "{public}" }} ] }}\n', encoding="utf-8")
+    server = NatsServer(tmp_path_factory.mktemp("nkey-hub"), "-c", str(config)).start()
+    try:
+        plan = laptop(tmp_path, "a")
+        with_key = relboard(
+            "mark", plan, "apply", "pass", "--hub", server.url, env={"RELBOARD_HUB_NKEY": str(seed_file)}
+        )
+        without = relboard("sync", plan, "--hub", server.url)
+    finally:
+        server.stop()
+    assert with_key.returncode == 0, with_key.stderr
+    assert "not yet on the hub" not in with_key.stdout
+    assert without.returncode == 1
+    assert "cannot reach the hub" in without.stderr
+    assert seed.decode() not in with_key.stdout + with_key.stderr + without.stdout + without.stderr

@@ -117,7 +117,7 @@ class HubLink:
                     **address.connect_options(),  # type: ignore[arg-type]  # typed per key by nats-py
                     connect_timeout=max(1, int(timeout)),
                     # Every server of a cluster is tried; `timeout` bounds a command's wait for them.
-                    max_reconnect_attempts=-1 if keep_trying else 2,
+                    max_reconnect_attempts=-1 if keep_trying else 1,
                     reconnect_time_wait=1,
                     error_cb=quiet,
                     name="relboard",

@@ -150,8 +150,12 @@ class Replicator:
     # ---- the thread ------------------------------------------------------------------------------
 
     def _run(self) -> None:
-        asyncio.run(self._main())
-        self._set(HubStatus("stopped", self._unsent_offline()))
+        reason = ""
+        try:
+            asyncio.run(self._main())
+        except Exception as error:  # noqa: BLE001 - the board keeps working without its hub link
+            reason = self.address.scrub(one_line(f"{type(error).__name__}: {error}"))
+        self._set(HubStatus("stopped", self._unsent_offline(), reason=reason))
 
     async def _main(self) -> None:
         self._loop = asyncio.get_running_loop()

@@ -52,6 +52,7 @@ class WindowLink:
         self.outbox = Outbox(self.state_path, link.stream_created)
         self.state = WindowState(loaded.plan)  # kept folded as events come, for the window's summary
         self._loaded = False
+        self._noted: set[str] = set()  # plan hashes already told about
 
     # ---- the local side ----------------------------------------------------------------------------
 
@@ -154,12 +155,14 @@ class WindowLink:
     # ---- the window's summary and plan ---------------------------------------------------------------
 
     async def publish_summary(self) -> str | None:
-        """Put the window's summary (and its plan, the first time); returns a note when the plans differ."""
+        """Put the window's summary (and its plan, the first time); the first time it finds that this
+        plan is not the window's (the first writer's), returns a note saying which steps differ."""
         existing = await self.link.summary(self.window)
         plan_hash, plan_name = self.loaded.hash, self.loaded.path.name
         note = None
         if existing and isinstance(existing.get("plan_hash"), str) and existing["plan_hash"]:
-            if existing["plan_hash"] != plan_hash:
+            if existing["plan_hash"] != plan_hash and existing["plan_hash"] not in self._noted:
+                self._noted.add(existing["plan_hash"])
                 note = await self._plan_note(existing["plan_hash"])
             plan_hash = existing["plan_hash"]
             plan_name = str(existing.get("plan_name") or plan_name)
