@@ -18,7 +18,7 @@ import contextlib
 import json
 import logging
 import os
-from collections.abc import AsyncGenerator, Iterator
+from collections.abc import AsyncGenerator, Iterator, MutableSequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -67,7 +67,7 @@ def answering(address: HubAddress) -> Iterator[None]:
         raise HubUnreachable(f"the hub at {address.masked} stopped answering ({reason})") from None
 
 
-def quiet_loop(errors: list[str] | None = None) -> None:
+def quiet_loop(errors: MutableSequence[str] | None = None) -> None:
     """Keep the client library's leftovers (tasks of a connection that died under it) off the terminal:
     asyncio would print them, and the board's screen is the terminal."""
 

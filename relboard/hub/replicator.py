@@ -27,6 +27,7 @@ import asyncio
 import contextlib
 import threading
 import time
+from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,7 +96,8 @@ class _Callbacks:
     on_events: Callable[[list[Event]], None] | None = None
     on_status: Callable[[HubStatus], None] | None = None
     on_refused: Callable[[str], None] | None = None
-    errors: list[str] = field(default_factory=list)
+    # What asyncio or a callback reported, kept for a look in a debugger rather than printed on the board.
+    errors: deque[str] = field(default_factory=lambda: deque(maxlen=50))
 
 
 class Replicator:
@@ -184,8 +186,8 @@ class Replicator:
                 await self._sleep(_RETRY)
 
     async def _sleep(self, seconds: float) -> None:
-        assert self._wake is not None
         """Wait `seconds`, or less when nudged (a local append, or stop)."""
+        assert self._wake is not None
         if not self._stopping.is_set():
             with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(self._wake.wait(), seconds)
