@@ -18,7 +18,7 @@ from benchmarks.processes import alternate
 from benchmarks.results import Figure, ratio
 from benchmarks.stats import median
 from benchmarks.workspace import Workspace
-from relboard.paths import demo_plan
+from relboard.store.paths import demo_plan
 
 TARGET = 1.5
 TARGET_BASEMODEL = 2.0

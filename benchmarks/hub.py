@@ -32,13 +32,15 @@ from benchmarks.stats import median, percentile
 from benchmarks.workspace import Workspace
 from relboard.domain.events import Event, StepMarked, StepStatus
 from relboard.domain.identity import HybridClock, stamped
+from relboard.domain.intents import MarkStep
 from relboard.hub.address import hub_address
 from relboard.hub.oneshot import sync
 from relboard.hub.replicator import Replicator
-from relboard.paths import demo_plan
 from relboard.store.journal import Journal
-from relboard.store.session import WindowSession
+from relboard.store.paths import demo_plan
 from relboard.store.writer_id import writer_for
+from relboard.window.recorder import Recorded
+from relboard.window.session import WindowSession
 
 PROPAGATION_P99_MS = 250.0
 CATCH_UP_S = 2.0
@@ -118,12 +120,15 @@ def propagation(ws: Workspace, url: str, samples: int) -> list[float]:
     try:
         _wait(lambda: writer.status.state == "live" and board.status.state == "live", "both live")
         step = a.plan.steps[0].id
+        recorder = a.recorder(by="bench")
         for number in range(samples + 1):
             status = StepStatus.PASS if number % 2 else StepStatus.FAIL
             start = time.monotonic()
-            a.record(StepMarked(at=datetime.now(UTC), by="bench", step=step, status=status))
+            outcome = recorder.record(MarkStep(step, status))
             writer.appended()
-            event_id = str(a.state.events[-1].id)
+            if not isinstance(outcome, Recorded):
+                raise RuntimeError(f"not recorded: {outcome}")
+            event_id = str(outcome.event.id)
 
             def reached(event_id: str = event_id) -> bool:
                 return event_id in arrived
@@ -158,7 +163,7 @@ async def _bare(url: str, samples: int) -> list[float]:
 
 def catch_up(ws: Workspace, url: str, count: int) -> tuple[float, float]:
     a = _session(ws, "catch-a", "bench-catch-up")
-    a.record(StepMarked(at=datetime.now(UTC), by="bench", step=a.plan.steps[0].id, status=StepStatus.PASS))
+    a.recorder(by="bench").record(MarkStep(a.plan.steps[0].id, StepStatus.PASS))
     clock = HybridClock(writer_for(a.state_path))
     step = a.plan.steps[0].id
     more: list[Event] = [

@@ -17,9 +17,9 @@ from benchmarks.results import Figure, ratio
 from benchmarks.stats import median, percentile
 from benchmarks.workspace import Workspace
 from relboard.domain.events import StepStatus
-from relboard.store.session import WindowSession
 from relboard.ui.app import RelboardApp
 from relboard.ui.panes.checklist import ChecklistPane
+from relboard.window.session import WindowSession
 
 MEDIAN_MS, P95_MS = 16.0, 50.0
 GLYPH = {"p": "✔", "b": "⊘"}

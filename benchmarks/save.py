@@ -19,8 +19,8 @@ from benchmarks.workspace import Workspace
 from relboard.domain.events import StepStatus
 from relboard.store.journal import Journal
 from relboard.store.plan_file import load_plan
-from relboard.store.session import WindowSession
 from relboard.ui.app import RelboardApp
+from relboard.window.session import WindowSession
 
 TARGET_MS = 10.0
 

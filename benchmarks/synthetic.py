@@ -21,8 +21,8 @@ from relboard.domain.events import (
     StepStatus,
     event_to_dict,
 )
-from relboard.domain.plan import Troubleshooting
-from relboard.paths import demo_plan
+from relboard.domain.plan import Plan, Troubleshooting
+from relboard.store.paths import demo_plan
 from relboard.store.plan_file import load_plan
 
 SEED = 20261205
@@ -289,3 +289,31 @@ def queries(entries: list[Troubleshooting], count: int, seed: int = SEED) -> lis
             word = rng.choice(words)
             found.append(word[: rng.randint(1, len(word))])
     return (hostile + found)[:count]
+
+
+def plan_with_dependencies(steps: int, seed: int = SEED) -> Plan:
+    """The demo plan grown to `steps` steps with expectations and waits: most steps follow the one
+    before them, some wait on one to three recent steps, a few start parallel tracks (`after = []`)."""
+    rng = random.Random(seed + 2)
+    document = tomllib.loads(demo_plan().read_text(encoding="utf-8"))
+    own = document["steps"]
+    extra = []
+    for number in range(max(steps - len(own), 0)):
+        step: dict = {
+            "id": f"step-{number:05d}",
+            "phase": PHASES[min(number * len(PHASES) // max(steps, 1), len(PHASES) - 1)],
+            "title": _sentence(rng, 20, 70),
+            "owner": rng.choice(OWNERS),
+            "critical": rng.random() < 0.02,
+        }
+        if rng.random() < 0.85:
+            step["expected"] = f"{rng.randint(2, 30)}m"
+        roll = rng.random()
+        if roll < 0.10:
+            step["after"] = []
+        elif roll < 0.40 and number > 0:
+            earlier = range(max(0, number - 50), number)
+            step["after"] = [f"step-{i:05d}" for i in rng.sample(earlier, min(len(earlier), rng.randint(1, 3)))]
+        extra.append(step)
+    document["steps"] = own + extra
+    return Plan.model_validate(document)

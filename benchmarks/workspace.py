@@ -14,7 +14,7 @@ from pathlib import Path
 
 from benchmarks import synthetic
 from benchmarks.sizes import Sizes
-from relboard.paths import demo_plan
+from relboard.store.paths import demo_plan
 
 HERE = Path(__file__).resolve().parent
 COLUMNS, LINES = 160, 48

@@ -78,11 +78,20 @@ def _mark(sub: _Subparsers) -> None:
     p = sub.add_parser("mark", help="record a step result, e.g. from a deploy script")
     p.add_argument("plan")
     p.add_argument("step")
-    p.add_argument("status", help="pending, pass, fail, skip or blocked")
+    p.add_argument("status", help="pending, pass, fail, skip or blocked; or started (work on the step began)")
     p.add_argument("--note", default="")
     p.add_argument("--by", default=None, help="who (default: your login)")
     common.add_state(p)
     add_hub(p)
+
+
+def _handover(sub: _Subparsers) -> None:
+    p = sub.add_parser("handover", help="hand the window to the next engineer: print the summary, record it")
+    p.add_argument("plan")
+    p.add_argument("--to", required=True, metavar="NAME", help="the incoming engineer")
+    p.add_argument("--by", default=None, metavar="NAME", help="the outgoing engineer (default: your login)")
+    common.add_state(p)
+    common.add_now(p)
 
 
 def _lookup(sub: _Subparsers) -> None:
@@ -162,6 +171,7 @@ _SUBCOMMAND_PARSERS = {
     "new": _new,
     "status": _status,
     "mark": _mark,
+    "handover": _handover,
     "lookup": _lookup,
     "probe": _probe,
     "notice": _notice,

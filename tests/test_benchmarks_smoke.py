@@ -28,6 +28,8 @@ FIGURES = (
     "lookup median, ",
     "lookup p99, ",
     "load state, ",
+    "forecast after one event median, ",
+    "forecast after one event p95, ",
     "hub propagation median, ",
     "hub propagation p99, ",
     "hub catch-up, ",

@@ -1,9 +1,9 @@
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from relboard.domain.clock import Alert, RehearsalClock, WindowPhase, describe_times, read_clock
+from relboard.domain.clock import Alert, RehearsalClock, WindowPhase, read_clock
 from tests.conftest import make_plan
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -83,13 +83,6 @@ def test_window_across_the_spring_dst_change():
     assert reading.window_text() == "in window 1:15:00 of 2:00:00 · 0:45:00 left"
     assert reading.deadline_text(NEW_YORK) == "rollback decision by 03:30 (in 0:15:00)"
     assert reading.deadline_alert is Alert.WARNING
-
-
-def test_times_are_shown_in_the_window_zone_and_the_local_zone():
-    when = at("2026-12-05T22:00:00+01:00")
-    assert describe_times(when, BERLIN, BERLIN) == "2026-12-05 22:00 CET"
-    assert describe_times(when, BERLIN, NEW_YORK) == "2026-12-05 22:00 CET (local 16:00 EST)"
-    assert describe_times(when, None, UTC) == "2026-12-05 22:00 UTC+01:00 (local 21:00 UTC)"
 
 
 def test_rehearsal_clock_starts_at_the_given_time_and_runs_forward():

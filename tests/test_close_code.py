@@ -6,7 +6,7 @@ from datetime import timedelta
 
 import pytest
 
-from relboard.domain.close_code import CloseCode, close_code, close_outcome
+from relboard.domain.close_code import CloseCode, close_outcome
 from relboard.domain.events import (
     CriterionMarked,
     Decision,
@@ -57,7 +57,7 @@ def outcome(events: list):
 def test_successful_when_every_step_passed_and_the_result_was_told():
     result = outcome([*marks(), after_notice()])
     assert result.code is CloseCode.SUCCESSFUL
-    assert close_code(WindowState(PLAN, [*marks(), after_notice()])) == "successful"
+    assert close_outcome(WindowState(PLAN, [*marks(), after_notice()])).code == "successful"
 
 
 def test_a_skipped_non_critical_step_and_a_resolved_issue_are_still_successful():

@@ -7,16 +7,16 @@ import asyncio
 import contextlib
 import shutil
 import time
-from datetime import UTC, datetime
 
 import nats
 import pytest
 
 from relboard.domain.events import StepMarked, StepStatus
+from relboard.domain.intents import MarkStep
 from relboard.hub.address import hub_address
 from relboard.hub.oneshot import HubUnreachable, SyncOutcome, sync
 from relboard.store.journal import Journal
-from relboard.store.session import WindowSession
+from relboard.window.session import WindowSession
 from tests.conftest import MINIMAL
 from tests.nats_server import cluster
 
@@ -72,8 +72,8 @@ def test_killing_one_node_of_three_loses_nothing_while_two_writers_record(tmp_pa
             three_nodes[number % 3].kill()
         for who, session in zip(("ana", "ben"), writers, strict=True):
             step = STEPS[number % len(STEPS)]
-            event = StepMarked(at=datetime.now(UTC), by=who, step=step, status=StepStatus.PASS, note=f"{who}-{number}")
-            session.record(event)  # saved first, whatever the hub does
+            # Saved first, whatever the hub does.
+            session.recorder(by=who).record(MarkStep(step, StepStatus.PASS, f"{who}-{number}"))
             made.append(f"{who}-{number}")
             # A moment of failover may leave it unsent: it waits in the journal for the next sync.
             with contextlib.suppress(HubUnreachable):

@@ -17,12 +17,14 @@ import pytest
 
 from relboard.domain.events import Event, StepMarked, StepStatus
 from relboard.domain.identity import HybridClock, stamped
+from relboard.domain.intents import MarkStep
 from relboard.hub.address import hub_address
 from relboard.hub.oneshot import sync
 from relboard.hub.replicator import HubStatus, Replicator
 from relboard.store.journal import Journal
-from relboard.store.session import WindowSession
 from relboard.store.writer_id import writer_for
+from relboard.window.recorder import Recorded
+from relboard.window.session import WindowSession
 from tests.conftest import MINIMAL, ROOT
 
 GUARD = 40.0  # seconds; only so that a broken link fails the test instead of hanging it
@@ -42,6 +44,7 @@ class Board:
         folder.mkdir()
         shutil.copy(MINIMAL, folder / "tonight.toml")
         self.session = WindowSession.open(folder / "tonight.toml")
+        self.who = who
         self.lock = threading.Lock()
         self.events: list[Event] = []
         self.statuses: list[HubStatus] = []
@@ -67,9 +70,10 @@ class Board:
             return any(e.id == event_id for e in self.events)
 
     def mark(self, step: str, status: StepStatus) -> Event:
-        self.session.record(StepMarked(at=datetime.now(UTC), step=step, status=status))
+        outcome = self.session.recorder(by=self.who).record(MarkStep(step, status))
+        assert isinstance(outcome, Recorded)
         self.replicator.appended()
-        return self.session.state.events[-1]
+        return outcome.event
 
     @property
     def text(self) -> str:
@@ -91,7 +95,8 @@ def test_an_event_of_one_board_reaches_the_other_and_both_see_who_is_on(boards):
     wait_for(lambda: a.text == "live" and b.text == "live", "both live")
     event = a.mark("apply", StepStatus.FAIL)
     wait_for(lambda: b.has(event.id), "the mark reaches the other board")
-    b.session.refresh()
+    for foreign in b.session.journal.read_new():  # what the board's writer does on its poll
+        b.session.state.apply(foreign)
     assert b.session.state.steps["apply"].status is StepStatus.FAIL
     assert b.session.state.steps["apply"].source == event
     wait_for(lambda: [p.who for p in b.replicator.status.present] == ["ana"], "ana is seen on the window")
@@ -121,7 +126,7 @@ def test_an_outage_shows_the_unsent_count_and_publishes_when_the_hub_is_back(boa
 
 def test_a_board_joining_a_long_window_reports_catching_up(tmp_path, nats_hub):
     writer = Board(tmp_path / "a", nats_hub.url, "ana")
-    writer.session.record(StepMarked(at=datetime.now(UTC), step="apply", status=StepStatus.PASS))
+    writer.mark("apply", StepStatus.PASS)
     clock = HybridClock(writer_for(writer.session.state_path))
     more = [
         stamped(StepMarked(at=datetime.now(UTC), step="apply", status=StepStatus.PASS, note=f"n{number}"), clock)
@@ -147,8 +152,7 @@ CHILD = """
 import sys, time
 from relboard.hub.address import hub_address
 from relboard.hub.replicator import Replicator
-from relboard.store.session import WindowSession
-from relboard.store.writer_id import writer_for
+from relboard.window.session import WindowSession
 session = WindowSession.open(sys.argv[2])
 replicator = Replicator(hub_address(sys.argv[1]), session.loaded, session.state_path, "crashing-carl")
 replicator.start()

@@ -34,9 +34,9 @@ from relboard.domain.events import (
     event_to_dict,
 )
 from relboard.domain.identity import ID_PATTERN
-from relboard.paths import sample_plans_dir
 from relboard.store.journal import STATE_SCHEMA, Journal, StateError
 from relboard.store.locations import default_state_path
+from relboard.store.paths import sample_plans_dir
 
 TESTDATA = Path(__file__).resolve().parents[1].parent / "shared" / "testdata"
 NAUGHTY = json.loads((TESTDATA / "naughty-strings" / "blns.json").read_text(encoding="utf-8"))

@@ -223,3 +223,37 @@ def test_a_window_zone_other_than_the_offset_is_used():
     line = line_with(draft_before(plan), "Window starts:")
     # 22:00+01:00 is 21:00 UTC, 16:00 in New York (EST).
     assert line == "Window starts: 2026-12-05 16:00 EST (21:00 UTC)"
+
+
+def _timed_window():
+    from tests.test_forecast import SEQUENTIAL, window_of
+
+    return window_of(*SEQUENTIAL)
+
+
+def test_a_decision_taken_on_a_forecast_to_miss_the_deadline_says_so():
+    from tests.test_forecast import passed, t
+
+    state = _timed_window()
+    passed(state, "scope", t(22, 20))  # twice as slow as planned
+    state.apply(
+        DecisionRecorded(at=t(22, 20), by="sam", decision=Decision.PAUSE, rationale="Too slow to validate in time")
+    )
+    text = draft_decision(state)
+    assert (
+        "Forecast at the time: validation done by 00:00, 0:30:00 after the rollback deadline (23:30);"
+        " the window would end 0:20:00 late (pace 2.00)" in text.splitlines()
+    )
+
+
+def test_a_decision_the_forecast_did_not_drive_does_not_mention_it():
+    from tests.test_forecast import passed, t
+
+    state = _timed_window()
+    passed(state, "scope", t(22, 10))  # on plan
+    state.apply(DecisionRecorded(at=t(22, 11), by="sam", decision=Decision.PAUSE, rationale="Vendor asked to wait"))
+    assert "Forecast" not in draft_decision(state)
+    late = _timed_window()
+    passed(late, "scope", t(22, 20))
+    late.apply(DecisionRecorded(at=t(22, 21), by="sam", decision=Decision.CONTINUE, rationale="Go on"))
+    assert "Forecast" not in draft_decision(late)

@@ -41,7 +41,7 @@ def test_wheel_installed_elsewhere_finds_sample_plans_and_themes(tmp_path):
     elsewhere.mkdir()
     env = {**os.environ, "PYTHONPATH": str(target)}
     probe = (
-        "import relboard, relboard.paths as p;"
+        "import relboard, relboard.store.paths as p;"
         "print(relboard.__file__); print(p.demo_plan().is_file()); print(len(list(p.themes_dir().glob('*.toml'))) >= 3)"
     )
     shown = subprocess.run(

@@ -421,3 +421,80 @@ def test_a_section_given_as_a_value_is_reported_at_its_line(tmp_path, key):
         f"{tmp_path / 'plan.toml'}:{at(text, f'{key} = ')}: "
         f"{key} must be a table ([{key}] or {{ key = value, ... }}), not text" in found
     )
+
+
+AP, SELF, LOGIN = '"aply"', '"apply"]', '"login"]'
+
+
+def test_expected_and_after_are_accepted(tmp_path):
+    text = edit('title = "Apply the release"', 'title = "Apply the release"\nexpected = "25m"\nafter = []')
+    assert problems(tmp_path, text) == []
+    plan = load_plan(tmp_path / "plan.toml").plan
+    apply = plan.step("apply")
+    assert apply is not None
+    assert apply.after == []
+    assert apply.expected is not None
+    assert apply.expected.total_seconds() == 25 * 60
+
+
+def test_expected_must_be_a_duration(tmp_path):
+    text = edit('title = "Apply the release"', 'title = "Apply the release"\nexpected = 10')
+    assert problems(tmp_path, text) == [
+        f"{tmp_path / 'plan.toml'}:{at(text, 'expected = 10')}: "
+        'steps[1].expected must be a duration in quotes, like "2h30m", "90m" or "45s"'
+    ]
+
+
+def test_after_naming_an_unknown_step_suggests_the_right_one(tmp_path):
+    text = edit(
+        'title = "Validate login and tenant access"', 'title = "Validate login and tenant access"\nafter = ["aply"]'
+    )
+    assert problems(tmp_path, text) == [
+        f"{tmp_path / 'plan.toml'}:{at(text, AP)}: "
+        'steps[2].after[0]: "aply" is not a step id in this plan; did you mean "apply"?'
+    ]
+
+
+def test_a_step_cannot_wait_on_itself(tmp_path):
+    text = edit('title = "Apply the release"', 'title = "Apply the release"\nafter = ["confirm-scope", "apply"]')
+    assert problems(tmp_path, text) == [
+        f'{tmp_path / "plan.toml"}:{at(text, SELF)}: steps[1].after[1]: step "apply" cannot wait on itself'
+    ]
+
+
+def test_a_cycle_is_refused_and_named(tmp_path):
+    text = edit('title = "Apply the release"', 'title = "Apply the release"\nafter = ["login"]')
+    text = edit(
+        'title = "Validate login and tenant access"',
+        'title = "Validate login and tenant access"\nafter = ["apply"]',
+        text,
+    )
+    assert problems(tmp_path, text) == [
+        f"{tmp_path / 'plan.toml'}:{at(text, LOGIN)}: steps[1].after[0]: these steps wait on each other, so none "
+        'of them can start: "apply" waits on "login", "login" waits on "apply"; remove one of these waits '
+        "(after = [] lets a step start at any time)"
+    ]
+
+
+def test_a_cycle_through_the_plan_order_names_the_implied_waits(tmp_path):
+    # confirm-scope waits on login, which (without `after`) follows apply, which follows confirm-scope.
+    text = edit(
+        'title = "Confirm the exact environment and release scope"',
+        'title = "Confirm the exact environment and release scope"\nafter = ["login"]',
+    )
+    (line,) = problems(tmp_path, text)
+    assert line == (
+        f"{tmp_path / 'plan.toml'}:{at(text, LOGIN)}: steps[0].after[0]: these steps wait on each other, so none "
+        'of them can start: "confirm-scope" waits on "login", "login" follows "apply" (the step before it), '
+        '"apply" follows "confirm-scope" (the step before it); remove one of these waits '
+        "(after = [] lets a step start at any time)"
+    )
+
+
+def test_waits_on_earlier_steps_in_any_order_are_fine(tmp_path):
+    text = edit(
+        'title = "Validate login and tenant access"',
+        'title = "Validate login and tenant access"\nafter = ["apply", "confirm-scope"]',
+    )
+    text = edit('title = "Communicate completion', 'after = []\ntitle = "Communicate completion', text)
+    assert problems(tmp_path, text) == []

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from relboard import paths
-from relboard.ui.preferences import load_theme_choice, save_theme_choice
+from relboard.store import paths
+from relboard.store.preferences import load_theme_choice, save_theme_choice
 
 
 @pytest.fixture(autouse=True)

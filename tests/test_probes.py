@@ -225,7 +225,7 @@ def test_a_failed_probe_fails_the_step_unless_marked_by_hand_later(httpserver, t
     login = plan.step("login").model_copy(update={"probe": step({"url": httpserver.url_for("/login")}).probe})
     event = run_probe(login, tmp_path, env={})
     state = WindowState(plan, [event])
-    assert state.status_of("login") is StepStatus.FAIL
+    assert state.steps["login"].status is StepStatus.FAIL
     assert state.steps["login"].note == "probe: expected a 2xx status, got 500"
     override = StepMarked(at=event.at + timedelta(seconds=1), step="login", status=StepStatus.PASS, by="Lee QA")
-    assert WindowState(plan, [event, override]).status_of("login") is StepStatus.PASS
+    assert WindowState(plan, [event, override]).steps["login"].status is StepStatus.PASS

@@ -31,6 +31,7 @@ from relboard.domain.events import (
     PlanLoaded,
     ProbeRan,
     StepMarked,
+    StepStarted,
     StepStatus,
 )
 from relboard.domain.plan import Phase, Plan
@@ -96,6 +97,9 @@ def scenario(plan: Plan, ending: CloseCode) -> list:
         status, note = twists.get(step.id, (StepStatus.PASS, ""))
         if status is StepStatus.PENDING:
             continue
+        if step.id == "apply":
+            # Started a minute after the step before it passed: timed from the start, not from the wait.
+            events.append(StepStarted(at=at(0.6 * (number - 1) / len(steps), 1), by=step.owner, step=step.id))
         events.append(
             StepMarked(at=at(0.6 * number / len(steps)), by=step.owner, step=step.id, status=status, note=note)
         )

@@ -11,7 +11,7 @@ import pytest
 
 from relboard.domain.catalog import TROUBLESHOOTING, TYPICAL_VALIDATION, VALIDATION_STEPS
 from relboard.domain.plan import Category, Phase, Plan
-from relboard.paths import demo_plan
+from relboard.store.paths import demo_plan
 
 try:
     from relboard.store.plan_file import load_plan
@@ -164,3 +164,19 @@ def test_the_demo_shows_every_feature():
     assert plan.notices.webhook_env
     assert plan.release.change_ref
     assert plan.release.release_notes.startswith("https://")
+
+
+@pytest.mark.parametrize("name", ALL_FILES)
+def test_every_step_has_an_expectation_and_the_plan_has_a_parallel_track(name):
+    from relboard.domain.dependencies import build_graph
+    from relboard.domain.forecast import Verdict, forecast
+    from relboard.domain.state import WindowState
+
+    plan = read(name)
+    assert [s.id for s in plan.steps if s.expected is None] == []
+    graph = build_graph(plan)
+    # Two steps that wait on the same step run side by side.
+    assert any(len(dependents) > 1 for dependents in graph.dependents)
+    # Planned as written, the window makes its rollback deadline with a margin.
+    found = forecast(WindowState(plan), plan.window.start)
+    assert found.verdict is Verdict.ON_TRACK

@@ -80,3 +80,17 @@ def test_schema_rejects_what_the_loader_rejects(change, path):
     plan = minimal()
     change(plan)
     assert [list(error.absolute_path) for error in validator().iter_errors(plan)] == [path]
+
+
+def test_steps_describe_expected_and_after():
+    step = plan_json_schema()["$defs"]["Step"]["properties"]
+    assert step["expected"]["anyOf"][0]["pattern"]
+    assert {"type": "null"} in step["expected"]["anyOf"]
+    assert {"type": "array", "items": {"type": "string"}} in step["after"]["anyOf"]
+    assert "the step before this one" in step["after"]["description"]
+    data = minimal()
+    data["steps"][1]["expected"] = "25m"
+    data["steps"][1]["after"] = []
+    assert [error.message for error in validator().iter_errors(data)] == []
+    data["steps"][1]["expected"] = 25
+    assert list(validator().iter_errors(data))

@@ -113,3 +113,20 @@ def test_a_start_without_offset_is_refused():
 def test_the_category_may_be_given_by_name():
     plan = parse(starter_plan("api-scope-change", START))
     assert plan.release.category is Category.API_SCOPE_CHANGE
+
+
+@pytest.mark.parametrize("category", list(Category))
+def test_starter_plan_has_expectations_a_parallel_track_and_is_on_track(category):
+    from relboard.domain.dependencies import build_graph
+    from relboard.domain.forecast import Verdict, forecast
+    from relboard.domain.state import WindowState
+
+    plan = parse(starter_plan(category, START))
+    assert [s.id for s in plan.steps if s.expected is None] == []
+    graph = build_graph(plan)
+    apply_node = graph.index["apply"]
+    checks = [graph.ids[d] for d in graph.dependents[apply_node]]
+    assert len(checks) == len(TYPICAL_VALIDATION[category])
+    assert graph.prerequisite_ids("validate") == tuple(checks)
+    found = forecast(WindowState(plan), START)
+    assert found.verdict is Verdict.ON_TRACK

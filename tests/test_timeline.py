@@ -159,3 +159,18 @@ def test_a_running_window_past_its_end_shows_the_overrun_so_far():
     assert result[-1].at == at(130)
     assert result[-1].text == "Overrun: 0:10:00 past the planned end, so far"
     assert "overrun" not in [e.kind for e in entries([], now=at(100))]
+
+
+def test_a_start_and_a_mark_made_while_waiting_read_as_such():
+    from relboard.domain.events import StepStatus
+    from relboard.domain.step_events import mark_event, start_event
+    from tests.test_forecast import SEQUENTIAL, t, window_of
+
+    state = window_of(*SEQUENTIAL)
+    state.apply(start_event(state, "apply", at=t(22, 5), by="sam"))
+    state.apply(mark_event(state, "login", StepStatus.PASS, at=t(22, 6), by="lee"))
+    texts = [(e.kind, e.text) for e in timeline(state) if not e.milestone]
+    assert texts == [
+        ("step_started", "Step started: Do apply (apply) (while it waited on scope)"),
+        ("step_marked", "Step pass: Do login (login) (while it waited on apply)"),
+    ]

@@ -16,7 +16,7 @@ from relboard.domain.text import clean
 from relboard.store.gc_pause import paused_gc
 
 if TYPE_CHECKING:
-    from relboard.store.session import WindowSession
+    from relboard.window.session import WindowSession
 
 
 class UsageError(Exception):
@@ -88,7 +88,7 @@ def operator(name: str | None) -> str:
 def plan_path(value: str | None) -> Path:
     if value:
         return Path(value)
-    from relboard.paths import demo_plan
+    from relboard.store.paths import demo_plan
 
     return demo_plan()
 
@@ -106,7 +106,7 @@ def open_session(plan: str | None, state: str | None) -> WindowSession:
     """Open the window or raise UsageError with the file's positioned problems."""
     from relboard.store.journal import StateError
     from relboard.store.plan_file import PlanError
-    from relboard.store.session import WindowSession
+    from relboard.window.session import WindowSession
 
     try:
         return WindowSession.open(plan_path(plan), state)

@@ -17,7 +17,7 @@ from relboard.store.lock import LockTimeout
 if TYPE_CHECKING:
     from relboard.hub.address import HubAddress
     from relboard.hub.oneshot import SyncOutcome
-    from relboard.store.session import WindowSession
+    from relboard.window.session import WindowSession
 
 
 def add_hub(parser: argparse.ArgumentParser) -> None:
@@ -81,6 +81,7 @@ def pull_before_read(session: WindowSession, args: argparse.Namespace) -> None:
         return
     report_outcome(outcome)
     try:
-        session.refresh()
+        for event in session.journal.read_new():
+            session.state.apply(event)
     except StateError as error:
         raise UsageError(str(error)) from None

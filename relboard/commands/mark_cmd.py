@@ -6,28 +6,39 @@ import argparse
 
 from relboard.commands.common import UsageError, open_session, operator, out
 from relboard.commands.hub_option import publish_after_write
-from relboard.domain.events import StepMarked, StepStatus, utc_now
+from relboard.domain.events import StepMarked, StepStarted, StepStatus
+from relboard.domain.intents import Intent, MarkStep, Refusal, StartStep
 from relboard.store.journal import StateError
+
+STARTED = "started"
 
 
 def run(args: argparse.Namespace) -> int:
     try:
-        status = StepStatus(args.status)
+        status = None if args.status == STARTED else StepStatus(args.status)
     except ValueError:
         raise UsageError(
-            f"relboard mark: unknown status {args.status!r}; choose one of: " + ", ".join(s.value for s in StepStatus)
+            f"relboard mark: unknown status {args.status!r}; choose one of: "
+            + ", ".join([*(s.value for s in StepStatus), STARTED])
         ) from None
     session = open_session(args.plan, args.state)
-    if session.plan.step(args.step) is None:
-        choices = ", ".join(s.id for s in session.plan.steps)
-        raise UsageError(f"relboard mark: no step {args.step!r} in {args.plan}; steps: {choices}")
-    event = StepMarked(at=utc_now(), by=operator(args.by), step=args.step, status=status, note=args.note)
+    recorder = session.recorder(by=operator(args.by))
+    intent: Intent = StartStep(args.step, args.note) if status is None else MarkStep(args.step, status, args.note)
     try:
-        session.record(event)
+        outcome = recorder.record(intent)
     except StateError as error:
         raise UsageError(str(error)) from None
     except OSError as error:
         raise UsageError(f"relboard mark: could not save to {session.state_path}: {error.strerror or error}") from None
-    out(f"{args.step}: {status.value} (saved to {session.state_path})")
+    if isinstance(outcome, Refusal):
+        if outcome.already:
+            out(outcome.reason)
+            return 0
+        choices = ", ".join(s.id for s in session.plan.steps)
+        raise UsageError(f"relboard mark: {outcome.reason}; steps of {args.plan}: {choices}")
+    event = outcome.event
+    assert isinstance(event, StepMarked | StepStarted)
+    waited = f", while it waited on {', '.join(event.waited_on)}" if event.waited_on else ""
+    out(f"{args.step}: {args.status}{waited} (saved to {session.state_path})")
     publish_after_write(session, args)
     return 0

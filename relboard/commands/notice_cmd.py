@@ -8,7 +8,8 @@ import os
 from relboard.commands.common import UsageError, err, open_session, operator, out, parse_now
 from relboard.commands.hub_option import publish_after_write, pull_before_read
 from relboard.domain.clock import read_clock
-from relboard.domain.events import NoticeKind, NoticeSent, utc_now
+from relboard.domain.events import NoticeKind, utc_now
+from relboard.domain.intents import RecordNotice
 from relboard.domain.notices import current_kind, draft
 from relboard.net.webhook import WebhookNotConfigured, post_notice, webhook_label, webhook_url
 from relboard.store.journal import StateError
@@ -40,17 +41,9 @@ def run(args: argparse.Namespace) -> int:
     result = post_notice(
         url, text, attempts=args.attempts, backoff=args.backoff, timeout=args.timeout, label=webhook_label(notices)
     )
-    event = NoticeSent(
-        at=now if args.now else utc_now(),
-        by=operator(args.by),
-        notice=kind,
-        delivered=result.delivered,
-        channel="webhook",
-        detail=result.detail,
-        text=text,
-    )
+    recorder = session.recorder(by=operator(args.by), now=lambda: now if args.now else utc_now())
     try:
-        session.record(event)
+        recorder.record(RecordNotice(kind, result.delivered, channel="webhook", detail=result.detail, text=text))
     except (StateError, OSError) as error:
         raise UsageError(
             f"relboard notice: {result.detail}, but it could not be saved to {session.state_path}: {error}"

@@ -9,6 +9,7 @@ import sys
 from relboard.commands.common import UsageError, open_session, operator, out
 from relboard.commands.hub_option import publish_after_write
 from relboard.domain.events import ProbeRan
+from relboard.domain.intents import RecordProbe
 from relboard.net.probes import DEFAULT_CONCURRENCY, probe_steps, run_probes, summary_line
 from relboard.store.journal import StateError
 
@@ -39,19 +40,19 @@ def run(args: argparse.Namespace) -> int:
     if concurrency < 1:
         raise UsageError("relboard probe: --concurrency must be at least 1")
 
+    recorder = session.recorder(by=operator(args.by))
+
     def on_result(event: ProbeRan) -> None:
         # Saved before it is shown: a printed line is a recorded result.
         try:
-            session.record(event)
+            recorder.record(RecordProbe(event))
         except (StateError, OSError) as error:
             raise _SaveFailed(f"relboard probe: could not save to {session.state_path}: {error}") from None
         out(summary_line(event))
         sys.stdout.flush()
 
     try:
-        results = asyncio.run(
-            run_probes(steps, session.loaded.path.parent, concurrency, on_result, by=operator(args.by))
-        )
+        results = asyncio.run(run_probes(steps, session.plan_dir, concurrency, on_result, by=operator(args.by)))
     except _SaveFailed as error:
         raise UsageError(str(error)) from None
     failed = sum(1 for r in results if not r.passed)

@@ -15,6 +15,7 @@ from relboard.domain.events import (
     NoticeSent,
     ProbeRan,
     StepMarked,
+    StepStarted,
 )
 
 
@@ -35,7 +36,7 @@ def touched(events: Iterable[Event]) -> Touched:
     issues = criteria = decisions = notices = False
     for event in events:
         match event:
-            case StepMarked() | NoteAdded() | ProbeRan():
+            case StepMarked() | StepStarted() | NoteAdded() | ProbeRan():
                 steps.add(event.step)
             case IssueOpened() | IssueUpdated():
                 issues = True

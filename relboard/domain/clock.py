@@ -113,13 +113,3 @@ class RehearsalClock:
 
     def __call__(self) -> datetime:
         return self._start + timedelta(seconds=self._monotonic() - self._origin)
-
-
-def describe_times(when: datetime, window_zone: tzinfo | None, local_zone: tzinfo | None) -> str:
-    """'23:30 CET (22:30 UTC)' style text in the window's zone, plus local when it differs."""
-    in_window = when.astimezone(window_zone) if window_zone else when
-    text = f"{in_window:%Y-%m-%d %H:%M} {in_window.tzname() or ''}".rstrip()
-    local = when.astimezone(local_zone)
-    if local.utcoffset() != in_window.utcoffset():
-        text += f" (local {local:%H:%M} {local.tzname() or ''})".rstrip()
-    return text

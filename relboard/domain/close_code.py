@@ -96,7 +96,3 @@ def close_outcome(state: WindowState, *, drafting_completion_notice: bool = Fals
     return CloseOutcome(
         CloseCode.SUCCESSFUL, ("every step settled, every critical step passed, completion notice delivered",)
     )
-
-
-def close_code(state: WindowState) -> CloseCode:
-    return close_outcome(state).code

@@ -64,6 +64,17 @@ class StepMarked(_Event):
     step: str
     status: StepStatus
     note: str = ""
+    # Prerequisites that had not passed when the step was marked anyway (reality wins, on the record).
+    waited_on: list[str] = Field(default_factory=list)
+
+
+class StepStarted(_Event):
+    """Work on a step began: its elapsed time runs from here."""
+
+    kind: Literal["step_started"] = "step_started"
+    step: str
+    note: str = ""
+    waited_on: list[str] = Field(default_factory=list)
 
 
 class NoteAdded(_Event):
@@ -134,6 +145,15 @@ class NoticeSent(_Event):
     text: str = ""
 
 
+class Handover(_Event):
+    """A shift change: `by` hands the window over to `incoming`; `summary` is what they were given."""
+
+    kind: Literal["handover"] = "handover"
+    outgoing: str
+    incoming: str
+    summary: str = ""
+
+
 Event = Annotated[
     PlanLoaded
     | StepMarked
@@ -143,26 +163,13 @@ Event = Annotated[
     | CriterionMarked
     | DecisionRecorded
     | ProbeRan
-    | NoticeSent,
+    | NoticeSent
+    | StepStarted
+    | Handover,
     Field(discriminator="kind"),
 ]
 
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
-EVENT_KINDS = (
-    "plan_loaded",
-    "step_marked",
-    "note_added",
-    "issue_opened",
-    "issue_updated",
-    "criterion_marked",
-    "decision_recorded",
-    "probe_ran",
-    "notice_sent",
-)
-
-
-def event_from_dict(data: dict[str, Any]) -> Event:
-    return EVENT_ADAPTER.validate_python(data)
 
 
 _IDENTITY = ("id", "writer", "hlc")

@@ -17,7 +17,7 @@ import hashlib
 import re
 import secrets
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from datetime import datetime
 from typing import Protocol, TypeVar
 
@@ -121,6 +121,24 @@ def stamped(event: _E, clock: HybridClock) -> _E:
     stamp = clock.stamp()
     wall = int(stamp[:13])
     return event.model_copy(update={"id": new_id(wall), "writer": clock.writer, "hlc": stamp})
+
+
+class Stamper:
+    """Gives each new event of one writer its identity, with a clock past every event of the window.
+
+    Called with the window's events as they stand (the fold's list): it observes only those it has not
+    seen yet, so stamping stays cheap however long the window runs."""
+
+    def __init__(self, writer: str, wall_ms: Callable[[], int] | None = None) -> None:
+        self.clock = HybridClock(writer, wall_ms)
+        self._seen = 0
+
+    def __call__(self, event: _E, window_events: Sequence[_Stamped]) -> _E:
+        if len(window_events) < self._seen:
+            self._seen = 0  # another window's list: look at all of it
+        self.clock.observe_all(window_events[self._seen :])
+        self._seen = len(window_events)
+        return stamped(event, self.clock)
 
 
 def is_later(event: _Stamped, than: _Stamped) -> bool:

@@ -13,6 +13,7 @@ from relboard.domain.clock import ClockReading, WindowPhase
 from relboard.domain.close_code import CloseCode, close_outcome
 from relboard.domain.durations import format_duration
 from relboard.domain.events import Decision, DecisionRecorded, NoticeKind, StepStatus
+from relboard.domain.forecast_text import decision_forecast_line
 from relboard.domain.plan import AffectedUsers, Category, Phase, Plan
 from relboard.domain.state import WindowState
 from relboard.domain.text import clean
@@ -223,6 +224,7 @@ def draft_decision(state: WindowState, decision: DecisionRecorded | None = None)
         f"Environment: {_c(plan.release.environment)}",
         f"Decided: {decision.decision.value} at {_when(decision.at, plan)} by {decided_by}",
         f"Why: {why}",
+        *filter(None, [decision_forecast_line(state, decision, plan.window.zone)]),
         f"What to expect: {expect.strip()}",
         f"Next update: {next_update}",
         *_support_lines(plan),

@@ -191,6 +191,12 @@ class Step(_Model):
     details: str = ""
     critical: bool = False
     probe: ProbeSpec | None = None
+    expected: Duration | None = Field(None, description='How long the step usually takes, e.g. "10m"')
+    after: list[str] | None = Field(
+        None,
+        description="Step ids that must pass first. Left out: the step before this one in the plan;"
+        " [] : it can start at any time (a parallel track)",
+    )
 
 
 class Criterion(_Model):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from relboard.domain.dependencies import Edge, find_cycles
 from relboard.domain.durations import format_duration
 from relboard.domain.plan import Plan, ProbeSpec
 from relboard.domain.plan_quote import format_path, show
@@ -31,6 +32,7 @@ def check_plan(plan: Plan) -> list[RuleProblem]:
     problems += _affected_users(plan)
     problems += _window(plan)
     problems += _steps(plan)
+    problems += _waits(plan)
     problems += _criteria(plan)
     problems += _hub(plan)
     return problems
@@ -85,6 +87,60 @@ def _steps(plan: Plan) -> list[RuleProblem]:
         if step.probe is not None:
             problems += _probe(("steps", index, "probe"), step.probe)
     return problems
+
+
+def _waits(plan: Plan) -> list[RuleProblem]:
+    problems: list[RuleProblem] = []
+    step_ids = [step.id for step in plan.steps]
+    known = set(step_ids)
+    for index, step in enumerate(plan.steps):
+        for position, step_id in enumerate(step.after or []):
+            where: RulePath = ("steps", index, "after", position)
+            if step_id == step.id:
+                problems.append(RuleProblem(where, f"{format_path(where)}: step {show(step.id)} cannot wait on itself"))
+            elif step_id not in known:
+                problems.append(RuleProblem(where, _unknown_step(format_path(where), step_id, step_ids)))
+    for cycle in find_cycles(plan):
+        problems.append(_cycle_problem(plan, cycle))
+    return problems
+
+
+def _cycle_problem(plan: Plan, cycle: list[Edge]) -> RuleProblem:
+    # Waits on the step before are always backwards in the plan, so every cycle has a written wait on a
+    # later step: point at the first of those, and name the cycle from there.
+    forward = [n for n, edge in enumerate(cycle) if edge.position is not None and edge.on > edge.step]
+    first = min(
+        forward or [n for n, edge in enumerate(cycle) if edge.position is not None] or [0], key=lambda n: cycle[n].step
+    )
+    ordered = cycle[first:] + cycle[:first]
+    links = []
+    for edge in ordered:
+        step, on = show(plan.steps[edge.step].id), show(plan.steps[edge.on].id)
+        links.append(
+            f"{step} waits on {on}" if edge.position is not None else f"{step} follows {on} (the step before it)"
+        )
+    head = ordered[0]
+    where: RulePath = (
+        ("steps", head.step, "after", head.position) if head.position is not None else ("steps", head.step)
+    )
+    return RuleProblem(
+        where,
+        f"{format_path(where)}: these steps wait on each other, so none of them can start: "
+        + ", ".join(links)
+        + "; remove one of these waits (after = [] lets a step start at any time)",
+    )
+
+
+def _unknown_step(path: str, step_id: str, step_ids: list[str]) -> str:
+    message = f"{path}: {show(step_id)} is not a step id in this plan"
+    import difflib  # only a plan with a mistake pays for it
+
+    close = difflib.get_close_matches(step_id, step_ids, n=1, cutoff=0.6)
+    if close:
+        message += f"; did you mean {show(close[0])}?"
+    elif not step_ids:
+        message += " (the plan has no [[steps]])"
+    return message
 
 
 def _probe(at: RulePath, probe: ProbeSpec) -> list[RuleProblem]:
@@ -153,13 +209,5 @@ def _criteria(plan: Plan) -> list[RuleProblem]:
             if step_id in known:
                 continue
             where = (*at, "trips_on", position)
-            message = f"{format_path(where)}: {show(step_id)} is not a step id in this plan"
-            import difflib  # only a plan with a mistake pays for it
-
-            close = difflib.get_close_matches(step_id, step_ids, n=1, cutoff=0.6)
-            if close:
-                message += f"; did you mean {show(close[0])}?"
-            elif not step_ids:
-                message += " (the plan has no [[steps]])"
-            problems.append(RuleProblem(where, message))
+            problems.append(RuleProblem(where, _unknown_step(format_path(where), step_id, step_ids)))
     return problems

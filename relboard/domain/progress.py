@@ -27,10 +27,6 @@ class Progress:
     def pending(self) -> int:
         return self.total - self.passed - self.failed - self.skipped - self.blocked
 
-    @property
-    def fraction(self) -> float:
-        return self.done / self.total if self.total else 1.0
-
 
 def _count(label: str, statuses: list[StepStatus]) -> Progress:
     return Progress(

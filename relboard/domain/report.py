@@ -15,6 +15,8 @@ from relboard.domain.close_code import CloseOutcome, close_outcome
 from relboard.domain.durations import format_clock, format_duration
 from relboard.domain.events import StepStatus
 from relboard.domain.plan import Phase
+from relboard.domain.report_table import Table
+from relboard.domain.report_timing import Timing, build_timing, timing_tables
 from relboard.domain.rollback import evaluate
 from relboard.domain.state import WindowState
 from relboard.domain.timeline import KIND_LABELS, TimelineEntry, activity_span, timeline
@@ -125,6 +127,7 @@ class Report:
     window: tuple[tuple[str, str, str], ...]  # (what, planned, actual)
     owners: tuple[Field, ...]
     phases: tuple[PhaseOutcome, ...]
+    timing: Timing
     criteria: tuple[CriterionLine, ...]
     probes: tuple[ProbeLine, ...]
     issues: tuple[IssueLine, ...]
@@ -133,20 +136,10 @@ class Report:
     timeline: tuple[TimelineLine, ...]
 
 
-@dataclass(frozen=True)
-class Table:
-    """A tabular section, the same in every format; `empty` replaces the table when it has no rows."""
-
-    name: str
-    title: str
-    headers: tuple[str, ...]
-    rows: list[tuple[str, ...]]
-    empty: str = ""
-
-
 def tables(report: Report) -> list[Table]:
     """The report's tabular sections after the checklist, in order; the timeline appendix last."""
     return [
+        *timing_tables(report.timing),
         Table(
             "criteria",
             "Rollback criteria",
@@ -380,6 +373,7 @@ def build_report(state: WindowState) -> Report:
         window=_window_rows(state, zone),
         owners=_owners(state),
         phases=_phases(state, zone),
+        timing=build_timing(state),
         criteria=tuple(CriterionLine(c.criterion.id, c.criterion.condition, c.tripped, c.why) for c in evaluate(state)),
         probes=probes,
         issues=issues,

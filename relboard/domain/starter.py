@@ -43,6 +43,76 @@ _WINDOW: dict[Category, tuple[timedelta, timedelta]] = {
     Category.API_SCOPE_CHANGE: (timedelta(hours=1), timedelta(minutes=15)),
 }
 
+# Minutes each step usually takes, by category: the seed's steps, and (under "check") each of the
+# category's typical validations. Sized so the critical path leaves a margin before the rollback deadline.
+_EXPECTED: dict[Category, dict[str, int]] = {
+    Category.PLATFORM_RELEASE: {
+        "confirm-scope": 5,
+        "review-notes": 15,
+        "confirm-affected": 10,
+        "prepare-checklist": 10,
+        "notify-start": 5,
+        "apply": 45,
+        "check": 15,
+        "validate": 15,
+        "notify-done": 10,
+    },
+    Category.MODULE_UPDATE: {
+        "confirm-scope": 5,
+        "review-notes": 5,
+        "confirm-affected": 5,
+        "prepare-checklist": 5,
+        "notify-start": 5,
+        "apply": 20,
+        "check": 10,
+        "validate": 10,
+        "notify-done": 5,
+    },
+    Category.CONNECTOR_CHANGE: {
+        "confirm-scope": 5,
+        "review-notes": 10,
+        "confirm-affected": 10,
+        "prepare-checklist": 10,
+        "notify-start": 5,
+        "apply": 20,
+        "check": 10,
+        "validate": 10,
+        "notify-done": 10,
+    },
+    Category.CERTIFICATE_CHANGE: {
+        "confirm-scope": 2,
+        "review-notes": 5,
+        "confirm-affected": 3,
+        "prepare-checklist": 3,
+        "notify-start": 2,
+        "apply": 10,
+        "check": 5,
+        "validate": 5,
+        "notify-done": 5,
+    },
+    Category.API_SCOPE_CHANGE: {
+        "confirm-scope": 2,
+        "review-notes": 5,
+        "confirm-affected": 3,
+        "prepare-checklist": 3,
+        "notify-start": 2,
+        "apply": 10,
+        "check": 5,
+        "validate": 5,
+        "notify-done": 5,
+    },
+}
+
+# What each seed step waits on; a step left out follows the step before it. The category's checks
+# all wait on `apply` and run side by side; the overall check waits on all of them.
+_AFTER: dict[str, list[str]] = {
+    "review-notes": ["confirm-scope"],
+    "confirm-affected": ["confirm-scope"],
+    "prepare-checklist": ["review-notes", "confirm-affected"],
+    "notify-start": [],
+    "apply": ["prepare-checklist", "notify-start"],
+}
+
 _SCOPE_EXAMPLE: dict[Category, str] = {
     Category.PLATFORM_RELEASE: "Platform update 4.1.3 to 4.2.0",
     Category.MODULE_UPDATE: "Work order module 5.1.2 to 5.2.0",
@@ -98,12 +168,26 @@ def _zone_name(start: datetime) -> str:
     return start.tzinfo.key if isinstance(start.tzinfo, ZoneInfo) else ""
 
 
-def _step(step_id: str, phase: str, title: str, owner: str, details: str = "", critical: bool = False) -> list[str]:
+def _step(
+    step_id: str,
+    phase: str,
+    title: str,
+    owner: str,
+    details: str = "",
+    critical: bool = False,
+    expected: int = 0,
+    after: list[str] | None = None,
+) -> list[str]:
     lines = ["[[steps]]", _key("id", step_id), _key("phase", phase), _key("title", title), _key("owner", owner)]
     if details:
         lines.append(_key("details", details))
     if critical:
         lines.append(_key("critical", True))
+    if expected:
+        lines.append(_key("expected", format_duration(timedelta(minutes=expected))))
+    if after is not None:
+        # One line, as people write it: tomli-w puts every item of a non-empty array on a line of its own.
+        lines.append("after = [" + ", ".join(_value(step) for step in after) + "]")
     return [*lines, ""]
 
 
@@ -172,6 +256,9 @@ def starter_plan(category: Category, start: datetime) -> str:
     out += [
         "# The checklist, in the order of the window: prepare, apply, validate, communicate.",
         "# critical = true marks steps that must pass for the release to count as complete.",
+        '# expected = "10m" is how long a step usually takes: the board forecasts from it whether the',
+        "# validation is done before the rollback deadline. A step waits for the step before it, unless",
+        '# after = ["id", ...] names the steps it waits on; after = [] lets it start at any time.',
         "# A validate step may carry a [steps.probe] table with an HTTPS check, e.g.",
         "#   [steps.probe]",
         '#   url = "https://console.example.test/health"',
@@ -179,6 +266,7 @@ def starter_plan(category: Category, start: datetime) -> str:
         '#   headers = { "Authorization" = "env:RB_SMOKE_TOKEN" }  # read from the environment, never written here',
         "",
     ]
+    minutes = _EXPECTED[category]
     for step_id, phase, step_title in VALIDATION_STEPS:
         if step_id == "validate":
             # The category's typical validation first, then the seed's overall check.
@@ -190,9 +278,21 @@ def starter_plan(category: Category, start: datetime) -> str:
                     _PHASE_OWNER["validate"],
                     details=f"{PLACEHOLDER}: how to check {_in_sentence(check)}, and what passing looks like",
                     critical=True,
+                    expected=minutes["check"],
+                    after=["apply"],
                 )
         details = _SEED_STEP_DETAILS.get(step_id, "")
-        out += _step(step_id, phase, step_title, _PHASE_OWNER[phase], details=details, critical=step_id == "apply")
+        after = check_ids if step_id == "validate" and check_ids else _AFTER.get(step_id)
+        out += _step(
+            step_id,
+            phase,
+            step_title,
+            _PHASE_OWNER[phase],
+            details=details,
+            critical=step_id == "apply",
+            expected=minutes[step_id],
+            after=after,
+        )
 
     out += [
         "# Agreed before the window: the conditions that stop the change, and who decides.",

@@ -10,6 +10,7 @@ from relboard.domain.events import (
     CriterionMarked,
     DecisionRecorded,
     Event,
+    Handover,
     IssueOpened,
     IssueUpdated,
     NoteAdded,
@@ -18,6 +19,7 @@ from relboard.domain.events import (
     PlanLoaded,
     ProbeRan,
     StepMarked,
+    StepStarted,
     StepStatus,
 )
 from relboard.domain.identity import is_later_or_same
@@ -32,7 +34,10 @@ class StepState:
     at: datetime | None = None
     notes: list[NoteAdded] = field(default_factory=list)
     probe: ProbeRan | None = None
+    started_at: datetime | None = None
+    started_by: str = ""
     source: StepMarked | ProbeRan | None = None  # the event that set the status, to order later ones against
+    start_source: StepStarted | None = None
 
 
 @dataclass
@@ -62,6 +67,14 @@ class PlanChange:
 
     def __bool__(self) -> bool:
         return bool(self.added or self.removed)
+
+    def detail(self) -> str:
+        parts = []
+        if self.added:
+            parts.append("added: " + ", ".join(self.added))
+        if self.removed:
+            parts.append("removed: " + ", ".join(self.removed))
+        return "; ".join(parts) if parts else "step texts or settings changed"
 
 
 _ISSUE_FIELDS = ("title", "impact", "workaround", "owner", "step", "resolved")
@@ -94,6 +107,7 @@ class WindowState:
         self.decisions: list[DecisionRecorded] = []
         self.probes: list[ProbeRan] = []
         self.notices: list[NoticeSent] = []
+        self.handovers: list[Handover] = []
         self.events: list[Event] = []
         self.last_plan: PlanLoaded | None = None
         self.last_decision: DecisionRecorded | None = None
@@ -153,6 +167,12 @@ class WindowState:
                 self.notices.append(event)
             case PlanLoaded():
                 self.last_plan = event
+            case StepStarted():
+                step = self.steps.get(event.step)
+                if step is not None and _is_newer(event, step.start_source):
+                    step.started_at, step.started_by, step.start_source = event.at, event.by, event
+            case Handover():
+                self.handovers.append(event)
 
     def plan_change(self, plan_hash: str) -> PlanChange | None:
         """None when the state has no record of the plan or it is unchanged."""
@@ -164,9 +184,6 @@ class WindowState:
             added=tuple(s for s in now if s not in before),
             removed=tuple(s for s in self.last_plan.step_ids if s not in set(now)),
         )
-
-    def status_of(self, step_id: str) -> StepStatus:
-        return self.steps[step_id].status
 
     def steps_with(self, *statuses: StepStatus) -> list[Step]:
         return [s for s in self.plan.steps if self.steps[s.id].status in statuses]

@@ -9,6 +9,8 @@ from relboard.domain import progress
 from relboard.domain.catalog import CATEGORY_TITLES
 from relboard.domain.clock import ClockReading
 from relboard.domain.events import StepStatus, event_to_dict
+from relboard.domain.forecast import forecast
+from relboard.domain.forecast_text import forecast_json, forecast_line
 from relboard.domain.rollback import evaluate, recommendation
 from relboard.domain.state import WindowState
 
@@ -65,6 +67,7 @@ def status_json(state: WindowState, clock: ClockReading) -> dict[str, Any]:
         "decisions": [{k: _jsonable(v) for k, v in event_to_dict(d).items()} for d in state.decisions],
         "notices": [{k: _jsonable(v) for k, v in event_to_dict(n).items()} for n in state.notices],
         "complete": progress.is_complete(state),
+        "forecast": forecast_json(forecast(state, clock.now), plan.window.zone),
         "events": [{k: _jsonable(v) for k, v in event_to_dict(e).items()} for e in state.events],
     }
 
@@ -76,12 +79,14 @@ def _local(value: datetime, zone: tzinfo | None) -> str:
 def status_text(state: WindowState, clock: ClockReading, local_zone: tzinfo | None = None) -> str:
     plan = state.plan
     window_zone = plan.window.zone
+    found = forecast(state, clock.now)
     lines = [
         f"{plan.release.title} — {plan.release.environment} ({CATEGORY_TITLES[plan.release.category]})",
         f"Window: {_local(clock.start, window_zone)} to {_local(clock.end, window_zone)}"
         + (f" (local {_local(clock.start, local_zone)})" if local_zone is not None else ""),
         f"Clock: {clock.window_text()}",
         f"Rollback: {clock.deadline_text(window_zone)}",
+        forecast_line(found, window_zone),
         "",
         "Progress:",
     ]

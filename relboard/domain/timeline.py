@@ -15,6 +15,7 @@ from relboard.domain.events import (
     CriterionMarked,
     DecisionRecorded,
     Event,
+    Handover,
     IssueOpened,
     IssueUpdated,
     NoteAdded,
@@ -23,6 +24,7 @@ from relboard.domain.events import (
     PlanLoaded,
     ProbeRan,
     StepMarked,
+    StepStarted,
     StepStatus,
 )
 from relboard.domain.state import WindowState
@@ -45,6 +47,8 @@ KIND_LABELS: dict[str, str] = {
     "decision_recorded": "decision",
     "probe_ran": "probe result",
     "notice_sent": "notice sent",
+    "step_started": "step started",
+    "handover": "handover",
     WINDOW_START: "window start",
     ROLLBACK_DEADLINE: "rollback deadline",
     WINDOW_END: "window end",
@@ -92,6 +96,10 @@ def activity_span(state: WindowState) -> tuple[datetime, datetime] | None:
     return (min(times), max(times)) if times else None
 
 
+def _waited(step_ids: list[str]) -> str:
+    return f" (while it waited on {', '.join(_c(s) for s in step_ids)})" if step_ids else ""
+
+
 class _Describer:
     """Walks the journal in order, so issue titles read as they were at each moment."""
 
@@ -118,7 +126,13 @@ class _Describer:
                 text = _with_detail(f"Step {event.status.value}: {self.step_name(event.step)}", event.note)
                 if event.status is StepStatus.FAIL and event.step in self.tripping:
                     text += f" (trips rollback criterion {', '.join(self.tripping[event.step])})"
-                return text
+                return text + _waited(event.waited_on)
+            case StepStarted():
+                return _with_detail(f"Step started: {self.step_name(event.step)}", event.note) + _waited(
+                    event.waited_on
+                )
+            case Handover():
+                return f"Handover: {_c(event.outgoing) or 'operator'} handed the window to {_c(event.incoming)}"
             case NoteAdded():
                 return _with_detail(f"Note on {self.step_name(event.step)}", event.note)
             case IssueOpened():

@@ -4,7 +4,7 @@
                             on_events=..., on_status=..., on_refused=...)
     replicator.start()
     ...                       # the board records to its journal as always
-    replicator.appended()     # optional nudge after a local append: publish now instead of within 0.2 s
+    replicator.appended()     # optional nudge once a local append returned: publish now, not within 0.2 s
     replicator.stop()
 
 Why a thread with its own asyncio loop rather than tasks on the board's loop: everything here may block
@@ -14,11 +14,13 @@ delay a key press or a repaint. The board's own append never waits for the hub: 
 journal like any other writer would and publishes what is new. The callbacks are called on this
 thread; a Textual app hands them to its own with `app.call_from_thread`.
 
-`on_events(events)` gets the events of other machines once they are saved in the local journal; the
-board folds them with `session.refresh()` (they come from the journal, and the fold counts an id
-once, so folding the list directly is safe too). `on_status(HubStatus)` gets every change of state:
-`status.text` is what the header shows ("live", "offline · 3 unsent", "catching up 1,200/5,000") and
-`status.present` who else has the window open.
+`on_events(events)` gets the events of other machines once they are saved in the local journal. The
+board's own writer finds them there on its next poll (every 0.5 s) and folds them like any other
+writer's, so the board needs no more than that to show them; the callback is for saying so at once
+(or folding them at once: the fold counts an id once). `on_status(HubStatus)` gets every change of
+state: `status.text` is what the header shows ("live", "offline · 3 unsent", "catching up
+1,200/5,000") and `status.present` who else has the window open. `on_refused(line)` gets a one-line
+message for each hub message that was refused, and a note when this plan differs from the window's.
 """
 
 from __future__ import annotations

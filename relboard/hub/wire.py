@@ -11,14 +11,16 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, get_args
 
 from pydantic import ValidationError
 
-from relboard.domain.events import EVENT_ADAPTER, EVENT_KINDS, Event, event_to_dict
+from relboard.domain.events import EVENT_ADAPTER, Event, event_to_dict
 from relboard.domain.text import one_line
 
 MAX_MESSAGE = 256 * 1024
+# Every kind this relboard knows, read off the event union (kind is each event class's literal).
+EVENT_KINDS = frozenset(cls.model_fields["kind"].default for cls in get_args(get_args(Event)[0]))
 _SHOWN = 60
 
 

@@ -6,7 +6,7 @@ import hashlib
 import os
 from pathlib import Path
 
-from relboard.paths import data_dir, sample_plans_dir
+from relboard.store.paths import data_dir, sample_plans_dir
 
 
 def default_state_path(plan_path: Path) -> Path:

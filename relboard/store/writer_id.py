@@ -1,4 +1,4 @@
-"""The writer id of a state file on this machine, and stamping events with it.
+"""The writer id of a state file on this machine.
 
 A writer is one journal on one machine: the machine's id (or its name) and the state file's full path,
 hashed. It is stable across runs without a file of its own to keep, different for two laptops (or two
@@ -12,12 +12,8 @@ from __future__ import annotations
 import hashlib
 import os
 import platform
-from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
-
-from relboard.domain.events import Event
-from relboard.domain.identity import HybridClock, stamped
 
 _MACHINE_ID_FILES = ("/etc/machine-id", "/var/lib/dbus/machine-id")
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
@@ -40,10 +36,3 @@ def writer_for(state_path: Path) -> str:
     digest = hashlib.sha256(f"{_machine()}\0{os.path.abspath(state_path)}".encode()).digest()
     value = int.from_bytes(digest[:8], "big")
     return "".join(_ALPHABET[(value >> (5 * i)) & 31] for i in range(12))
-
-
-def stamp_for(state_path: Path, seen: Iterable[Event], event: Event) -> Event:
-    """`event` with an id, this writer and an HLC stamp past every event in `seen`."""
-    clock = HybridClock(writer_for(state_path))
-    clock.observe_all(seen)
-    return stamped(event, clock)

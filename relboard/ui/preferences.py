@@ -1,123 +1,40 @@
-"""The user's own config files: reading them without ever crashing, and the remembered theme.
-
-preferences.toml holds choices the board makes for the user between runs (today only `theme`).
-Reading never raises: a missing, broken or unreadable file just means "nothing remembered".
-Writing goes to a temporary file in the same folder and is moved over the old one with
-os.replace, so a crash mid-write leaves either the old file or the new one, never half of each.
-"""
+"""The user's themes, keymap and remembered theme, put to work on the board."""
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
-import tomllib
-from pathlib import Path
-from typing import Any
+from collections.abc import Collection
+from dataclasses import dataclass, field
 
-import tomli_w
+from textual.app import App
 
-from relboard import paths
-from relboard.store.toml_errors import decode_error_position
+from relboard.store.keymap import load_keymap
+from relboard.store.preferences import load_theme_choice, save_theme_choice
+from relboard.ui.themes import choose_theme, load_themes
 
 
-class ConfigFileError(Exception):
-    """A config file that cannot be used; str() is one line: `FILE[:LINE:COL]: message`."""
+@dataclass
+class BoardPreferences:
+    keymap: dict[str, str] = field(default_factory=dict)
+    # (title, message) to show once the board is up: a bad file is reported, never fatal.
+    problems: list[tuple[str, str]] = field(default_factory=list)
 
-    def __init__(self, path: Path, message: str, line: int | None = None, column: int | None = None) -> None:
-        self.path = path
-        self.message = message
-        self.line = line
-        self.column = column
-        super().__init__(str(self))
+    @classmethod
+    def load(cls, app: App[None], theme_name: str | None, known_ids: Collection[str]) -> BoardPreferences:
+        """Read before the first stylesheet pass: switching themes after start-up styles every widget twice."""
+        problems = [("Theme skipped", warning) for warning in load_themes(app)]
+        keymap, warnings = load_keymap(known_ids)
+        problems += [("Keymap", warning) for warning in warnings]
+        name, warning = choose_theme(app.available_themes, theme_name, load_theme_choice())
+        if warning:
+            problems.append(("Theme", warning))
+        app.theme = name
+        return cls(dict(keymap), problems)
 
-    def __str__(self) -> str:
-        where = str(self.path)
-        if self.line is not None:
-            where += f":{self.line}:{self.column or 1}"
-        return f"{where}: {self.message}"
-
-
-def read_config_toml(path: Path) -> tuple[dict[str, Any], list[str]]:
-    """The parsed table and the file's lines (for pointing at an entry), or ConfigFileError.
-
-    tomllib on Python 3.11 only puts the position inside its message; it is pulled out here so
-    every broken file is reported the way editors jump to: FILE:LINE:COL: message.
-    """
-    try:
-        raw = path.read_bytes()
-    except OSError as error:
-        raise ConfigFileError(path, f"cannot read the file: {error.strerror or error}") from None
-    try:
-        # utf-8-sig: a byte-order mark left by a Windows editor is not worth refusing the file.
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise ConfigFileError(path, f"not UTF-8 text (bad byte at offset {error.start})") from None
-    lines = text.splitlines()
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        line, column, message = decode_error_position(error, text)
-        raise ConfigFileError(path, message, line, column) from None
-    except RecursionError:
-        raise ConfigFileError(path, "nested too deeply to read") from None
-    return data, lines
-
-
-def load_preferences(path: Path | None = None) -> dict[str, Any]:
-    """Everything remembered, or {} when the file is missing, broken or unreadable."""
-    path = path or paths.preferences_file()
-    try:
-        data, _lines = read_config_toml(path)
-    except ConfigFileError:
-        return {}
-    return data
-
-
-def load_theme_choice(path: Path | None = None) -> str | None:
-    """The theme name saved last time; None when nothing usable is remembered.
-
-    The name is not checked against the registered themes here: the app does that, since a
-    user theme may have been removed since it was chosen.
-    """
-    theme = load_preferences(path).get("theme")
-    return theme if isinstance(theme, str) and theme.strip() else None
-
-
-def save_theme_choice(name: str, path: Path | None = None) -> bool:
-    """Remember `name` as the theme; True when written, False when the file could not be written.
-
-    Never raises: losing the remembered theme must not stop the board. Other keys already in
-    the file are kept; a broken file is replaced by a good one.
-    """
-    path = path or paths.preferences_file()
-    data = load_preferences(path)
-    data["theme"] = name
-    return _write_atomically(path, tomli_w.dumps(data))
-
-
-def _write_atomically(path: Path, text: str) -> bool:
-    temp_name: str | None = None
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        with tempfile.NamedTemporaryFile(
-            "w",
-            encoding="utf-8",
-            dir=path.parent,
-            prefix=f".{path.name}.",
-            suffix=".tmp",
-            delete=False,
-        ) as handle:
-            temp_name = handle.name
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(temp_name, path)
-        temp_name = None
-        return True
-    except (OSError, ValueError):
-        return False
-    finally:
-        if temp_name is not None:
-            with contextlib.suppress(OSError):
-                os.unlink(temp_name)
+    def apply(self, app: App[None]) -> None:
+        """On mount: say what was wrong, rebind keys, and remember the themes the user picks from now on."""
+        for title, warning in self.problems:
+            app.notify(warning, title=title, severity="warning", markup=False, timeout=10)
+        if self.keymap:
+            app.set_keymap(self.keymap)
+        # Subscribed after the start-up theme is published, so only a choice the user makes is saved.
+        app.call_next(app.theme_changed_signal.subscribe, app, lambda theme: save_theme_choice(theme.name))

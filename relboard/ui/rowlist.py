@@ -12,7 +12,7 @@ from collections.abc import Callable
 from typing import ClassVar
 
 from textual import events
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.cache import LRUCache
 from textual.content import Content
 from textual.geometry import Size
@@ -21,6 +21,8 @@ from textual.scroll_view import ScrollView
 from textual.strip import Strip
 from textual.visual import Visual
 
+from relboard.ui.actions import bindings
+
 RowContent = Callable[[int], Content]
 RowSelectable = Callable[[int], bool]
 
@@ -28,15 +30,7 @@ RowSelectable = Callable[[int], bool]
 class RowList(ScrollView, can_focus=True):
     """Rows 0..count-1; `content(row)` gives a row's text, `selectable(row)` whether the cursor may rest there."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("up,k", "cursor_up", "Up", show=False, id="cursor-up", tooltip="Move up"),
-        Binding("down,j", "cursor_down", "Down", show=False, id="cursor-down", tooltip="Move down"),
-        Binding("pageup", "page_up", "Page up", show=False),
-        Binding("pagedown", "page_down", "Page down", show=False),
-        Binding("home", "first", "First", show=False),
-        Binding("end", "last", "Last", show=False),
-        Binding("enter", "select", "Select", show=False),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("list")
 
     COMPONENT_CLASSES: ClassVar[set[str]] = {"row-list--row", "row-list--cursor"}
 

@@ -17,8 +17,8 @@ from textual.color import Color, ColorParseError
 from textual.css.constants import VALID_STYLE_FLAGS
 from textual.theme import Theme
 
-from relboard import paths
-from relboard.ui.preferences import ConfigFileError, read_config_toml
+from relboard.store import paths
+from relboard.store.preferences import ConfigFileError, read_config_toml
 
 DEFAULT_THEME = "relboard-dark"
 

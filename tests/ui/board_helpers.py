@@ -8,9 +8,11 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+from relboard.domain.events import Event
 from relboard.store.journal import Journal
-from relboard.store.session import WindowSession
-from relboard.ui.app import RelboardApp
+from relboard.ui.app import RelboardApp, WriterMessage
+from relboard.window.session import WindowSession
+from relboard.window.writer import ForeignEvents
 from tests.conftest import DATA, minimal_data  # noqa: F401  (re-exported for the board's tests)
 
 # In the minimal plan's window (22:00 +01:00 for 2h): 0:30 in, rollback deadline 23:30 is an hour away.
@@ -21,6 +23,11 @@ NARROW = (80, 24)
 
 def make_app(session: WindowSession, now: datetime = IN_WINDOW, **kwargs) -> RelboardApp:
     return RelboardApp(session, now=lambda: now, operator=kwargs.pop("operator", "tester"), **kwargs)
+
+
+def arrive(app: RelboardApp, *events: Event) -> None:
+    """Events another writer saved, as the board's writer thread hands them over."""
+    app.post_message(WriterMessage(ForeignEvents(list(events))))
 
 
 def on_disk(state_path: Path) -> list:

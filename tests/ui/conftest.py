@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from relboard.store.session import WindowSession
+from relboard.window.session import WindowSession
 from tests.conftest import MINIMAL
 
 

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from board_helpers import WIDE, events_of, make_app, screen_text, wait_until
+from textual.widgets import Input
 
+from benchmarks.child.frame_driver import FrameDriver
 from relboard.domain.clock import Alert
-from relboard.store.session import WindowSession
-from relboard.ui.header import ClockStrip
+from relboard.ui.clock_strip import ClockStrip
+from relboard.ui.screens.form import ConfirmDiscard
+from relboard.window.session import WindowSession
 
 START = datetime(2026, 12, 5, 21, 0, tzinfo=UTC)  # 22:00 +01:00
 
@@ -85,3 +89,32 @@ async def test_a_rehearsal_records_the_plan_on_the_rehearsal_clock(session, stat
     # One clock for every event the board records, so the timeline reads in order.
     assert [e.at for e in events_of(state_path, "plan_loaded")] == [rehearsed]
     assert [e.at for e in events_of(state_path, "step_marked")] == [rehearsed]
+
+
+def test_the_countdown_reaches_the_terminal_under_a_form_and_its_discard_prompt(session):
+    # What a terminal receives (frames as written), not a fresh screenshot: a screen under two dialogs
+    # was composed from the middle one's last picture, so the clock stood still on the terminal.
+    moments = {"now": START + timedelta(minutes=30)}
+    app = make_app(session)
+    app.now = lambda: moments["now"]
+    app.driver_class = FrameDriver
+    written: list[str] = []
+
+    async def scenario(pilot) -> None:
+        try:
+            await pilot.pause()
+            driver = FrameDriver.latest
+            assert driver is not None
+            driver.on_frame = lambda _at, data: written.append(data)
+            await pilot.press("i")
+            await pilot.pause()
+            app.screen.query_one("#title", Input).value = "half typed"
+            await pilot.press("escape")
+            assert await wait_until(pilot, lambda: isinstance(app.screen, ConfirmDiscard))
+            written.clear()
+            moments["now"] = START + timedelta(minutes=37)
+            assert await wait_until(pilot, lambda: any("0:37:00" in frame for frame in written), timeout=5)
+        finally:
+            app.exit()
+
+    asyncio.run(app.run_async(size=WIDE, auto_pilot=scenario))

@@ -6,6 +6,7 @@ from board_helpers import WIDE, events_of, make_app, screen_text, wait_until
 from textual.widgets import Input, RadioButton
 
 from relboard.domain.events import StepStatus
+from relboard.domain.intents import MarkStep
 from relboard.ui.screens.decision_form import CriterionForm, DecisionForm
 from relboard.ui.screens.form import ConfirmDiscard
 from relboard.ui.screens.issue_form import IssueForm
@@ -105,7 +106,7 @@ async def test_decision_needs_rationale_and_for_a_rollback_the_owners(session, s
     app = make_app(session)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
-        app.mark_step("login", StepStatus.FAIL, "tenant 3")
+        app.record(MarkStep("login", StepStatus.FAIL, "tenant 3"))
         await pilot.press("d")
         await pilot.pause()
         assert isinstance(app.screen, DecisionForm)

@@ -9,11 +9,11 @@ import tomli_w
 from board_helpers import WIDE, events_of, make_app, minimal_data, screen_text, wait_until
 
 from relboard.domain.events import StepStatus
-from relboard.store.session import WindowSession
+from relboard.domain.intents import AddNote, IssueFields, MarkStep, OpenIssue
 from relboard.ui.panes.navlist import NavList
 from relboard.ui.rowlist import RowList
 from relboard.ui.screens.details import StepDetails
-from relboard.ui.screens.issue_form import IssueFields
+from relboard.window.session import WindowSession
 
 HOSTILE = ["[/]", "[TODO] check", "[@click=app.quit]x[/]", "[link=file:///etc/passwd]x[/link]"]
 
@@ -41,13 +41,15 @@ async def test_markup_in_plan_and_input_renders_literally_and_does_nothing(tmp_p
     app = make_app(session)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
-        app.add_note("confirm-scope", "[@click=app.quit]note[/] \x1b[1mbold\x1b[0m")
-        app.open_issue(
-            IssueFields(
-                title="[TODO] [/]", impact="[b]x", workaround="[link=x]y[/link]", owner="[@click=app.bell]o[/]", step=""
+        app.record(AddNote("confirm-scope", "[@click=app.quit]note[/] \x1b[1mbold\x1b[0m"))
+        app.record(
+            OpenIssue(
+                IssueFields(
+                    title="[TODO] [/]", impact="[b]x", workaround="[link=x]y[/link]", owner="[@click=app.bell]o[/]"
+                )
             )
         )
-        app.mark_step("apply", StepStatus.FAIL, "[/] failed")
+        app.record(MarkStep("apply", StepStatus.FAIL, "[/] failed"))
         await pilot.pause()
         text = screen_text(app)
         for literal in HOSTILE:
@@ -110,8 +112,8 @@ async def test_every_naughty_string_renders_as_titles_notes_and_issues(tmp_path,
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         for number, text in enumerate(naughty_strings):
-            app.add_note(f"n{number}", text or "-")
-            app.open_issue(IssueFields(title=text or "-", impact=text, workaround=text, owner=text or "-", step=""))
+            app.record(AddNote(f"n{number}", text or "-"))
+            app.record(OpenIssue(IssueFields(title=text or "-", impact=text, workaround=text, owner=text or "-")))
         await pilot.pause()
         # Walk the lists so every line is drawn at least once.
         steps = app.query_one("#steps", RowList)

@@ -11,8 +11,9 @@ from textual.app import App, ComposeResult
 from textual.binding import Binding, BindingType
 from textual.widgets import Footer, Label
 
-from relboard import paths
-from relboard.ui.keymap import KNOWN_BINDING_IDS, load_keymap
+from relboard.store import paths
+from relboard.store.keymap import load_keymap
+from relboard.ui.actions import KNOWN_BINDING_IDS
 
 TESTDATA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata"
 
@@ -45,7 +46,7 @@ class MarkingApp(App[None]):
         yield Footer()
 
     def on_mount(self) -> None:
-        keymap, self.keymap_warnings = load_keymap()
+        keymap, self.keymap_warnings = load_keymap(KNOWN_BINDING_IDS)
         self.set_keymap(keymap)
 
     def action_mark(self, outcome: str) -> None:
@@ -91,7 +92,7 @@ async def test_broken_keymap_file_keeps_the_default_keys_and_says_where() -> Non
 
 
 def test_missing_file_is_an_empty_keymap_without_warnings() -> None:
-    assert load_keymap() == ({}, [])
+    assert load_keymap(KNOWN_BINDING_IDS) == ({}, [])
 
 
 def test_bad_entries_are_dropped_with_their_line_and_good_ones_kept() -> None:
@@ -104,7 +105,7 @@ def test_bad_entries_are_dropped_with_their_line_and_good_ones_kept() -> None:
         'help = "f1,,"\n'
         'pane-1 = "ctrl+1"\n'
     )
-    keymap, warnings = load_keymap()
+    keymap, warnings = load_keymap(KNOWN_BINDING_IDS)
     assert keymap == {"mark-pass": "P", "pane-1": "ctrl+1"}
     assert len(warnings) == 4
     assert warnings[0].startswith(f"{path}:3: 'mark-fail': must be a key string")
@@ -117,7 +118,7 @@ def test_bad_entries_are_dropped_with_their_line_and_good_ones_kept() -> None:
 
 def test_unknown_binding_id_is_warned_about_but_passed_on() -> None:
     path = write_keymap('[keys]\n"mark-passs" = "P"\n')
-    keymap, warnings = load_keymap()
+    keymap, warnings = load_keymap(KNOWN_BINDING_IDS)
     assert keymap == {"mark-passs": "P"}
     assert len(warnings) == 1
     assert warnings[0].startswith(f"{path}:2: unknown binding 'mark-passs'")
@@ -126,7 +127,7 @@ def test_unknown_binding_id_is_warned_about_but_passed_on() -> None:
 
 def test_keys_must_be_a_table_and_other_settings_are_reported() -> None:
     path = write_keymap('keys = "P"\nquit = "q"\n')
-    keymap, warnings = load_keymap()
+    keymap, warnings = load_keymap(KNOWN_BINDING_IDS)
     assert keymap == {}
     assert f"{path}:2: unknown setting 'quit'" in warnings[0]
     assert warnings[1] == f"{path}:1: 'keys' must be a table ([keys])"
@@ -134,7 +135,7 @@ def test_keys_must_be_a_table_and_other_settings_are_reported() -> None:
 
 def test_one_key_given_to_two_bindings_is_reported() -> None:
     write_keymap('[keys]\nmark-pass = "x"\nmark-fail = "x"\n')
-    keymap, warnings = load_keymap()
+    keymap, warnings = load_keymap(KNOWN_BINDING_IDS)
     assert keymap == {"mark-pass": "x", "mark-fail": "x"}
     assert len(warnings) == 1
     assert "'x' is given to both 'mark-pass' and 'mark-fail'" in warnings[0]
@@ -146,7 +147,7 @@ def test_every_invalid_toml_file_is_one_warning_with_a_position(tmp_path: Path) 
     for source in corpus:
         path = tmp_path / source.name
         path.write_bytes(source.read_bytes())
-        keymap, warnings = load_keymap(path)
+        keymap, warnings = load_keymap(KNOWN_BINDING_IDS, path)
         assert keymap == {}
         assert len(warnings) == 1
         assert warnings[0].startswith(f"{path}:")
@@ -155,7 +156,10 @@ def test_every_invalid_toml_file_is_one_warning_with_a_position(tmp_path: Path) 
 
 def test_known_ids_are_the_boards_bindings() -> None:
     from relboard.ui.app import RelboardApp
+    from relboard.ui.panes.checklist import ChecklistPane
+    from relboard.ui.panes.issues import IssuesPane
     from relboard.ui.panes.navlist import NavList
+    from relboard.ui.panes.rollback import RollbackPane
     from relboard.ui.rowlist import RowList
     from relboard.ui.screens.details import StepDetails
     from relboard.ui.screens.form import ConfirmDiscard, FormScreen
@@ -165,6 +169,9 @@ def test_known_ids_are_the_boards_bindings() -> None:
 
     owners = (
         RelboardApp,
+        ChecklistPane,
+        IssuesPane,
+        RollbackPane,
         NavList,
         RowList,
         StepDetails,

@@ -9,6 +9,7 @@ from textual import events
 from textual.widgets import Input
 
 from relboard.domain.events import StepStatus
+from relboard.domain.intents import AddNote, MarkStep
 from relboard.ui.panes.navlist import NavList
 from relboard.ui.rowlist import RowList
 from relboard.ui.screens.details import StepDetails
@@ -25,10 +26,10 @@ async def test_keys_typed_in_one_burst_act_on_the_row_the_cursor_reached(session
     app = make_app(session)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
-        for key in ("j", "j", "p", "k", "b"):
+        for key in ("j", "j", "b", "k", "p"):
             app.post_message(events.Key(key, key))
         assert await wait_until(pilot, lambda: len(marks(state_path)) == 2)
-    assert marks(state_path) == [("login", "pass", ""), ("apply", "blocked", "")]
+    assert marks(state_path) == [("login", "blocked", ""), ("apply", "pass", "")]
 
 
 async def test_marking_keys_record_each_status(session, state_path):
@@ -36,13 +37,16 @@ async def test_marking_keys_record_each_status(session, state_path):
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         assert app.selected_step == "confirm-scope"
+        # A pass moves the cursor on to the next pending step; blocked (or failed) keeps it there.
         await pilot.press("p")
-        await pilot.press("down")  # apply
+        assert app.selected_step == "apply"
         await pilot.press("space")
-        await pilot.press("j")  # login
+        assert app.selected_step == "login"
         await pilot.press("b")
+        assert app.selected_step == "login"
         await pilot.press("k")  # back to apply
         await pilot.press("u")
+        assert app.selected_step == "apply"
         assert await wait_until(pilot, lambda: len(marks(state_path)) == 4)
         text = screen_text(app)
         assert "✔   Confirm the exact environment" in text
@@ -75,6 +79,9 @@ async def test_fail_asks_for_a_note_and_skip_asks_why(session, state_path):
         await pilot.pause()
         assert "Why is it skipped" in screen_text(app)
         await pilot.press(*"n/a", "enter")
+        await pilot.pause()
+        # Skipped: the cursor moved on to the next pending step (the failed one is not pending).
+        assert app.selected_step == "login"
         await pilot.press("n")
         await pilot.pause()
         await pilot.press(*"ok", "enter")
@@ -84,7 +91,7 @@ async def test_fail_asks_for_a_note_and_skip_asks_why(session, state_path):
         assert "↷ ★ Apply the release" in text
         assert "note: ok" in text
     assert marks(state_path) == [("confirm-scope", "fail", "500s"), ("apply", "skip", "n/a")]
-    assert [(e.step, e.note) for e in events_of(state_path, "note_added")] == [("apply", "ok")]
+    assert [(e.step, e.note) for e in events_of(state_path, "note_added")] == [("login", "ok")]
 
 
 async def test_escape_cancels_an_untouched_note_form(session, state_path):
@@ -96,7 +103,7 @@ async def test_escape_cancels_an_untouched_note_form(session, state_path):
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, StepNoteForm)
-        assert app.state.status_of("confirm-scope") is StepStatus.PENDING
+        assert app.state.steps["confirm-scope"].status is StepStatus.PENDING
 
 
 async def test_enter_shows_details_and_escape_closes(session):
@@ -128,7 +135,7 @@ async def test_slash_searches_symptoms_and_escape_returns(session):
         await pilot.press("escape")
         await pilot.pause()
         assert app.focused is app.query_one("#steps", RowList)
-        assert app.active_pane == "checklist"
+        assert app.screen.active_pane == "checklist"
 
 
 async def test_number_keys_and_tab_move_between_panes(session):
@@ -144,12 +151,12 @@ async def test_number_keys_and_tab_move_between_panes(session):
         ):
             await pilot.press(key)
             await pilot.pause()
-            assert app.active_pane == pane
+            assert app.screen.active_pane == pane
             assert app.focused is not None
             assert app.focused.id == focused
         await pilot.press("escape", "tab")
         await pilot.pause()
-        assert app.active_pane == "lookup"
+        assert app.screen.active_pane == "lookup"
 
 
 async def test_help_lists_every_key(session):
@@ -167,7 +174,7 @@ async def test_help_lists_every_key(session):
             "Record a rollback decision",
             "Jump to the troubleshooting search box",
             "Quit",
-            "j/k",
+            "↓, j",
             "ctrl+p",
         ):
             assert words in text, words
@@ -181,7 +188,7 @@ async def test_palette_marks_the_completion_notice_and_the_release_completes(ses
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         for step in ("apply", "login"):
-            app.mark_step(step, StepStatus.PASS)
+            app.record(MarkStep(step, StepStatus.PASS))
         assert "COMPLETE" not in screen_text(app)
         await pilot.press("ctrl+p")
         await pilot.pause()
@@ -248,10 +255,32 @@ async def test_an_action_on_a_step_missing_from_the_plan_says_so_and_records_not
     app = make_app(session)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.pause()
-        assert app.mark_step("retired-step", StepStatus.PASS) is False
-        assert app.add_note("retired-step", "still there?") is False
+        assert app.record(MarkStep("retired-step", StepStatus.PASS)) is False
+        assert app.record(AddNote("retired-step", "still there?")) is False
         assert await wait_until(pilot, lambda: "There is no step 'retired-step' in the plan" in screen_text(app))
         await pilot.press("p")  # the board keeps working
         assert await wait_until(pilot, lambda: len(marks(state_path)) == 1)
     assert marks(state_path) == [("confirm-scope", "pass", "")]
     assert events_of(state_path, "note_added") == []
+
+
+async def test_a_step_key_typed_in_another_pane_acts_on_nothing(session, state_path):
+    # Space in the lookup's results, b or u in the known issues: the checklist's selected step stays as it is.
+    app = make_app(session)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("s")
+        await pilot.press(*"not needed", "enter")
+        assert await wait_until(pilot, lambda: len(marks(state_path)) == 1)
+        await pilot.press("k")  # back on the deliberately skipped step
+        await pilot.press("slash")
+        await pilot.press(*"connector")
+        await pilot.pause(0.3)
+        await pilot.press("down", "space", "p", "b", "u")
+        await pilot.press("3", "space", "p", "b", "u", "f", "n")
+        await pilot.pause()
+        assert app.screen is app.board  # no note or fail form opened from the issues pane
+        await pilot.press("1")
+        await pilot.pause()
+        assert app.selected_step == "confirm-scope"
+    assert marks(state_path) == [("confirm-scope", "skip", "not needed")]

@@ -53,4 +53,4 @@ async def test_a_mark_from_another_process_appears(session, state_path, tmp_path
         ]
         await pilot.press("j", "j", "j", "p")  # communicate step, written after the foreign one
         assert await wait_until(pilot, lambda: len(events_of(state_path, "step_marked")) == 3)
-    assert app.state.status_of("apply") is StepStatus.PASS
+    assert app.state.steps["apply"].status is StepStatus.PASS

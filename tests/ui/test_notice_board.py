@@ -5,10 +5,11 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime, timedelta
 
-from board_helpers import IN_WINDOW, WIDE, events_of, make_app, screen_text, wait_until
+from board_helpers import IN_WINDOW, WIDE, arrive, events_of, make_app, screen_text, wait_until
 from textual.widgets import Select, TextArea
 
 from relboard.domain.events import Decision, DecisionRecorded, NoticeKind, StepStatus
+from relboard.domain.intents import MarkStep
 from relboard.domain.notices import draft
 from relboard.ui.screens.notice_preview import NoticePreview
 
@@ -68,7 +69,7 @@ async def test_send_posts_the_edited_text_records_it_and_the_release_completes(
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.pause()
         for step in ("apply", "login"):
-            app.mark_step(step, StepStatus.PASS)
+            app.record(MarkStep(step, StepStatus.PASS))
         await pilot.pause()
         assert "COMPLETE" not in screen_text(app)
         await open_preview(pilot, app)
@@ -144,14 +145,13 @@ async def test_after_a_rollback_decision_the_preview_drafts_the_decision_notice(
     app = make_app(session)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
-        app.record(
-            DecisionRecorded(
-                at=IN_WINDOW - timedelta(minutes=1),
-                by="Sam Platform",
-                decision=Decision.ROLLBACK,
-                rationale="login broken [/] for tenants",
-            )
+        decided = DecisionRecorded(
+            at=IN_WINDOW - timedelta(minutes=1),
+            by="Sam Platform",
+            decision=Decision.ROLLBACK,
+            rationale="login broken [/] for tenants",
         )
+        arrive(app, decided)
         await pilot.pause()
         await open_preview(pilot, app)
         assert preview_text(app).startswith("Maintenance decision: Platform 4.2 upgrade")

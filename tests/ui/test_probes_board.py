@@ -8,7 +8,7 @@ import pytest
 from board_helpers import DATA, WIDE, events_of, make_app, screen_text, wait_until
 
 from relboard.domain.rollback import evaluate
-from relboard.store.session import WindowSession
+from relboard.window.session import WindowSession
 from tests.tls import servers
 
 SECRET = "s3cr3t-key-4f9a"

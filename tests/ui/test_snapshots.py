@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from textual.widgets import Input
 
-from relboard import paths
 from relboard.domain.events import (
     Decision,
     DecisionRecorded,
@@ -26,11 +25,13 @@ from relboard.domain.events import (
     StepMarked,
     StepStatus,
 )
+from relboard.store import paths
 from relboard.store.journal import Journal
 from relboard.store.plan_file import load_plan
-from relboard.store.session import WindowSession
 from relboard.ui.app import RelboardApp
 from relboard.ui.panes.checklist import ChecklistPane
+from relboard.ui.rowlist import RowList
+from relboard.window.session import WindowSession
 
 NARROW = (80, 24)
 WIDE = (160, 48)
@@ -159,7 +160,8 @@ def board(tmp_path: Path, phase: str, theme: str = "relboard-dark") -> RelboardA
         journal.append(event)
     session = WindowSession.open(plan_path, state_path)
     assert session.plan_change is None
-    assert session.plan_event(OPERATOR) is None
+    assert session.state.last_plan is not None
+    assert session.state.last_plan.plan_hash == loaded.hash
     now = NOW[phase]
     return RelboardApp(session, now=lambda: now, operator=OPERATOR, theme_name=theme)
 
@@ -172,7 +174,9 @@ def steady_cursor(app: RelboardApp) -> None:
 
 def highlight(app: RelboardApp, step_id: str) -> None:
     """Move the checklist cursor to a step, as the arrow keys would."""
-    app.query_one(ChecklistPane).select_step(step_id)
+    pane = app.query_one(ChecklistPane)
+    row = next(n for n, item in enumerate(pane.rows) if getattr(item, "id", None) == step_id)
+    pane.query_one(RowList).move_cursor(row)
 
 
 async def settle(pilot) -> None:

@@ -12,7 +12,7 @@ from textual.binding import BindingType
 from textual.color import Color
 from textual.widgets import Footer, Input, Label
 
-from relboard import paths
+from relboard.store import paths
 from relboard.ui.themes import (
     DEFAULT_THEME,
     ThemeFileError,

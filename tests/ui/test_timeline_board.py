@@ -5,10 +5,11 @@ from __future__ import annotations
 import random
 from datetime import timedelta
 
-from board_helpers import IN_WINDOW, WIDE, make_app, screen_text, wait_until
+from board_helpers import IN_WINDOW, WIDE, arrive, make_app, screen_text, wait_until
 from textual.widgets import Input, Select
 
 from relboard.domain.events import NoteAdded, ProbeRan, StepMarked, StepStatus
+from relboard.domain.intents import AddNote, MarkStep
 from relboard.ui.screens.timeline import TimelineList, TimelineScreen
 
 HOSTILE = "[bold]x[/] [@click=app.quit]boom[/] \x1b[31mred\x1b[0m"
@@ -33,9 +34,10 @@ async def test_t_lists_the_events_in_order_with_time_who_and_what(session):
     app = make_app(session)
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
-        app.mark_step("confirm-scope", StepStatus.PASS)
-        app.record(NoteAdded(at=IN_WINDOW + timedelta(seconds=5), by="Lee QA", step="login", note=HOSTILE))
-        app.record(
+        app.record(MarkStep("confirm-scope", StepStatus.PASS))
+        arrive(
+            app,
+            NoteAdded(at=IN_WINDOW + timedelta(seconds=5), by="Lee QA", step="login", note=HOSTILE),
             ProbeRan(
                 at=IN_WINDOW + timedelta(seconds=9),
                 by="tester",
@@ -43,7 +45,7 @@ async def test_t_lists_the_events_in_order_with_time_who_and_what(session):
                 passed=False,
                 status_code=503,
                 reason="expected 200, got 503",
-            )
+            ),
         )
         screen = await open_timeline(pilot, app)
         text = screen_text(app)
@@ -149,7 +151,7 @@ async def test_the_palette_writes_the_post_change_report_next_to_the_state_file(
     app = make_app(session)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.pause()
-        app.record(NoteAdded(at=IN_WINDOW, by="Lee QA", step="login", note="*not bold* <b>x</b>"))
+        app.record(AddNote("login", "*not bold* <b>x</b>"))
         await pilot.press("ctrl+p")
         await pilot.pause()
         await pilot.press(*"post-change report")

@@ -5,7 +5,8 @@ from __future__ import annotations
 from board_helpers import WIDE, events_of, make_app, on_disk, screen_text, wait_until
 
 from relboard.domain.events import StepStatus
-from relboard.store.session import WindowSession
+from relboard.domain.intents import AddNote, MarkStep
+from relboard.window.session import WindowSession
 
 
 async def test_failed_writes_are_kept_retried_and_saved(plan_path, tmp_path, own_config):
@@ -24,7 +25,7 @@ async def test_failed_writes_are_kept_retried_and_saved(plan_path, tmp_path, own
         text = screen_text(app)
         assert "✔   Confirm the exact environment" in text
         assert "Save failed" in text
-        app.mark_step("login", StepStatus.FAIL, "tenant 3")
+        app.record(MarkStep("login", StepStatus.FAIL, "tenant 3"))
         await pilot.pause()
         assert "✖ ★ Validate login and tenant access" in screen_text(app)
 
@@ -74,8 +75,8 @@ async def test_an_event_that_can_never_be_saved_is_reported_and_does_not_hold_up
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.pause()
         # A lone surrogate cannot be written as UTF-8 (text pasted from a broken source).
-        app.add_note("login", "half of \ud83d a pair")
-        app.mark_step("login", StepStatus.PASS)
+        app.record(AddNote("login", "half of \ud83d a pair"))
+        app.record(MarkStep("login", StepStatus.PASS))
         assert await wait_until(pilot, lambda: events_of(state_path, "step_marked"))
         assert await wait_until(pilot, lambda: "● saved" in screen_text(app))
         text = screen_text(app)

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import datetime
 
 from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
-from textual.message import Message
 from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import Static
 
 from relboard.domain.changes import ChangeCursor
 from relboard.domain.events import StepStatus
+from relboard.domain.intents import AddNote, Intent, MarkStep
 from relboard.domain.plan import Phase, Step
 from relboard.domain.state import StepState, WindowState
-from relboard.ui.panes.pane import Pane
+from relboard.ui.panes.pane import Pane, PaneHooks
 from relboard.ui.panes.progress import ProgressStrip
 from relboard.ui.rowlist import RowList
 from relboard.ui.text import plain, plain_line, show
@@ -86,21 +86,14 @@ def step_summary(step: Step, state: StepState) -> Content:
 class ChecklistPane(Pane):
     """Steps in phase order under a heading per phase; a change repaints the changed steps' lines only."""
 
+    SCOPE = "checklist"
+
     revision: var[int] = var(0, init=False)
 
-    class DetailsRequested(Message):
-        def __init__(self, pane: ChecklistPane, step_id: str) -> None:
-            super().__init__()
-            self.pane = pane
-            self.step_id = step_id
-
-        @property
-        def control(self) -> ChecklistPane:
-            return self.pane
-
-    def __init__(self, state: WindowState, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes)
-        self.state = state
+    def __init__(
+        self, state: WindowState, hooks: PaneHooks, *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(state, hooks, id=id, classes=classes)
         self.border_title = "1 Checklist"
         self.running: frozenset[str] = frozenset()
         self._frame = 0
@@ -192,12 +185,6 @@ class ChecklistPane(Pane):
         item = self.rows[cursor]
         return None if isinstance(item, Phase) else item
 
-    def select_step(self, step_id: str) -> None:
-        """Put the cursor on a step (the palette, tests and snapshots use it)."""
-        row = self._row_of.get(step_id)
-        if row is not None:
-            self.query_one("#steps", RowList).move_cursor(row)
-
     def line_of(self, step_id: str) -> Content:
         """A step's line in the list, as it is drawn now."""
         return self.query_one("#steps", RowList).row_content(self._row_of[step_id])
@@ -222,9 +209,77 @@ class ChecklistPane(Pane):
     @on(RowList.Selected, "#steps")
     def _selected(self, event: RowList.Selected) -> None:
         event.stop()
-        step_id = self.selected_step
-        if step_id is not None:
-            self.post_message(self.DetailsRequested(self, step_id))
+        self.action_details()
 
     def focus_primary(self) -> None:
         self.query_one("#steps", RowList).focus()
+
+    # --- actions (the action table's "checklist" rows) ---------------------------------
+
+    def _step(self) -> Step | None:
+        step = self._selected_row_step()
+        if step is None:
+            self.notify("Select a step in the checklist first.", severity="warning", markup=False)
+        return step
+
+    def action_mark(self, status: str) -> None:
+        step = self._step()
+        if step is not None:
+            self._record_mark(MarkStep(step.id, StepStatus(status)))
+
+    def _record_mark(self, mark: MarkStep) -> None:
+        # Done with a step (passed or skipped): on to the next one still pending. A failed or blocked
+        # step keeps the cursor: it is what the engineer works on next.
+        if self.hooks.record(mark) and mark.status in (StepStatus.PASS, StepStatus.SKIP):
+            self._to_next_pending(after=mark.step)
+
+    def _to_next_pending(self, after: str) -> None:
+        start = self._row_of[after]
+        rows = self.rows[start + 1 :] + self.rows[: start + 1]
+        for item in rows:
+            if isinstance(item, Step) and self.state.steps[item.id].status is StepStatus.PENDING:
+                self.query_one("#steps", RowList).move_cursor(self._row_of[item.id])
+                return
+
+    def _ask_note(self, title: str, label: str, then: Callable[[Step, str], Intent]) -> None:
+        step = self._step()
+        if step is None:
+            return
+
+        def done(text: str | None) -> None:
+            if text is None:
+                return
+            intent = then(step, text)
+            if isinstance(intent, MarkStep):
+                self._record_mark(intent)
+            else:
+                self.hooks.record(intent)
+
+        from relboard.ui.screens.step_note import StepNoteForm
+
+        self.app.push_screen(StepNoteForm(title, step.title, label=label), callback=done)
+
+    def action_mark_fail(self) -> None:
+        self._ask_note("Mark failed", "What failed", lambda step, text: MarkStep(step.id, StepStatus.FAIL, text))
+
+    def action_mark_skip(self) -> None:
+        self._ask_note("Skip step", "Why is it skipped", lambda step, text: MarkStep(step.id, StepStatus.SKIP, text))
+
+    def action_note(self) -> None:
+        self._ask_note("Note on step", "Note", lambda step, text: AddNote(step.id, text))
+
+    def action_details(self) -> None:
+        step = self._step()
+        if step is not None:
+            from relboard.ui.screens.details import StepDetails
+
+            self.app.push_screen(StepDetails(step, self.state.steps[step.id]))
+
+    def action_probe(self) -> None:
+        step = self._step()
+        if step is None:
+            return
+        if step.probe is None:
+            self.notify(f"This step has no probe: {step.title}", markup=False)
+            return
+        self.hooks.run_probes([step])

@@ -5,14 +5,14 @@ from __future__ import annotations
 from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
-from textual.message import Message
 from textual.reactive import var
 from textual.widgets.option_list import Option
 
 from relboard.domain.changes import ChangeCursor
+from relboard.domain.intents import IssueFields, ResolveIssue, UpdateIssue
 from relboard.domain.state import IssueState, WindowState
 from relboard.ui.panes.navlist import NavList
-from relboard.ui.panes.pane import Pane
+from relboard.ui.panes.pane import Pane, PaneHooks
 from relboard.ui.text import plain_line
 
 
@@ -42,21 +42,14 @@ def issue_prompt(issue: IssueState) -> Content:
 
 
 class IssuesPane(Pane):
+    SCOPE = "issues"
+
     revision: var[int] = var(0, init=False)
 
-    class EditRequested(Message):
-        def __init__(self, pane: IssuesPane, issue_id: str) -> None:
-            super().__init__()
-            self.pane = pane
-            self.issue_id = issue_id
-
-        @property
-        def control(self) -> IssuesPane:
-            return self.pane
-
-    def __init__(self, state: WindowState, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes)
-        self.state = state
+    def __init__(
+        self, state: WindowState, hooks: PaneHooks, *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(state, hooks, id=id, classes=classes)
         self.border_title = "3 Known issues"
         self._changes = ChangeCursor(state.events)
 
@@ -105,9 +98,35 @@ class IssuesPane(Pane):
     @on(NavList.OptionSelected, "#issue-list")
     def _selected(self, event: NavList.OptionSelected) -> None:
         event.stop()
-        issue_id = self.selected_issue
-        if issue_id is not None:
-            self.post_message(self.EditRequested(self, issue_id))
+        if not self.hooks.read_only:
+            self.action_edit_issue()
 
     def focus_primary(self) -> None:
         self.query_one("#issue-list", NavList).focus()
+
+    # --- actions (the action table's "issues" rows) ------------------------------------
+
+    def _issue(self) -> IssueState | None:
+        issue_id = self.selected_issue
+        issue = self.state.issues.get(issue_id) if issue_id is not None else None
+        if issue is None:
+            self.notify("Select a known issue first (press 3).", severity="warning", markup=False)
+        return issue
+
+    def action_edit_issue(self) -> None:
+        issue = self._issue()
+        if issue is None:
+            return
+
+        def done(fields: IssueFields | None) -> None:
+            if fields is not None:
+                self.hooks.record(UpdateIssue(issue.id, fields))
+
+        from relboard.ui.screens.issue_form import IssueForm
+
+        self.app.push_screen(IssueForm(self.state, issue), callback=done)
+
+    def action_resolve_issue(self) -> None:
+        issue = self._issue()
+        if issue is not None and self.hooks.record(ResolveIssue(issue.id)):
+            self.notify(f"Resolved: {issue.title}", markup=False)

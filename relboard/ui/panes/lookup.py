@@ -17,18 +17,21 @@ from relboard.domain.lookup import Match, SymptomIndex, related
 from relboard.domain.plan import Troubleshooting
 from relboard.domain.state import WindowState
 from relboard.ui.panes.navlist import NavList
-from relboard.ui.panes.pane import Pane
+from relboard.ui.panes.pane import Pane, PaneHooks
 from relboard.ui.text import plain_line
 
 DEBOUNCE_SECONDS = 0.15
 
 
 class LookupPane(Pane):
+    SCOPE = "lookup"
+
     revision: var[int] = var(0, init=False)
 
-    def __init__(self, state: WindowState, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes)
-        self.state = state
+    def __init__(
+        self, state: WindowState, hooks: PaneHooks, *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(state, hooks, id=id, classes=classes)
         # Built once: searching is per keystroke, indexing is not.
         self.index = SymptomIndex(troubleshooting_for(state.plan))
         self.matches: list[Match] = []

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 from typing import ClassVar
 
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.widgets import OptionList
+
+from relboard.ui.actions import bindings
 
 
 class NavList(OptionList):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("j", "cursor_down", "Down", show=False, id="cursor-down", tooltip="Move down"),
-        Binding("k", "cursor_up", "Up", show=False, id="cursor-up", tooltip="Move up"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("list")

@@ -2,11 +2,41 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from textual.containers import Vertical
+
+from relboard.domain.intents import Intent
+from relboard.domain.plan import Step
+from relboard.domain.state import WindowState
+
+
+@dataclass(frozen=True)
+class PaneHooks:
+    """What a pane may ask of the board: record an intent (True when recorded; a refusal is shown),
+    whether the board is read-only, and running probes."""
+
+    record: Callable[[Intent], bool]
+    read_only: bool
+    run_probes: Callable[[list[Step]], None]
 
 
 class Pane(Vertical):
-    """One of the board's panes: the App switches between them and focuses each one's main control."""
+    """One of the board's panes: the App switches between them and focuses each one's main control.
+
+    Its actions (the action table's rows of its scope) run on its selected row; the App's keys reach
+    them only while the pane has focus, the palette whenever it is asked.
+    """
+
+    SCOPE = ""
+
+    def __init__(
+        self, state: WindowState, hooks: PaneHooks, *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(id=id, classes=classes)
+        self.state = state
+        self.hooks = hooks
 
     def focus_primary(self) -> None:
         """Focus the control a key press in this pane should reach first."""

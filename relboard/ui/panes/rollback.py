@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
-from textual.message import Message
 from textual.reactive import var
 from textual.widgets import Static
 from textual.widgets.option_list import Option
@@ -14,12 +15,16 @@ from textual.widgets.option_list import Option
 from relboard.domain.changes import ChangeCursor
 from relboard.domain.clock import Alert, ClockReading
 from relboard.domain.durations import format_duration
+from relboard.domain.intents import MarkCriterion
 from relboard.domain.rollback import CriterionStatus, evaluate, recommendation
 from relboard.domain.state import WindowState
 from relboard.ui.panes.checklist import local_time
 from relboard.ui.panes.navlist import NavList
-from relboard.ui.panes.pane import Pane
+from relboard.ui.panes.pane import Pane, PaneHooks
 from relboard.ui.text import plain_line, show
+
+if TYPE_CHECKING:
+    from relboard.ui.screens.decision_form import CriterionFields
 
 
 def criterion_prompt(status: CriterionStatus) -> Content:
@@ -34,22 +39,15 @@ def criterion_prompt(status: CriterionStatus) -> Content:
 
 
 class RollbackPane(Pane):
+    SCOPE = "rollback"
+
     revision: var[int] = var(0, init=False)
     reading: var[ClockReading | None] = var(None, init=False)
 
-    class CriterionChosen(Message):
-        def __init__(self, pane: RollbackPane, criterion_id: str) -> None:
-            super().__init__()
-            self.pane = pane
-            self.criterion_id = criterion_id
-
-        @property
-        def control(self) -> RollbackPane:
-            return self.pane
-
-    def __init__(self, state: WindowState, *, id: str | None = None, classes: str | None = None) -> None:
-        super().__init__(id=id, classes=classes)
-        self.state = state
+    def __init__(
+        self, state: WindowState, hooks: PaneHooks, *, id: str | None = None, classes: str | None = None
+    ) -> None:
+        super().__init__(state, hooks, id=id, classes=classes)
         self.border_title = "4 Rollback decision"
         self._changes = ChangeCursor(state.events)
         # A criterion trips on its linked steps only: a mark on any other step cannot change this pane.
@@ -138,9 +136,8 @@ class RollbackPane(Pane):
     @on(NavList.OptionSelected, "#criteria")
     def _selected(self, event: NavList.OptionSelected) -> None:
         event.stop()
-        criterion = self.selected_criterion
-        if criterion is not None:
-            self.post_message(self.CriterionChosen(self, criterion))
+        if not self.hooks.read_only:
+            self.action_mark_criterion()
 
     @on(NavList.OptionHighlighted, "#criteria")
     def _highlighted(self, event: NavList.OptionHighlighted) -> None:
@@ -148,3 +145,21 @@ class RollbackPane(Pane):
 
     def focus_primary(self) -> None:
         self.query_one("#criteria", NavList).focus()
+
+    # --- actions (the action table's "rollback" rows) ----------------------------------
+
+    def action_mark_criterion(self) -> None:
+        statuses = {status.criterion.id: status for status in evaluate(self.state)}
+        if not statuses:
+            self.notify("The plan lists no rollback criteria.", markup=False)
+            return
+        criterion_id = self.selected_criterion or next(iter(statuses))
+        status = statuses[criterion_id]
+
+        def done(fields: CriterionFields | None) -> None:
+            if fields is not None:
+                self.hooks.record(MarkCriterion(criterion_id, fields.tripped, fields.reason))
+
+        from relboard.ui.screens.decision_form import CriterionForm
+
+        self.app.push_screen(CriterionForm(criterion_id, status.criterion.condition, status.tripped), callback=done)

@@ -1,49 +1,31 @@
-"""The rollback decision, and an operator's mark on a single criterion."""
+"""The rollback decision, and an operator's mark on a single criterion; the rules are the domain's."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from textual.app import ComposeResult
 from textual.widgets import Input, Label, RadioButton, RadioSet
 
 from relboard.domain.events import Decision
+from relboard.domain.intents import DecisionFields
+from relboard.domain.rollback import evaluate
+from relboard.domain.state import WindowState
 from relboard.ui.screens.form import FormScreen
 from relboard.ui.text import plain_line
-
-# Decisions that undo or move the release: the owners must be named and the impact stated.
-NEEDS_OWNERS = (Decision.ROLLBACK, Decision.RESCHEDULE)
-
-
-@dataclass(frozen=True)
-class DecisionFields:
-    decision: Decision
-    rationale: str
-    by: str
-    impact_statement: str
-    business_owner: str
-    technical_owner: str
-    next_update: str = ""
-
-
-@dataclass(frozen=True)
-class DecisionDefaults:
-    by: str
-    impact_statement: str
-    business_owner: str
-    technical_owner: str
-    tripped: list[str] = field(default_factory=list)
 
 
 class DecisionForm(FormScreen[DecisionFields]):
     TITLE = "Record a rollback decision"
 
-    def __init__(self, defaults: DecisionDefaults) -> None:
+    def __init__(self, state: WindowState, operator: str) -> None:
         super().__init__()
-        self.defaults = defaults
+        self.state = state
+        self.operator = operator
 
     def fields(self) -> ComposeResult:
-        tripped = ", ".join(self.defaults.tripped) or "none"
+        window, rollback = self.state.plan.window, self.state.plan.rollback
+        tripped = ", ".join(s.criterion.id for s in evaluate(self.state) if s.tripped) or "none"
         yield Label(plain_line(f"Tripped criteria: {tripped}"), classes="form-context")
         with RadioSet(id="decision"):
             for n, decision in enumerate(Decision):
@@ -51,13 +33,13 @@ class DecisionForm(FormScreen[DecisionFields]):
         yield Label(plain_line("Rationale (required)"), classes="form-label")
         yield Input(id="rationale", placeholder="Why, in a sentence")
         yield Label(plain_line("Decided by (required)"), classes="form-label")
-        yield Input(value=self.defaults.by, id="by")
+        yield Input(value=self.operator, id="by")
         yield Label(plain_line("Impact statement (required for rollback and reschedule)"), classes="form-label")
-        yield Input(value=self.defaults.impact_statement, id="impact_statement")
+        yield Input(value=rollback.impact_statement, id="impact_statement")
         yield Label(plain_line("Business owner (required for rollback and reschedule)"), classes="form-label")
-        yield Input(value=self.defaults.business_owner, id="business_owner")
+        yield Input(value=window.business_owner, id="business_owner")
         yield Label(plain_line("Technical owner (required for rollback and reschedule)"), classes="form-label")
-        yield Input(value=self.defaults.technical_owner, id="technical_owner")
+        yield Input(value=window.technical_owner, id="technical_owner")
         yield Label(plain_line("Next update (optional), e.g. 23:45"), classes="form-label")
         yield Input(id="next_update")
 
@@ -74,20 +56,7 @@ class DecisionForm(FormScreen[DecisionFields]):
         self.query_one(f"#decision-{decision.value}", RadioButton).value = True
 
     def validate_form(self) -> dict[str, str]:
-        errors: dict[str, str] = {}
-        if not self.value("rationale"):
-            errors["rationale"] = "Rationale is required."
-        if not self.value("by"):
-            errors["by"] = "Say who decided."
-        if self.decision in NEEDS_OWNERS:
-            word = self.decision.value
-            if not self.value("impact_statement"):
-                errors["impact_statement"] = f"A {word} needs the impact statement."
-            if not self.value("business_owner"):
-                errors["business_owner"] = f"A {word} needs the business owner's name."
-            if not self.value("technical_owner"):
-                errors["technical_owner"] = f"A {word} needs the technical owner's name."
-        return errors
+        return self.result().problems()
 
     def result(self) -> DecisionFields:
         return DecisionFields(

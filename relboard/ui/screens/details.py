@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import ClassVar
 
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -13,6 +13,7 @@ from textual.widgets import Label, Static
 
 from relboard.domain.plan import Step
 from relboard.domain.state import StepState
+from relboard.ui.actions import bindings
 from relboard.ui.panes.checklist import STATUS_LOOK, local_time
 from relboard.ui.text import plain, plain_line
 
@@ -44,7 +45,7 @@ def step_details(step: Step, state: StepState) -> Content:
 
 
 class StepDetails(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [Binding("escape,enter,q", "close", "Close", id="details-close")]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("details")
 
     def __init__(self, step: Step, state: StepState) -> None:
         super().__init__()

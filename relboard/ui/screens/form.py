@@ -6,12 +6,13 @@ from typing import ClassVar, TypeVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, RadioSet, Static
 
+from relboard.ui.actions import bindings
 from relboard.ui.text import plain, plain_line
 
 T = TypeVar("T")
@@ -20,10 +21,7 @@ T = TypeVar("T")
 class ConfirmDiscard(ModalScreen[bool]):
     """Asked only when escape would throw away something typed."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("y", "answer(True)", "Discard", id="discard-yes"),
-        Binding("n,escape", "answer(False)", "Keep editing", id="discard-no"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("discard")
 
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box", classes="dialog"):
@@ -43,10 +41,7 @@ class ConfirmDiscard(ModalScreen[bool]):
 class FormScreen(ModalScreen[T]):
     """Subclasses compose their fields inside `fields()`, and implement `validate_form` and `result`."""
 
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "cancel", "Cancel", id="form-cancel", tooltip="Close the form (asks if something was typed)"),
-        Binding("ctrl+s", "submit", "Save", id="form-submit", tooltip="Check the form and save it"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("form")
 
     TITLE = "Form"
 

@@ -1,7 +1,7 @@
 """The notice preview: the draft for this moment, editable, then copied, sent or marked sent by hand.
 
 Sending runs in a thread (post_notice retries with backoff and may take seconds); the result is
-recorded as a NoticeSent event whether it was delivered or not, even when the preview was closed
+recorded as a notice event whether it was delivered or not, even when the preview was closed
 in the meantime, because the window's record must say that a notice was attempted.
 """
 
@@ -9,23 +9,23 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
 from functools import partial
 from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static, TextArea
 
-from relboard.domain.events import Event, NoticeKind, NoticeSent
+from relboard.domain.events import NoticeKind
+from relboard.domain.intents import Intent, RecordNotice
 from relboard.domain.notices import draft
 from relboard.domain.state import WindowState
 from relboard.domain.text import one_line
 from relboard.net.webhook import DeliveryResult, WebhookNotConfigured, post_notice, webhook_label, webhook_url
+from relboard.ui.actions import bindings
 from relboard.ui.text import plain, plain_line
 
 KIND_TITLES: dict[NoticeKind, str] = {
@@ -35,25 +35,17 @@ KIND_TITLES: dict[NoticeKind, str] = {
 }
 
 
-@dataclass(frozen=True)
-class NoticeHooks:
-    """What the preview needs from the board: its clock, its operator, its record path."""
-
-    now: Callable[[], datetime]
-    operator: str
-    record: Callable[[Event], bool]
-    read_only: bool = False
-
-
 class NoticePreview(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="notice-close", tooltip="Close the notice preview")
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("notice")
 
-    def __init__(self, state: WindowState, kind: NoticeKind, hooks: NoticeHooks) -> None:
+    def __init__(
+        self, state: WindowState, kind: NoticeKind, *, record: Callable[[Intent], bool], read_only: bool = False
+    ) -> None:
         super().__init__()
         self.state = state
-        self.hooks = hooks
+        # The board's record path: stamps who and when, refuses on a read-only board.
+        self.record = record
+        self.read_only = read_only
         self.kinds = [NoticeKind.BEFORE, NoticeKind.AFTER]
         if state.last_decision is not None:
             self.kinds.append(NoticeKind.DECISION)
@@ -124,19 +116,11 @@ class NoticePreview(ModalScreen[None]):
 
     @on(Button.Pressed, "#notice-manual")
     def action_mark_manual(self) -> None:
-        if self.hooks.read_only:
+        if self.read_only:
             self.say("This board is read-only; nothing was recorded.", error=True)
             return
-        event = NoticeSent(
-            at=self.hooks.now(),
-            by=self.hooks.operator,
-            notice=self.kind,
-            delivered=True,
-            channel="manual",
-            detail="sent by hand",
-            text=self.text,
-        )
-        if self.hooks.record(event):
+        intent = RecordNotice(self.kind, delivered=True, channel="manual", detail="sent by hand", text=self.text)
+        if self.record(intent):
             self.say(f"Recorded: the notice {KIND_TITLES[self.kind]} was sent by hand.")
 
     @on(Button.Pressed, "#notice-send")
@@ -144,7 +128,7 @@ class NoticePreview(ModalScreen[None]):
         if self.sending:
             self.say("Already sending; wait for the result.")
             return
-        if self.hooks.read_only:
+        if self.read_only:
             self.say("This board is read-only; nothing was sent.", error=True)
             return
         text = self.text
@@ -179,16 +163,7 @@ class NoticePreview(ModalScreen[None]):
 
     def _delivered(self, kind: NoticeKind, text: str, result: DeliveryResult) -> None:
         self.sending = False
-        event = NoticeSent(
-            at=self.hooks.now(),
-            by=self.hooks.operator,
-            notice=kind,
-            delivered=result.delivered,
-            channel="webhook",
-            detail=result.detail,
-            text=text,
-        )
-        self.hooks.record(event)
+        self.record(RecordNotice(kind, result.delivered, channel="webhook", detail=result.detail, text=text))
         verdict = "Sent" if result.delivered else "NOT delivered"
         message = f"{verdict}: {result.detail}"
         if self.is_attached:

@@ -13,7 +13,7 @@ from typing import ClassVar
 
 from textual import on
 from textual.app import ComposeResult
-from textual.binding import Binding, BindingType
+from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.screen import ModalScreen
@@ -23,6 +23,7 @@ from textual.worker import Worker, WorkerState
 
 from relboard.domain.state import WindowState
 from relboard.domain.timeline import KIND_LABELS, TimelineEntry, timeline
+from relboard.ui.actions import bindings
 from relboard.ui.rowlist import RowList
 from relboard.ui.text import plain_line
 
@@ -92,10 +93,7 @@ class TimelineList(RowList):
 
 
 class TimelineScreen(ModalScreen[None]):
-    BINDINGS: ClassVar[list[BindingType]] = [
-        Binding("escape", "close", "Close", id="timeline-close", tooltip="Close the timeline"),
-        Binding("slash", "search", "Search", id="timeline-search", tooltip="Search the timeline"),
-    ]
+    BINDINGS: ClassVar[list[BindingType]] = bindings("timeline")
 
     def __init__(self, state: WindowState, now: datetime | None) -> None:
         super().__init__()

@@ -7,7 +7,8 @@ from pathlib import Path
 from platformdirs import user_config_path, user_data_path
 
 APP = "relboard"
-_PACKAGE = Path(__file__).resolve().parent
+# relboard/store/paths.py: the package is two folders up.
+_PACKAGE = Path(__file__).resolve().parent.parent
 
 
 def _bundled(name: str) -> Path:

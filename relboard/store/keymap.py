@@ -1,4 +1,4 @@
-"""The user's keymap file: binding id -> key, checked, for App.set_keymap.
+"""The user's keymap file: binding id -> key, checked against the board's ids, for App.set_keymap.
 
 keymap.toml looks like:
 
@@ -15,57 +15,21 @@ the board from starting in the middle of a window.
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
-from relboard import paths
-from relboard.ui.preferences import ConfigFileError, read_config_toml
-
-KNOWN_BINDING_IDS: frozenset[str] = frozenset(
-    {
-        "mark-pass",
-        "mark-fail",
-        "mark-skip",
-        "mark-blocked",
-        "mark-pending",
-        "add-note",
-        "show-details",
-        "focus-lookup",
-        "back-to-checklist",
-        "new-issue",
-        "edit-issue",
-        "resolve-issue",
-        "record-decision",
-        "pane-1",
-        "pane-2",
-        "pane-3",
-        "pane-4",
-        "help",
-        "quit",
-        "cursor-down",
-        "cursor-up",
-        "notice-preview",
-        "probe-run",
-        "probe-all",
-        "timeline",
-        "form-cancel",
-        "form-submit",
-        "discard-yes",
-        "discard-no",
-        "help-close",
-        "details-close",
-        "notice-close",
-        "timeline-close",
-        "timeline-search",
-    }
-)
+from relboard.store import paths
+from relboard.store.preferences import ConfigFileError, read_config_toml
 
 _MODIFIERS = {"ctrl", "shift", "alt", "meta", "super", "hyper"}
 _KEY_NAME = re.compile(r"[A-Za-z0-9_]+")
 
 
-def load_keymap(path: Path | None = None) -> tuple[dict[str, str], list[str]]:
+def load_keymap(known: Collection[str], path: Path | None = None) -> tuple[dict[str, str], list[str]]:
     """The keymap for App.set_keymap and warnings for the app to notify(markup=False).
+
+    `known` are the binding ids the board has (the action table's).
 
     A missing file is an empty keymap with no warning. Unknown binding ids are warned about
     (most likely a typo) but still passed on: a later version of the board may know them.
@@ -95,8 +59,8 @@ def load_keymap(path: Path | None = None) -> tuple[dict[str, str], list[str]]:
         if problem is not None:
             warnings.append(f"{where}: {binding_id!r}: {problem}; entry ignored")
             continue
-        if binding_id not in KNOWN_BINDING_IDS:
-            warnings.append(f"{where}: unknown binding {binding_id!r} (known: {', '.join(sorted(KNOWN_BINDING_IDS))})")
+        if binding_id not in known:
+            warnings.append(f"{where}: unknown binding {binding_id!r} (known: {', '.join(sorted(known))})")
         keys = [key.strip() for key in value.split(",")]
         for key in keys:
             if key in owners and owners[key] != binding_id:

@@ -9,41 +9,39 @@ from __future__ import annotations
 import asyncio
 import os
 from collections.abc import Callable, Iterable
-from datetime import datetime
 from pathlib import Path
+from typing import Literal
 
-from textual.notifications import SeverityLevel
-
-from relboard.domain.events import Event, ProbeRan
+from relboard.domain.events import ProbeRan
+from relboard.domain.intents import RecordProbe
 from relboard.domain.plan import Step
 from relboard.net.probes import DEFAULT_CONCURRENCY, load_http_client, run_probes, summary_line
+from relboard.window.recorder import Recorded, Recorder
+
+Severity = Literal["information", "warning", "error"]
 
 
 class ProbeRunner:
     """Which steps' probes are running, and the worker that runs them.
 
-    `record` applies and saves an event (the app's record path), `notify` tells the operator,
-    `running_changed` redraws the spinners; `now` and `operator` stamp each result so probe results
-    sort with the marks made on the same board.
+    Each result is recorded through `recorder`, which stamps it with the board's clock and operator
+    so probe results sort with the marks made on the same board; `notify` tells the operator and
+    `running_changed` redraws the spinners.
     """
 
     def __init__(
         self,
         plan_dir: Path,
+        recorder: Recorder,
         *,
-        record: Callable[[Event], bool],
-        notify: Callable[[str, SeverityLevel], None],
+        notify: Callable[[str, Severity], None],
         running_changed: Callable[[frozenset[str]], None],
-        now: Callable[[], datetime],
-        operator: Callable[[], str],
         concurrency: int = DEFAULT_CONCURRENCY,
     ) -> None:
         self.plan_dir = plan_dir
-        self._record = record
+        self._recorder = recorder
         self._notify = notify
         self._running_changed = running_changed
-        self._now = now
-        self._operator = operator
         self.concurrency = concurrency
         self._running: set[str] = set()
 
@@ -71,7 +69,7 @@ class ProbeRunner:
                 self.concurrency,
                 on_result=lambda event: results.append(self._finished(event)),
                 env=os.environ,
-                by=self._operator(),
+                by=self._recorder.stamp().by,
             )
         except Exception as error:  # noqa: BLE001 - a bug or an odd environment must not take the board down
             self._notify(f"Probes stopped: {type(error).__name__}: {error}", "error")
@@ -92,8 +90,9 @@ class ProbeRunner:
         return results
 
     def _finished(self, event: ProbeRan) -> ProbeRan:
-        stamped = event.model_copy(update={"at": self._now(), "by": self._operator() or event.by})
-        self._running.discard(stamped.step)
+        self._running.discard(event.step)
         self._running_changed(self.running)
-        self._record(stamped)
-        return stamped
+        outcome = self._recorder.record(RecordProbe(event))
+        if isinstance(outcome, Recorded) and isinstance(outcome.event, ProbeRan):
+            return outcome.event
+        return event

@@ -14,7 +14,7 @@ from relboard.domain.catalog import CATEGORY_TITLES
 from relboard.domain.clock import Alert, ClockReading, WindowPhase
 from relboard.domain.plan import Plan
 from relboard.ui.text import plain_line
-from relboard.ui.writer import SaveState
+from relboard.window.writer import SaveState
 
 _SAVE_LOOK = {
     SaveState.SAVED: ("● saved", "$text-success"),

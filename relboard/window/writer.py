@@ -12,10 +12,9 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
-
-from textual.message import Message
 
 from relboard.domain.events import Event
 from relboard.domain.text import one_line
@@ -35,39 +34,51 @@ class JournalLike(Protocol):
     def read_new(self) -> list[Event]: ...
 
 
-class SaveStatus(Message):
+@dataclass(frozen=True)
+class SaveStatus:
     """The writer's view of the disk after an attempt: everything saved, or why not."""
 
-    def __init__(self, state: SaveState, pending: int, error: str = "") -> None:
-        super().__init__()
-        self.state = state
-        self.pending = pending
-        self.error = error
+    state: SaveState
+    pending: int
+    error: str = ""
 
 
-class ForeignEvents(Message):
+@dataclass(frozen=True)
+class ForeignEvents:
     """Events another writer appended (found while appending or polling)."""
 
-    def __init__(self, events: list[Event]) -> None:
-        super().__init__()
-        self.events = events
+    events: list[Event]
 
 
-class EventDropped(Message):
+@dataclass(frozen=True)
+class EventDropped:
     """An event the journal can never hold was taken off the queue, so the events after it are saved."""
 
-    def __init__(self, event: Event, error: str) -> None:
-        super().__init__()
-        self.event = event
-        self.error = error
+    event: Event
+    error: str
 
 
-class ReadProblem(Message):
+@dataclass(frozen=True)
+class ReadProblem:
     """Polling the journal failed (the file was replaced, the folder is gone); said once per cause."""
 
-    def __init__(self, error: str) -> None:
-        super().__init__()
-        self.error = error
+    error: str
+
+
+WriterReport = SaveStatus | ForeignEvents | EventDropped | ReadProblem
+
+
+def saving_after(shown: SaveState, status: SaveStatus, pending: int) -> tuple[SaveState, str, str]:
+    """The save state to show after a writer's report, its error, and what to tell the engineer once ("": nothing).
+
+    `pending` is the queue now: a later event may already be waiting, so "saved" only when it is empty.
+    """
+    if status.state is SaveState.FAILED:
+        said = "" if shown is SaveState.FAILED else "The change is kept here and retried every few seconds."
+        return SaveState.FAILED, status.error, f"Could not save ({status.error}). {said}" if said else ""
+    state = SaveState.SAVING if pending else SaveState.SAVED
+    said = "Saved again: every change is on disk." if shown is SaveState.FAILED and not pending else ""
+    return state, "", said
 
 
 class EventWriter:
@@ -76,9 +87,8 @@ class EventWriter:
     RETRY_SECONDS = 2.0
     POLL_SECONDS = 0.5
 
-    def __init__(self, journal: JournalLike, post: Callable[[Message], object], *, read_only: bool = False) -> None:
+    def __init__(self, journal: JournalLike, post: Callable[[WriterReport], object]) -> None:
         self.journal = journal
-        self.read_only = read_only
         self._post = post
         self._queue: deque[Event] = deque()
         # One lock around every journal call: the worker and a final flush on quit never interleave.
@@ -93,13 +103,7 @@ class EventWriter:
     def pending(self) -> int:
         return len(self._queue)
 
-    @property
-    def failing(self) -> bool:
-        return self._failing
-
     def submit(self, event: Event) -> None:
-        if self.read_only:
-            raise PermissionError("the board is read-only")
         self._queue.append(event)
         self._wake.set()
 

@@ -1,0 +1,30 @@
+"""`relboard handover PLAN --to NAME`: the summary for the incoming engineer, and the handover recorded."""
+
+from __future__ import annotations
+
+import argparse
+
+from relboard.commands.common import UsageError, err, open_session, operator, out, parse_now
+from relboard.domain.events import Handover, utc_now
+from relboard.domain.intents import HandOver, Refusal
+from relboard.domain.text import clean
+from relboard.store.journal import StateError
+
+
+def run(args: argparse.Namespace) -> int:
+    incoming = clean(args.to or "", single_line=True).strip()
+    if not incoming:
+        raise UsageError("relboard handover: --to needs the incoming engineer's name")
+    now = parse_now(args.now) or utc_now()
+    session = open_session(args.plan, args.state)
+    recorder = session.recorder(by=operator(args.by), now=lambda: now)
+    try:
+        outcome = recorder.record(HandOver(incoming))
+    except (StateError, OSError) as error:
+        raise UsageError(f"relboard handover: could not save to {session.state_path}: {error}") from None
+    if isinstance(outcome, Refusal):
+        raise UsageError(f"relboard handover: {outcome.reason}")
+    assert isinstance(outcome.event, Handover)
+    out(outcome.event.summary)
+    err(f"handed over to {incoming} (saved to {session.state_path})")
+    return 0

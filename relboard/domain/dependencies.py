@@ -1,0 +1,190 @@
+"""Which steps wait on which: the plan's `after` lists, resolved.
+
+A step without `after` follows the step before it in the plan (a checklist is sequential unless it
+says otherwise); `after = []` lets it start at any time. Steps are numbered in plan order (the first
+step of a duplicated id wins, as in `Plan.step`), and every list here is indexed by that number.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+from relboard.domain.events import StepStatus
+from relboard.domain.plan import Plan
+
+# A settled step lets the steps that wait on it go ahead: passed, or deliberately skipped.
+SETTLED = frozenset((StepStatus.PASS, StepStatus.SKIP))
+
+
+class Readiness(StrEnum):
+    WAITING = "waiting"
+    READY = "ready"
+    IN_PROGRESS = "in-progress"
+    DONE = "done"
+
+
+@dataclass(frozen=True)
+class Edge:
+    """`step` waits on `on`: written in its `after` list at `position`, or implied (position None)."""
+
+    step: int  # index in plan.steps
+    on: int
+    position: int | None
+
+
+@dataclass(frozen=True)
+class Graph:
+    ids: tuple[str, ...]  # one per distinct step id, in plan order
+    index: dict[str, int]
+    plan_index: tuple[int, ...]  # where each node's step sits in plan.steps
+    prereqs: tuple[tuple[int, ...], ...]
+    dependents: tuple[tuple[int, ...], ...]
+    order: tuple[int, ...]  # prerequisites before the steps that wait on them
+    rank: tuple[int, ...]  # each node's place in `order`
+
+    def prerequisite_ids(self, step_id: str) -> tuple[str, ...]:
+        node = self.index.get(step_id)
+        return () if node is None else tuple(self.ids[p] for p in self.prereqs[node])
+
+
+def edges(plan: Plan) -> list[Edge]:
+    """Every wait between steps that exist, by index in plan.steps; unknown ids are left to the rules."""
+    first: dict[str, int] = {}
+    for number, step in enumerate(plan.steps):
+        first.setdefault(step.id, number)
+    found: list[Edge] = []
+    for number, step in enumerate(plan.steps):
+        if step.after is None:
+            if number > 0:
+                found.append(Edge(number, first[plan.steps[number - 1].id], None))
+            continue
+        for position, step_id in enumerate(step.after):
+            target = first.get(step_id)
+            if target is not None:
+                found.append(Edge(number, target, position))
+    return found
+
+
+def build_graph(plan: Plan) -> Graph:
+    """The resolved graph. Self-waits and duplicate waits are dropped; a cycle (which the plan rules
+    refuse) is cut so that every step still has a place in `order`."""
+    ids: list[str] = []
+    index: dict[str, int] = {}
+    plan_index: list[int] = []
+    for number, step in enumerate(plan.steps):
+        if step.id not in index:
+            index[step.id] = len(ids)
+            ids.append(step.id)
+            plan_index.append(number)
+    node_of_step = [index[step.id] for step in plan.steps]
+    prereqs: list[list[int]] = [[] for _ in ids]
+    for edge in edges(plan):
+        if node_of_step[edge.step] != index[plan.steps[edge.step].id]:
+            continue  # a later duplicate of an id: its waits belong to a step the plan rules refuse
+        node, on = node_of_step[edge.step], node_of_step[edge.on]
+        if node != on and on not in prereqs[node]:
+            prereqs[node].append(on)
+    order = _topological(prereqs)
+    placed = [0] * len(ids)
+    for position, node in enumerate(order):
+        placed[node] = position
+    # Waits that point forward in `order` only exist inside a cycle: cut them.
+    kept = [tuple(p for p in prereqs[node] if placed[p] < placed[node]) for node in range(len(ids))]
+    dependents: list[list[int]] = [[] for _ in ids]
+    for node, own in enumerate(kept):
+        for p in own:
+            dependents[p].append(node)
+    return Graph(
+        ids=tuple(ids),
+        index=index,
+        plan_index=tuple(plan_index),
+        prereqs=tuple(kept),
+        dependents=tuple(tuple(d) for d in dependents),
+        order=tuple(order),
+        rank=tuple(placed),
+    )
+
+
+def _topological(prereqs: list[list[int]]) -> list[int]:
+    """Kahn's order, taking ready steps in plan order; steps caught in a cycle follow in plan order."""
+    import heapq
+
+    waiting = [len(p) for p in prereqs]
+    dependents: list[list[int]] = [[] for _ in prereqs]
+    for node, own in enumerate(prereqs):
+        for p in own:
+            dependents[p].append(node)
+    ready = [node for node, count in enumerate(waiting) if count == 0]
+    heapq.heapify(ready)
+    order: list[int] = []
+    while ready:
+        node = heapq.heappop(ready)
+        order.append(node)
+        for d in dependents[node]:
+            waiting[d] -= 1
+            if waiting[d] == 0:
+                heapq.heappush(ready, d)
+    if len(order) < len(prereqs):
+        seen = set(order)
+        order += [node for node in range(len(prereqs)) if node not in seen]
+    return order
+
+
+def find_cycles(plan: Plan) -> list[list[Edge]]:
+    """Cycles of waits between distinct steps, each as its edges in order; each cycle found once."""
+    waits: dict[int, list[Edge]] = {}
+    for edge in edges(plan):
+        if edge.step != edge.on:
+            waits.setdefault(edge.step, []).append(edge)
+    state = [0] * len(plan.steps)  # 0 unseen, 1 on the current path, 2 finished
+    cycles: list[list[Edge]] = []
+    for root in range(len(plan.steps)):
+        if state[root]:
+            continue
+        # nodes[k] is the k-th step on the current path and path[k] the wait from it to nodes[k + 1].
+        nodes: list[int] = [root]
+        path: list[Edge] = []
+        cursor: list[int] = [0]
+        state[root] = 1
+        while nodes:
+            node = nodes[-1]
+            out = waits.get(node, [])
+            if cursor[-1] == len(out):
+                state[node] = 2
+                nodes.pop()
+                cursor.pop()
+                if path:
+                    path.pop()
+                continue
+            edge = out[cursor[-1]]
+            cursor[-1] += 1
+            if state[edge.on] == 1:
+                cycles.append([*path[nodes.index(edge.on) :], edge])
+            elif state[edge.on] == 0:
+                state[edge.on] = 1
+                nodes.append(edge.on)
+                path.append(edge)
+                cursor.append(0)
+    return cycles
+
+
+def readiness_of(status: StepStatus, in_progress: bool, prerequisites_settled: bool) -> Readiness:
+    if status in SETTLED:
+        return Readiness.DONE
+    if in_progress:
+        return Readiness.IN_PROGRESS
+    return Readiness.READY if prerequisites_settled else Readiness.WAITING
+
+
+def prerequisites_of(plan: Plan, step_id: str) -> tuple[str, ...]:
+    """The steps `step_id` waits on, without building the whole graph (one step at a time: a key press)."""
+    previous: str | None = None
+    for step in plan.steps:
+        if step.id == step_id:
+            if step.after is None:
+                return (previous,) if previous is not None and previous != step_id else ()
+            known = {s.id for s in plan.steps}
+            return tuple(dict.fromkeys(s for s in step.after if s in known and s != step_id))
+        previous = step.id
+    return ()
