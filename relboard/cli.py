@@ -92,6 +92,7 @@ def _handover(sub: _Subparsers) -> None:
     p.add_argument("--by", default=None, metavar="NAME", help="the outgoing engineer (default: your login)")
     common.add_state(p)
     common.add_now(p)
+    add_hub(p)
 
 
 def _lookup(sub: _Subparsers) -> None:

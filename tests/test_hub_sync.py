@@ -346,3 +346,13 @@ def test_an_nkey_seed_file_logs_in_and_its_seed_is_never_shown(tmp_path, tmp_pat
     assert without.returncode == 1
     assert "cannot reach the hub" in without.stderr
     assert seed.decode() not in with_key.stdout + with_key.stderr + without.stdout + without.stderr
+
+
+def test_a_handover_pulls_first_and_is_published(tmp_path, nats_hub):
+    a, b = laptop(tmp_path, "a"), laptop(tmp_path, "b")
+    assert relboard("mark", a, "apply", "fail", "--note", "timeout", "--hub", nats_hub.url).returncode == 0
+    handed = relboard("handover", b, "--to", "Kim Night", "--hub", nats_hub.url)
+    assert handed.returncode == 0, handed.stderr
+    assert "timeout" in handed.stdout  # the summary knows what the other laptop recorded
+    assert relboard("sync", a, "--hub", nats_hub.url).stdout.strip() == "pushed 0, pulled 1, unsent 0"
+    assert [e["kind"] for e in converged(a, b)["events"]][-1] == "handover"

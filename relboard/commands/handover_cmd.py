@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from relboard.commands.common import UsageError, err, open_session, operator, out, parse_now
+from relboard.commands.hub_option import publish_after_write, pull_before_read
 from relboard.domain.events import Handover, utc_now
 from relboard.domain.intents import HandOver, Refusal
 from relboard.domain.text import clean
@@ -17,6 +18,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("relboard handover: --to needs the incoming engineer's name")
     now = parse_now(args.now) or utc_now()
     session = open_session(args.plan, args.state)
+    pull_before_read(session, args)  # the summary tells what the whole team did
     recorder = session.recorder(by=operator(args.by), now=lambda: now)
     try:
         outcome = recorder.record(HandOver(incoming))
@@ -27,4 +29,5 @@ def run(args: argparse.Namespace) -> int:
     assert isinstance(outcome.event, Handover)
     out(outcome.event.summary)
     err(f"handed over to {incoming} (saved to {session.state_path})")
+    publish_after_write(session, args)
     return 0
