@@ -33,6 +33,7 @@ FIGURES = (
     "hub propagation median, ",
     "hub propagation p99, ",
     "hub catch-up, ",
+    "event save with a hub, ",
 )
 
 

@@ -47,7 +47,8 @@ from relboard.store.plan_file import LoadedPlan
 from relboard.store.writer_id import writer_for
 
 _POLL = 0.2  # how often the journal is looked at for local appends when no one nudges
-_RETRY = 2.0  # seconds between attempts to reach a hub that did not answer
+_RETRY = 2.0
+_SUMMARY_EVERY = 1.0  # seconds between attempts to reach a hub that did not answer
 _CATCH_UP_BATCH = 2_000
 
 
@@ -237,16 +238,21 @@ class Replicator:
     async def _publishing(self, link: HubLink, view: _View) -> None:
         # Ours go out once the window's own are in, so a first catch-up is not slowed by them.
         await view.live.wait()
-        next_presence = 0.0
+        next_presence = next_summary = 0.0
+        changed = True
         while not self._stopping.is_set():
             if await view.linked.push():
-                await self._summary(view.linked)
+                changed = True
                 self._set(view.status())
-            if time.monotonic() >= next_presence:
-                next_presence = time.monotonic() + PRESENCE_EVERY
+            now = time.monotonic()
+            if now >= next_presence:
+                next_presence = now + PRESENCE_EVERY
                 view.present = await self._presence(link, len(view.linked.unsent))
-                await self._summary(view.linked)
                 self._set(view.status())
+            if changed and now >= next_summary:
+                # The summary folds the whole window: at most once a second, with the latest events.
+                next_summary, changed = now + _SUMMARY_EVERY, False
+                await self._summary(view.linked)
             await self._sleep(_POLL)
 
     def _take(self, linked: WindowLink, batch: list[Pulled]) -> None:

@@ -52,6 +52,8 @@ class WindowLink:
         self.outbox = Outbox(self.state_path, link.stream_created)
         self.state = WindowState(loaded.plan)  # kept folded as events come, for the window's summary
         self._loaded = False
+        self._checked = 0  # events before this index are in _unsent or were sent
+        self._unsent: list[Event] = []
         self._noted: set[str] = set()  # plan hashes already told about
 
     # ---- the local side ----------------------------------------------------------------------------
@@ -72,7 +74,12 @@ class WindowLink:
 
     @property
     def unsent(self) -> list[Event]:
-        return self.outbox.unsent(self.events)
+        # Kept up as events come, so a long window is not scanned again for every status line.
+        sent = self.outbox.sent
+        fresh = self.events[self._checked :]
+        self._checked = len(self.events)
+        self._unsent = [e for e in self._unsent if e.id not in sent] + [e for e in fresh if e.id not in sent]
+        return list(self._unsent)
 
     # ---- to the hub ----------------------------------------------------------------------------------
 
