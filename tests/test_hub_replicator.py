@@ -19,6 +19,7 @@ from relboard.domain.events import Event, StepMarked, StepStatus
 from relboard.domain.identity import HybridClock, stamped
 from relboard.domain.intents import MarkStep
 from relboard.hub.address import hub_address
+from relboard.hub.fleet import FleetFeed
 from relboard.hub.oneshot import sync
 from relboard.hub.replicator import HubStatus, Replicator
 from relboard.store.journal import Journal
@@ -185,3 +186,22 @@ def test_a_board_that_dies_disappears_from_the_window_within_30_seconds(tmp_path
     finally:
         child.kill()
         child.wait()
+
+
+def test_the_fleet_feed_shows_the_window_and_who_is_on_it_live(boards, nats_hub):
+    a, b = boards
+    wait_for(lambda: a.text == "live" and b.text == "live", "both live")
+    a.mark("apply", StepStatus.PASS)
+    seen: list[list[dict]] = []
+    statuses: list[str] = []
+    feed = FleetFeed(hub_address(nats_hub.url), on_rows=seen.append, on_status=statuses.append, every=0.2)
+    feed.start()
+    try:
+        wait_for(lambda: seen and seen[-1][0]["on_it"] == ["ana", "ben"], "both boards are on the window")
+        wait_for(lambda: seen[-1][0]["progress"]["done"] == 1, "the summary has the mark")
+        assert seen[-1][0]["window"] == "chg-1042-prod-eu"
+        assert statuses[0] == "live"
+        nats_hub.stop()
+        wait_for(lambda: feed.status.startswith("offline · "), "the feed says the hub is gone")
+    finally:
+        feed.stop()
