@@ -108,21 +108,55 @@ def _probe(sub: _Subparsers) -> None:
     p.add_argument("--step", action="append", default=[], metavar="ID", help="only this step's probe (repeatable)")
     p.add_argument("--concurrency", type=int, help="probes running at once (default 4)")
     p.add_argument("--by", default=None, help="who (default: your login)")
+    p.add_argument(
+        "--allow-commands", action="store_true", help="run the plan's command checks (without it they are not run)"
+    )
+    p.add_argument("--show-output", action="store_true", help="print command checks' output as it comes")
     add_hub(p)
 
 
 def _notice(sub: _Subparsers) -> None:
-    p = sub.add_parser("notice", help="print a notice draft, or send it to the plan's webhook")
+    p = sub.add_parser("notice", help="print a notice draft, or send it to the plan's channels")
     p.add_argument("kind", choices=("before", "after", "decision"))
     p.add_argument("plan")
     common.add_state(p)
     common.add_now(p)
-    p.add_argument("--send", action="store_true", help="post it to the webhook named by [notices] webhook_env")
+    p.add_argument(
+        "--send",
+        action="store_true",
+        help="send it to every channel the plan configures: webhook, status page, PagerDuty maintenance/incident",
+    )
+    p.add_argument(
+        "--to",
+        action="append",
+        default=[],
+        choices=("webhook", "statuspage", "pagerduty"),
+        help="with --send: only this channel (repeatable)",
+    )
     p.add_argument("--by", default=None, help="who (default: your login)")
     p.add_argument("--attempts", type=int, default=4, help=argparse.SUPPRESS)
     p.add_argument("--backoff", type=float, default=0.5, help=argparse.SUPPRESS)
-    p.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for the webhook per attempt")
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for each channel per attempt")
     add_hub(p)
+
+
+def _page(sub: _Subparsers) -> None:
+    p = sub.add_parser("page", help="page the escalation path through PagerDuty (Events API v2)")
+    p.add_argument("plan")
+    common.add_state(p)
+    common.add_now(p)
+    p.add_argument("--summary", help="what the page says (default: the tripped criteria and decision, drafted)")
+    p.add_argument("--by", default=None, help="who (default: your login)")
+    p.add_argument("--attempts", type=int, default=4, help=argparse.SUPPRESS)
+    p.add_argument("--backoff", type=float, default=0.5, help=argparse.SUPPRESS)
+    p.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for PagerDuty per attempt")
+    add_hub(p)
+
+
+def _calendar(sub: _Subparsers) -> None:
+    p = sub.add_parser("calendar", help="an iCalendar (.ics) file for the window, to import or attach")
+    p.add_argument("plan")
+    p.add_argument("--out", metavar="FILE", help="file to write (replaced atomically); default: standard output")
 
 
 def _report(sub: _Subparsers) -> None:
@@ -176,6 +210,8 @@ _SUBCOMMAND_PARSERS = {
     "lookup": _lookup,
     "probe": _probe,
     "notice": _notice,
+    "page": _page,
+    "calendar": _calendar,
     "report": _report,
     "serve": _serve,
     "sync": _sync,

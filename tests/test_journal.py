@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 from relboard.domain.events import (
     EVENT_ADAPTER,
+    CommandsApproved,
     CriterionMarked,
     Decision,
     DecisionRecorded,
@@ -28,6 +29,7 @@ from relboard.domain.events import (
     NoticeKind,
     NoticeSent,
     PlanLoaded,
+    ProbeOutcome,
     ProbeRan,
     StepMarked,
     StepStatus,
@@ -146,10 +148,13 @@ EVENTS = st.one_of(
         at=MOMENTS,
         by=TEXT,
         step=TEXT,
-        passed=st.booleans(),
+        outcome=st.sampled_from(ProbeOutcome),
         status_code=st.integers(-(2**63), 2**63 - 1),
         latency_ms=st.floats(allow_nan=False),
         reason=TEXT,
+        command=TEXT,
+        exit_code=st.integers(-(2**63), 2**63 - 1),
+        output=TEXT,
     ),
     st.builds(
         NoticeSent,
@@ -160,7 +165,11 @@ EVENTS = st.one_of(
         channel=TEXT,
         detail=TEXT,
         text=TEXT,
+        action=TEXT,
+        ref=TEXT,
+        covers=WORDS,
     ),
+    st.builds(CommandsApproved, at=MOMENTS, by=TEXT, plan_hash=TEXT, digest=TEXT, commands=WORDS),
 )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -184,14 +185,19 @@ def test_probe_secrets_never_reach_the_state_file_or_the_screen(httpserver, tmp_
     assert SECRET not in status.stdout
 
 
-def test_probe_with_the_secret_variable_unset_fails_without_sending(httpserver, tmp_path):
+def test_probe_with_the_secret_variable_unset_could_not_check_and_sends_nothing(httpserver, tmp_path):
     plan = write_plan(
         tmp_path, probe_block("api-health", httpserver.url_for("/health"), headers='{ "X-Api-Key" = "env:RB_API_KEY" }')
     )
     result = relboard("probe", str(plan), unset=("RB_API_KEY",))
     assert result.returncode == 1
-    assert "FAIL api-health: environment variable RB_API_KEY is not set" in result.stdout
+    assert "ERROR api-health: could not check: environment variable RB_API_KEY is not set" in result.stdout
+    assert "0 passed, 0 failed, 1 could not check" in result.stdout
     assert httpserver.log == []
+    # The laptop's set-up, not the service: the step is not failed and nothing trips.
+    status = json.loads(relboard("status", str(plan), "--json").stdout)
+    assert status["steps"]["api-health"]["status"] == "pending"
+    assert status["steps"]["api-health"]["probe_error"] == "environment variable RB_API_KEY is not set"
 
 
 # --- notice ----------------------------------------------------------------------------------------

@@ -7,7 +7,7 @@ from datetime import timedelta
 
 import pytest
 
-from relboard.domain.events import StepMarked, StepStatus
+from relboard.domain.events import ProbeOutcome, StepMarked, StepStatus
 from relboard.domain.plan import Step
 from relboard.domain.state import WindowState
 from relboard.net.probes import run_probe, run_probes, summary_line
@@ -143,11 +143,11 @@ def test_a_redirect_is_reported_not_followed_and_the_secret_stays_home(httpserve
     assert other.log == []  # the other host got nothing at all, header or not
 
 
-def test_a_missing_environment_variable_fails_without_sending(httpserver, tmp_path):
+def test_a_missing_environment_variable_is_an_error_not_a_failure_and_sends_nothing(httpserver, tmp_path):
     httpserver.expect_request("/health").respond_with_data("ok")
     probe = {"url": httpserver.url_for("/health"), "headers": {"X-Api-Key": "env:RB_API_KEY"}}
     event = run_probe(step(probe), tmp_path, env={})
-    assert not event.passed
+    assert event.outcome is ProbeOutcome.ERROR
     assert event.reason == "environment variable RB_API_KEY is not set"
     assert httpserver.log == []
 
@@ -199,10 +199,13 @@ def test_self_signed_tls_passes_with_the_ca_bundle_next_to_the_plan(tls, tmp_pat
     assert tls.http.url_for("/health").startswith("https://")
 
 
-def test_a_missing_ca_bundle_is_named(tmp_path, httpserver):
+def test_a_missing_ca_bundle_is_named_as_an_error(tmp_path, httpserver):
     probe = {"url": httpserver.url_for("/health"), "ca_bundle": "certs/nope.pem"}
     event = run_probe(step(probe), tmp_path, env={})
-    assert not event.passed
+    assert event.outcome is ProbeOutcome.ERROR
+    assert (
+        summary_line(event) == "ERROR api-health: could not check: CA bundle certs/nope.pem not found next to the plan"
+    )
     assert event.reason == "CA bundle certs/nope.pem not found next to the plan"
 
 

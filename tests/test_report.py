@@ -29,6 +29,7 @@ from relboard.domain.events import (
     NoticeKind,
     NoticeSent,
     PlanLoaded,
+    ProbeOutcome,
     ProbeRan,
     StepMarked,
     StepStarted,
@@ -103,7 +104,21 @@ def scenario(plan: Plan, ending: CloseCode) -> list:
         events.append(
             StepMarked(at=at(0.6 * number / len(steps)), by=step.owner, step=step.id, status=status, note=note)
         )
-        if step.probe is not None:
+        if step.probe is not None and step.probe.run is not None:
+            events.append(
+                ProbeRan(
+                    at=at(0.6 * number / len(steps), 1),
+                    by="probe",
+                    step=step.id,
+                    outcome=ProbeOutcome.PASS if status is StepStatus.PASS else ProbeOutcome.FAIL,
+                    latency_ms=84.25,
+                    reason="exit 0 in 84 ms" if status is StepStatus.PASS else "exit 1, expected exit 0",
+                    command=" ".join(step.probe.run[:2]) + " ...",
+                    exit_code=0 if status is StepStatus.PASS else 1,
+                    output="ready\n",
+                )
+            )
+        elif step.probe is not None:
             events.append(
                 ProbeRan(
                     at=at(0.6 * number / len(steps), 1),

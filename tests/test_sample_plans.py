@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import tomllib
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -131,12 +132,36 @@ def test_the_connector_plan_tells_the_source_system_owner_and_the_scheduled_jobs
 @pytest.mark.parametrize("name", ALL_FILES)
 def test_probes_point_at_reserved_hosts_and_keep_secrets_out_of_the_file(name):
     for step in read(name).steps:
-        if step.probe is None:
+        if step.probe is None or step.probe.run is not None:
             continue
         url = urlsplit(step.probe.url)
         assert url.scheme == "https"
         assert url.hostname.endswith(".example.test")
         assert all(value.startswith("env:") for value in step.probe.headers.values())
+
+
+def test_command_checks_in_the_samples_pass_on_any_machine_with_python(tmp_path):
+    from relboard.net.probes import run_probe
+
+    checks = [
+        (name, step)
+        for name in CATEGORY_FILES
+        for step in read(name).steps
+        if step.probe is not None and step.probe.run is not None
+    ]
+    assert len(checks) >= 2
+    for name, step in checks:
+        assert step.probe.run[0] == "python3"
+        event = run_probe(step, SAMPLES, env=os.environ, allow_commands=True)
+        assert event.passed, f"{name} {step.id}: {event.reason}"
+
+
+def test_a_sample_shows_the_status_page_and_the_pager():
+    plan = read("platform-release.toml")
+    assert plan.notices.statuspage is not None
+    assert plan.notices.statuspage.components
+    assert plan.escalation.pagerduty is not None
+    assert plan.escalation.pagerduty.services
 
 
 @pytest.mark.parametrize("name", ALL_FILES)

@@ -1,20 +1,19 @@
-"""`relboard notice before|after|decision PLAN [--send]`: print the draft, or send it to the plan's webhook."""
+"""`relboard notice before|after|decision PLAN [--send] [--to CHANNEL]...`: print the draft, or send it to
+every channel the plan configures (webhook, status page, PagerDuty), each send recorded as it lands."""
 
 from __future__ import annotations
 
 import argparse
-import os
 
 from relboard.commands.common import UsageError, err, open_session, operator, out, parse_now
 from relboard.commands.hub_option import publish_after_write, pull_before_read
-from relboard.domain.clock import read_clock
+from relboard.domain.channel_events import RecordSent
+from relboard.domain.clock import WindowPhase, read_clock
 from relboard.domain.events import NoticeKind, utc_now
-from relboard.domain.intents import RecordNotice
 from relboard.domain.notices import current_kind, draft
-from relboard.net.webhook import WebhookNotConfigured, post_notice, webhook_label, webhook_url
 from relboard.store.journal import StateError
 
-KINDS = tuple(k.value for k in NoticeKind)
+KINDS = tuple(k.value for k in NoticeKind if k is not NoticeKind.PAGE)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -27,30 +26,67 @@ def run(args: argparse.Namespace) -> int:
         text = draft(kind, state)
     except ValueError as error:
         raise UsageError(f"relboard notice {kind.value}: {error}; record the decision on the board first") from None
-    suggested = current_kind(state, read_clock(session.plan.window, now))
+    clock = read_clock(session.plan.window, now)
+    suggested = current_kind(state, clock)
     if suggested is not kind:
         err(f"note: the current moment calls for the {suggested.value} notice")
     out(text)
     if not args.send:
         return 0
-    notices = session.plan.notices
-    try:
-        url = webhook_url(notices, os.environ)
-    except WebhookNotConfigured as error:
-        raise UsageError(f"relboard notice: not sent: {error}") from None
-    result = post_notice(
-        url, text, attempts=args.attempts, backoff=args.backoff, timeout=args.timeout, label=webhook_label(notices)
-    )
-    recorder = session.recorder(by=operator(args.by), now=lambda: now if args.now else utc_now())
-    try:
-        recorder.record(RecordNotice(kind, result.delivered, channel="webhook", detail=result.detail, text=text))
-    except (StateError, OSError) as error:
+
+    from relboard.net.channels import missing_secrets, plan_sends, send
+    from relboard.net.http_send import Retry
+    from relboard.net.statuspage import NotConfigured
+    from relboard.net.webhook import WebhookNotConfigured
+
+    plan = session.plan
+    configured = {
+        "webhook": bool(plan.notices.webhook_env),
+        "statuspage": plan.notices.statuspage is not None,
+        "pagerduty": plan.escalation.pagerduty is not None,
+    }
+    unknown = [c for c in args.to if not configured[c]]
+    if unknown:
+        raise UsageError(f"relboard notice: not sent: the plan configures no {', '.join(unknown)} channel")
+    if not any(configured.values()):
         raise UsageError(
-            f"relboard notice: {result.detail}, but it could not be saved to {session.state_path}: {error}"
-        ) from None
-    publish_after_write(session, args)
-    if result.delivered:
-        err(f"sent: {result.detail} (saved to {session.state_path})")
+            'relboard notice: not sent: the plan names no webhook: add webhook_env = "NAME" to its [notices] table'
+            " (or a [notices.statuspage] table)"
+        )
+    sends = plan_sends(state, kind, args.to or None)
+    problems = missing_secrets(state, sends)
+    if problems:
+        raise UsageError("relboard notice: not sent: " + "; ".join(problems))
+    if not sends:
+        err(f"nothing to send: no configured channel takes the {kind.value} notice now")
         return 0
-    err(f"NOT SENT: {result.detail} (recorded in {session.state_path})")
-    return 1
+
+    by = operator(args.by)
+    recorder = session.recorder(by=by, now=lambda: now if args.now else utc_now())
+    retry = Retry(attempts=args.attempts, backoff=args.backoff, timeout=args.timeout)
+    in_progress = kind is NoticeKind.BEFORE and clock.phase is not WindowPhase.BEFORE
+    failed = 0
+    for item in sends:
+        try:
+            event = send(
+                state, kind, item, text, by=by, at=now if args.now else utc_now(), in_progress=in_progress, retry=retry
+            )
+        except (NotConfigured, WebhookNotConfigured) as error:
+            err(f"NOT SENT ({item.channel}): {error}")
+            failed += 1
+            continue
+        if event is None:
+            continue
+        try:
+            recorder.record(RecordSent(event))
+        except (StateError, OSError) as error:
+            raise UsageError(
+                f"relboard notice: {event.detail}, but it could not be saved to {session.state_path}: {error}"
+            ) from None
+        if event.delivered:
+            err(f"sent: {event.detail} (saved to {session.state_path})")
+        else:
+            failed += 1
+            err(f"NOT SENT: {event.detail} (recorded in {session.state_path})")
+    publish_after_write(session, args)
+    return 1 if failed else 0

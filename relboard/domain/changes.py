@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from relboard.domain.events import (
+    CommandsApproved,
     CriterionMarked,
     DecisionRecorded,
     Event,
@@ -46,6 +47,9 @@ def touched(events: Iterable[Event]) -> Touched:
                 decisions = True
             case NoticeSent():
                 notices = True
+            case CommandsApproved():
+                # Approval changes what `r` may run, not what any pane shows.
+                pass
     return Touched(frozenset(steps), issues, criteria, decisions, notices)
 
 

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
 from relboard.domain.identity import HLC_PATTERN, ID_PATTERN, WRITER_PATTERN
 
@@ -34,6 +34,15 @@ class NoticeKind(StrEnum):
     BEFORE = "before"
     AFTER = "after"
     DECISION = "decision"
+    PAGE = "page"  # the pager (PagerDuty): an alert to the escalation path, not a notice to users
+
+
+class ProbeOutcome(StrEnum):
+    """`fail`: checked, and the service answered wrongly. `error`: could not check from here."""
+
+    PASS = "pass"
+    FAIL = "fail"
+    ERROR = "error"
 
 
 def utc_now() -> datetime:
@@ -64,6 +73,8 @@ class StepMarked(_Event):
     step: str
     status: StepStatus
     note: str = ""
+    # An undo is a mark of its own that brings the step back: the status it took back ("" otherwise).
+    undoes: str = ""
     # Prerequisites that had not passed when the step was marked anyway (reality wins, on the record).
     waited_on: list[str] = Field(default_factory=list)
 
@@ -130,10 +141,34 @@ class DecisionRecorded(_Event):
 class ProbeRan(_Event):
     kind: Literal["probe_ran"] = "probe_ran"
     step: str
-    passed: bool
+    outcome: ProbeOutcome
     status_code: int = 0
     latency_ms: float = 0.0
     reason: str = ""
+    command: str = Field("", description="A command check: the argv that ran, shell-quoted")
+    exit_code: int = 0
+    output: str = Field("", description="A command check's output: first and last 4 KiB, masked")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _two_outcomes(cls, data: Any) -> Any:
+        # Journals written before `error` existed say `passed = true/false`.
+        if isinstance(data, dict) and "passed" in data and "outcome" not in data:
+            data = dict(data)
+            data["outcome"] = ProbeOutcome.PASS if data.pop("passed") else ProbeOutcome.FAIL
+        return data
+
+    @property
+    def passed(self) -> bool:
+        return self.outcome is ProbeOutcome.PASS
+
+    @property
+    def failed(self) -> bool:
+        return self.outcome is ProbeOutcome.FAIL
+
+    @property
+    def errored(self) -> bool:
+        return self.outcome is ProbeOutcome.ERROR
 
 
 class NoticeSent(_Event):
@@ -143,6 +178,18 @@ class NoticeSent(_Event):
     channel: str = ""
     detail: str = ""
     text: str = ""
+    action: str = Field("", description="What the channel was asked to do: create, update, trigger, resolve, ...")
+    ref: str = Field("", description="The channel's id for what it made (a maintenance id, a dedup key)")
+    covers: list[str] = Field(default_factory=list, description="A page: the trips and decisions it told of")
+
+
+class CommandsApproved(_Event):
+    """The operator approved the plan's command checks, exactly as listed, for this plan hash."""
+
+    kind: Literal["commands_approved"] = "commands_approved"
+    plan_hash: str
+    digest: str
+    commands: list[str]
 
 
 class Handover(_Event):
@@ -165,7 +212,8 @@ Event = Annotated[
     | ProbeRan
     | NoticeSent
     | StepStarted
-    | Handover,
+    | Handover
+    | CommandsApproved,
     Field(discriminator="kind"),
 ]
 

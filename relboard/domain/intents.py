@@ -22,6 +22,7 @@ from relboard.domain.events import (
     NoticeSent,
     PlanLoaded,
     ProbeRan,
+    StepMarked,
     StepStatus,
 )
 from relboard.domain.handover import handover_event
@@ -76,6 +77,34 @@ class MarkStep:
             return Refusal(f"{self.step}: already {self.status.value}", already=True)
         # A step whose prerequisites have not passed may still be marked (reality wins); the event says so.
         return mark_event(state, self.step, self.status, at=stamp.at, by=stamp.by, note=self.note)
+
+
+@dataclass(frozen=True)
+class UndoMark:
+    """Take back the mark in effect on a step: recorded as a mark of its own, never a deletion."""
+
+    step: str
+
+    def event(self, state: WindowState, stamp: Stamp) -> Event | Refusal:
+        current = state.steps.get(self.step)
+        if current is None:
+            return _no_step(self.step)
+        in_effect = [
+            e
+            for e in current.history
+            if (isinstance(e, StepMarked) or (isinstance(e, ProbeRan) and not e.errored)) and e.at == current.at
+        ]
+        if not in_effect:
+            return Refusal(f"{self.step}: no mark to undo")
+        before = current.without(in_effect[-1])
+        return StepMarked(
+            at=stamp.at,
+            by=stamp.by,
+            step=self.step,
+            status=before.status,
+            note=before.note,
+            undoes=current.status.value,
+        )
 
 
 @dataclass(frozen=True)
@@ -207,6 +236,19 @@ class ResolveIssue:
         if issue.resolved:
             return Refusal(f"already resolved: {issue.title}", already=True)
         return IssueUpdated(at=stamp.at, by=stamp.by, issue=self.issue, changed=["resolved"], resolved=True)
+
+
+@dataclass(frozen=True)
+class ReopenIssue:
+    issue: str
+
+    def event(self, state: WindowState, stamp: Stamp) -> Event | Refusal:
+        issue = state.issues.get(self.issue)
+        if issue is None:
+            return _no_issue(self.issue)
+        if not issue.resolved:
+            return Refusal(f"still open: {issue.title}", already=True)
+        return IssueUpdated(at=stamp.at, by=stamp.by, issue=self.issue, changed=["resolved"], resolved=False)
 
 
 @dataclass(frozen=True)

@@ -255,4 +255,8 @@ def draft(kind: NoticeKind, state: WindowState) -> str:
         return draft_before(state.plan)
     if kind is NoticeKind.AFTER:
         return draft_after(state)
+    if kind is NoticeKind.PAGE:
+        from relboard.domain.pager import page_summary
+
+        return page_summary(state)
     return draft_decision(state)

@@ -168,10 +168,35 @@ class AffectedUsers(_Model):
     workflows_to_wait: list[Text] = Field(default_factory=_empty_list)
 
 
-class ProbeSpec(_Model):
-    """An HTTP check a machine can make for a validation step."""
+def _argv(value: Any) -> Any:
+    if isinstance(value, str):
+        raise ValueError(
+            "must be a list of arguments, not one string: relboard never runs a shell, so write"
+            f" run = {_as_list_hint(value)}"
+        )
+    return value
 
-    url: Annotated[str, Field(pattern=r"^https?://")]
+
+def _as_list_hint(text: str) -> str:
+    import json  # only a plan with this mistake pays for it
+
+    # A JSON list of strings is also a TOML array: the hint can be pasted back as it is.
+    return json.dumps(text.split()[:8] or ["./check.sh"], ensure_ascii=False)
+
+
+Argv = Annotated[list[str], BeforeValidator(_argv), Field(min_length=1)]
+EnvName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
+
+HTTP_PROBE_KEYS = ("method", "expect_status", "expect_body", "expect_json", "headers", "ca_bundle")
+COMMAND_PROBE_KEYS = ("cwd", "env", "expect_exit", "expect_output")
+DEFAULT_HTTP_TIMEOUT = timedelta(seconds=10)
+DEFAULT_COMMAND_TIMEOUT = timedelta(minutes=1)
+
+
+class ProbeSpec(_Model):
+    """A check a machine can make for a validation step: an HTTP request (`url`) or a command (`run`)."""
+
+    url: Annotated[str, Field(pattern=r"^https?://")] | None = None
     method: Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] = "GET"
     expect_status: int | None = Field(None, ge=100, le=599, description="Default: any 2xx")
     expect_body: str | None = Field(None, description="Substring the body must contain")
@@ -179,8 +204,25 @@ class ProbeSpec(_Model):
     headers: dict[str, str] = Field(
         default_factory=_empty_dict, description='Values may be "env:NAME" to read a secret from the environment'
     )
-    timeout: Duration = timedelta(seconds=10)
+    timeout: Duration | None = Field(None, description="Whole-check deadline; default 10s for url, 1m for run")
     ca_bundle: str | None = Field(None, description="CA bundle path, relative to the plan's folder")
+    run: Argv | None = Field(None, description="A command's argv, run without a shell (instead of url)")
+    cwd: str = Field(".", description="The command's working folder, relative to the plan's folder")
+    env: list[EnvName] = Field(
+        default_factory=_empty_list, description="Environment variables passed to the command; nothing else is"
+    )
+    expect_exit: int = Field(0, ge=0, le=255, description="The exit status that passes")
+    expect_output: str | None = Field(None, description="Substring of the command's stdout and stderr")
+
+    @property
+    def is_command(self) -> bool:
+        return self.run is not None
+
+    @property
+    def deadline(self) -> timedelta:
+        if self.timeout is not None:
+            return self.timeout
+        return DEFAULT_COMMAND_TIMEOUT if self.is_command else DEFAULT_HTTP_TIMEOUT
 
 
 class Step(_Model):
@@ -228,6 +270,20 @@ class Troubleshooting(_Model):
     categories: list[Category] = Field(default_factory=_empty_list, description="Empty: applies to every category")
 
 
+_VARIABLE = r"^[A-Za-z_][A-Za-z0-9_]*$"
+VariableName = Annotated[str, Field(pattern=_VARIABLE)]
+HttpUrl = Annotated[str, Field(pattern=r"^https?://[^\s]+$")]
+
+
+class Statuspage(_Model):
+    """Atlassian Statuspage: the window as a scheduled maintenance on the company status page."""
+
+    page_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9]+$")]
+    api_key_env: VariableName = Field(description="Name of the environment variable holding the API key")
+    components: list[Text] = Field(default_factory=_empty_list, description="Component ids the window affects")
+    api_url: HttpUrl = "https://api.statuspage.io"
+
+
 class Notices(_Model):
     support_contact: str = Field("", description="Who owns support during the window")
     webhook_env: str = Field(
@@ -235,6 +291,23 @@ class Notices(_Model):
         pattern=r"^$|^[A-Za-z_][A-Za-z0-9_]*$",
         description="Name of the environment variable holding the webhook URL (never the URL itself)",
     )
+    statuspage: Statuspage | None = None
+
+
+class PagerDuty(_Model):
+    """PagerDuty: page the escalation path (Events API v2); silence the window's own alerts (REST API)."""
+
+    routing_key_env: VariableName = Field(description="Name of the variable holding the Events API v2 routing key")
+    api_url: HttpUrl = "https://events.pagerduty.com"
+    severity: Literal["critical", "error", "warning", "info"] = "critical"
+    api_token_env: VariableName | None = Field(None, description="Name of the variable holding a REST API token")
+    services: list[Text] = Field(default_factory=_empty_list, description="Service ids to put in maintenance")
+    from_email: str = Field("", description="The PagerDuty user's email sent as From, for account-level tokens")
+    rest_url: HttpUrl = "https://api.pagerduty.com"
+
+
+class Escalation(_Model):
+    pagerduty: PagerDuty | None = None
 
 
 class Hub(_Model):
@@ -255,6 +328,7 @@ class Plan(_Model):
     known_issues: list[KnownIssue] = Field(default_factory=_empty_list)
     troubleshooting: list[Troubleshooting] = Field(default_factory=_empty_list)
     notices: Notices = Notices()
+    escalation: Escalation = Escalation()
     hub: Hub = Hub()
 
     _step_index: dict[str, Step] = PrivateAttr(default_factory=dict)

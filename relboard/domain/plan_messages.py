@@ -225,8 +225,13 @@ def _noun(annotation: Any, loc: Loc) -> str:
 
 def _pattern_message(loc: Loc, path: str, value: Any, pattern: str) -> str:
     last = loc[-1] if loc else ""
-    if last == "url":
+    if last in ("url", "api_url", "rest_url"):
         return f"{path}: {show(value)} is not an http:// or https:// URL"
+    if last in ("api_key_env", "routing_key_env", "api_token_env") or (len(loc) > 1 and loc[-2] == "env"):
+        return (
+            f"{path}: {show(value)} is not an environment variable name; give the variable's name"
+            " (e.g. API_TOKEN), never its value"
+        )
     if last == "webhook_env":
         return (
             f"{path}: {show(value)} is not an environment variable name; give the variable's name "

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from relboard.domain.dependencies import Edge, find_cycles
 from relboard.domain.durations import format_duration
-from relboard.domain.plan import Plan, ProbeSpec
+from relboard.domain.plan import COMMAND_PROBE_KEYS, HTTP_PROBE_KEYS, Plan, ProbeSpec
 from relboard.domain.plan_quote import format_path, show
 from relboard.domain.window_key import key_problem
 
@@ -143,8 +143,39 @@ def _unknown_step(path: str, step_id: str, step_ids: list[str]) -> str:
     return message
 
 
-def _probe(at: RulePath, probe: ProbeSpec) -> list[RuleProblem]:
+def _probe_kind(at: RulePath, probe: ProbeSpec) -> list[RuleProblem]:
+    """A probe is an HTTP request or a command, never both nor neither; each takes only its own keys."""
+    path = format_path(at)
+    if probe.url is None and probe.run is None:
+        return [
+            RuleProblem(
+                at,
+                f'{path} needs url = "https://..." (an HTTP check) or run = ["./check.sh", ...] (a command)',
+            )
+        ]
+    if probe.url is not None and probe.run is not None:
+        return [
+            RuleProblem(
+                (*at, "run"), f"{path} has both url and run: a probe is one HTTP check or one command; keep one"
+            )
+        ]
     problems: list[RuleProblem] = []
+    given = probe.model_fields_set
+    if probe.run is not None:
+        for key in HTTP_PROBE_KEYS:
+            if key in given:
+                problems.append(RuleProblem((*at, key), f"{path}.{key} applies to url probes only, not to run"))
+        if not probe.run[0].strip():
+            problems.append(RuleProblem((*at, "run", 0), f"{path}.run[0] is empty; it names the program to run"))
+    else:
+        for key in COMMAND_PROBE_KEYS:
+            if key in given:
+                problems.append(RuleProblem((*at, key), f"{path}.{key} applies to run probes only, not to url"))
+    return problems
+
+
+def _probe(at: RulePath, probe: ProbeSpec) -> list[RuleProblem]:
+    problems = _probe_kind(at, probe)
     for name, value in probe.headers.items():
         where = (*at, "headers", name)
         path = format_path(where)
@@ -170,7 +201,7 @@ def _probe(at: RulePath, probe: ProbeSpec) -> list[RuleProblem]:
             problems.append(
                 RuleProblem(where, f"{format_path(where)} is empty; give the CA bundle's path or leave it out")
             )
-        elif not probe.url.lower().startswith("https://"):
+        elif probe.url is not None and not probe.url.lower().startswith("https://"):
             problems.append(
                 RuleProblem(
                     where, f"{format_path(where)} only applies to https:// URLs; this probe calls {show(probe.url)}"

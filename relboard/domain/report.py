@@ -71,6 +71,7 @@ class ProbeLine:
     at: str
     step: str
     passed: bool
+    result: str
     status_code: str
     latency: str
     reason: str
@@ -151,10 +152,7 @@ def tables(report: Report) -> list[Table]:
             "probes",
             "Probe results",
             ("Time", "Step", "Result", "HTTP", "Latency", "Detail"),
-            [
-                (p.at, p.step, "passed" if p.passed else "failed", p.status_code, p.latency, p.reason)
-                for p in report.probes
-            ],
+            [(p.at, p.step, p.result, p.status_code, p.latency, p.reason) for p in report.probes],
             "No probe ran.",
         ),
         Table(
@@ -346,7 +344,8 @@ def build_report(state: WindowState) -> Report:
             at=format_time(p.at, zone),
             step=_step_name(state, p.step),
             passed=p.passed,
-            status_code=str(p.status_code) if p.status_code else "",
+            result={"pass": "passed", "fail": "failed", "error": "could not check"}[p.outcome.value],
+            status_code=f"exit {p.exit_code}" if p.command else str(p.status_code) if p.status_code else "",
             latency=f"{p.latency_ms:.0f} ms" if p.latency_ms else "",
             reason=p.reason,
             by=p.by,

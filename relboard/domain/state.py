@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from relboard.domain.events import (
+    CommandsApproved,
     CriterionMarked,
     DecisionRecorded,
     Event,
@@ -26,6 +27,12 @@ from relboard.domain.identity import is_later_or_same
 from relboard.domain.plan import Plan, Step
 
 
+def _is_newer(event: Event, than: Event | None) -> bool:
+    # Two writers append in lock order, and machines in the order the hub delivers: the latest mark
+    # (by hybrid clock when both have one, by wall time otherwise) wins wherever it sits.
+    return than is None or is_later_or_same(event, than)
+
+
 @dataclass
 class StepState:
     status: StepStatus = StepStatus.PENDING
@@ -36,8 +43,45 @@ class StepState:
     probe: ProbeRan | None = None
     started_at: datetime | None = None
     started_by: str = ""
+    last_probe: ProbeRan | None = None  # the latest probe result of any outcome, `error` included
+    # Every event on this step in the order it was folded: marks, notes, probe results, starts.
+    history: list[Event] = field(default_factory=list)
     source: StepMarked | ProbeRan | None = None  # the event that set the status, to order later ones against
     start_source: StepStarted | None = None
+
+    @property
+    def probe_error(self) -> ProbeRan | None:
+        """The latest probe could not check (the operator's set-up, not the service): show it, mark nothing."""
+        return self.last_probe if self.last_probe is not None and self.last_probe.errored else None
+
+    def apply(self, event: Event) -> None:
+        self.history.append(event)
+        match event:
+            case StepMarked():
+                if _is_newer(event, self.source):
+                    self.status, self.note, self.by, self.at = event.status, event.note, event.by, event.at
+                    self.source = event
+            case NoteAdded():
+                self.notes.append(event)
+            case ProbeRan():
+                if _is_newer(event, self.last_probe):
+                    self.last_probe = event
+                # A probe that could not check says nothing about the service: the step keeps its status.
+                if not event.errored and _is_newer(event, self.source):
+                    self.probe, self.source = event, event
+                    self.status = StepStatus.PASS if event.passed else StepStatus.FAIL
+                    self.note, self.by, self.at = f"probe: {event.reason}", event.by or "probe", event.at
+            case StepStarted():
+                if _is_newer(event, self.start_source):
+                    self.started_at, self.started_by, self.start_source = event.at, event.by, event
+
+    def without(self, event: Event) -> StepState:
+        """The step as it would be had `event` never happened (what an undo brings back)."""
+        replay = StepState()
+        for earlier in self.history:
+            if earlier is not event:
+                replay.apply(earlier)
+        return replay
 
 
 @dataclass
@@ -80,12 +124,6 @@ class PlanChange:
 _ISSUE_FIELDS = ("title", "impact", "workaround", "owner", "step", "resolved")
 
 
-def _is_newer(event: Event, than: Event | None) -> bool:
-    # Two writers append in lock order, and machines in the order the hub delivers: the latest mark
-    # (by hybrid clock when both have one, by wall time otherwise) wins wherever it sits.
-    return than is None or is_later_or_same(event, than)
-
-
 class WindowState:
     """Apply events in journal order; every view of the window reads from here."""
 
@@ -108,6 +146,7 @@ class WindowState:
         self.probes: list[ProbeRan] = []
         self.notices: list[NoticeSent] = []
         self.handovers: list[Handover] = []
+        self.approvals: list[CommandsApproved] = []
         self.events: list[Event] = []
         self.last_plan: PlanLoaded | None = None
         self.last_decision: DecisionRecorded | None = None
@@ -122,22 +161,15 @@ class WindowState:
             self._ids.add(event.id)
         self.events.append(event)
         match event:
-            case StepMarked():
-                step = self.steps.get(event.step)
-                if step is not None and _is_newer(event, step.source):
-                    step.status, step.note, step.by, step.at = event.status, event.note, event.by, event.at
-                    step.source = event
-            case NoteAdded():
+            case StepMarked() | NoteAdded() | StepStarted():
                 step = self.steps.get(event.step)
                 if step is not None:
-                    step.notes.append(event)
+                    step.apply(event)
             case ProbeRan():
                 self.probes.append(event)
                 step = self.steps.get(event.step)
-                if step is not None and _is_newer(event, step.source):
-                    step.probe, step.source = event, event
-                    step.status = StepStatus.PASS if event.passed else StepStatus.FAIL
-                    step.note, step.by, step.at = f"probe: {event.reason}", event.by or "probe", event.at
+                if step is not None:
+                    step.apply(event)
             case IssueOpened():
                 self.issues[event.issue] = IssueState(
                     id=event.issue,
@@ -167,12 +199,10 @@ class WindowState:
                 self.notices.append(event)
             case PlanLoaded():
                 self.last_plan = event
-            case StepStarted():
-                step = self.steps.get(event.step)
-                if step is not None and _is_newer(event, step.start_source):
-                    step.started_at, step.started_by, step.start_source = event.at, event.by, event
             case Handover():
                 self.handovers.append(event)
+            case CommandsApproved():
+                self.approvals.append(event)
 
     def plan_change(self, plan_hash: str) -> PlanChange | None:
         """None when the state has no record of the plan or it is unchanged."""
@@ -194,4 +224,7 @@ class WindowState:
 
     @property
     def completion_notice_recorded(self) -> bool:
-        return any(n.notice == NoticeKind.AFTER and n.delivered for n in self.notices)
+        # A pager's maintenance window ended is bookkeeping, not the completion notice people read.
+        return any(
+            n.notice == NoticeKind.AFTER and n.delivered and not n.channel.startswith("pagerduty") for n in self.notices
+        )

@@ -48,6 +48,7 @@ def status_json(state: WindowState, clock: ClockReading) -> dict[str, Any]:
         },
         "steps": {
             step_id: {"status": s.status.value, "note": s.note, "by": s.by, "at": _iso(s.at)}
+            | ({"probe_error": s.probe_error.reason} if s.probe_error is not None else {})
             for step_id, s in state.steps.items()
         },
         "known_issues": [
@@ -100,6 +101,10 @@ def status_text(state: WindowState, clock: ClockReading, local_zone: tzinfo | No
             s = state.steps[step.id]
             note = f" — {s.note}" if s.note else ""
             lines.append(f"  {s.status.value:<8} {step.id}: {step.title}{note}")
+    unchecked = [(step_id, s.probe_error) for step_id, s in state.steps.items() if s.probe_error is not None]
+    if unchecked:
+        lines += ["", "Probes that could not check (fix the set-up and run them again):"]
+        lines += [f"  {step_id}: {error.reason}" for step_id, error in unchecked]
     tripped = [c for c in evaluate(state) if c.tripped]
     if tripped:
         lines += ["", "Rollback criteria tripped:"]

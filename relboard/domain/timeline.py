@@ -12,6 +12,7 @@ from typing import assert_never
 
 from relboard.domain.durations import format_clock, format_duration
 from relboard.domain.events import (
+    CommandsApproved,
     CriterionMarked,
     DecisionRecorded,
     Event,
@@ -49,6 +50,7 @@ KIND_LABELS: dict[str, str] = {
     "notice_sent": "notice sent",
     "step_started": "step started",
     "handover": "handover",
+    "commands_approved": "commands approved",
     WINDOW_START: "window start",
     ROLLBACK_DEADLINE: "rollback deadline",
     WINDOW_END: "window end",
@@ -85,7 +87,7 @@ def _with_detail(head: str, detail: str) -> str:
 def _is_work(event: Event) -> bool:
     # Opening a plan and the pre-window notice (sent hours or days ahead by design) are not work
     # on the change; counting them would stretch the actual window.
-    if isinstance(event, PlanLoaded):
+    if isinstance(event, PlanLoaded | CommandsApproved):
         return False
     return not (isinstance(event, NoticeSent) and event.notice is NoticeKind.BEFORE)
 
@@ -122,6 +124,9 @@ class _Describer:
         match event:
             case PlanLoaded():
                 return f"Plan loaded: {len(event.step_ids)} steps (plan {_c(event.plan_hash)[:12]})"
+            case StepMarked() if event.undoes:
+                head = f"Undo on {self.step_name(event.step)}: back to {event.status.value} (took back {event.undoes})"
+                return _with_detail(head, event.note)
             case StepMarked():
                 text = _with_detail(f"Step {event.status.value}: {self.step_name(event.step)}", event.note)
                 if event.status is StepStatus.FAIL and event.step in self.tripping:
@@ -161,9 +166,11 @@ class _Describer:
                     text += f" (criteria: {', '.join(_c(t) for t in event.tripped)})"
                 return text
             case ProbeRan():
-                verdict = "passed" if event.passed else "failed"
+                verdict = {"pass": "passed", "fail": "failed", "error": "could not check"}[event.outcome.value]
                 measured = []
-                if event.status_code:
+                if event.command:
+                    measured.append(f"exit {event.exit_code}")
+                elif event.status_code:
                     measured.append(f"HTTP {event.status_code}")
                 if event.latency_ms:
                     measured.append(f"{event.latency_ms:.0f} ms")
@@ -179,7 +186,11 @@ class _Describer:
                 )
                 if _c(event.channel):
                     head += f" via {_c(event.channel)}"
+                if _c(event.action):
+                    head += f" ({_c(event.action)})"
                 return _with_detail(head, event.detail)
+            case CommandsApproved():
+                return f"Command checks approved: {len(event.commands)} (plan {_c(event.plan_hash)[:12]})"
             case _:
                 assert_never(event)
 

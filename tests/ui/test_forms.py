@@ -64,6 +64,8 @@ async def test_edit_and_resolve_the_selected_issue(session, state_path):
         assert "follow-up: Dana Ops" in screen_text(app)
         await pilot.press("x")
         await pilot.pause()
+        await pilot.press("y")  # resolving asks first
+        await pilot.pause()
         text = screen_text(app)
         assert "✔ resolved Report export slower" in text
         assert "0 open known issues" in text

@@ -167,6 +167,10 @@ async def test_help_lists_every_key(session):
         await pilot.pause()
         assert isinstance(app.screen, HelpScreen)
         text = screen_text(app)
+        # The rest is a scroll away, as for a reader.
+        app.screen.query_one("#help-scroll").scroll_end(animate=False)
+        await pilot.pause()
+        text += screen_text(app)
         for words in (
             "space, p",
             "Mark the selected step passed",
@@ -284,3 +288,41 @@ async def test_a_step_key_typed_in_another_pane_acts_on_nothing(session, state_p
         await pilot.pause()
         assert app.selected_step == "confirm-scope"
     assert marks(state_path) == [("confirm-scope", "skip", "not needed")]
+
+
+async def test_undo_takes_back_the_last_mark_as_an_event_of_its_own(session, state_path):
+    app = make_app(session)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.pause()
+        await pilot.press("p")  # confirm-scope passed by mistake; the cursor moved on
+        assert app.selected_step == "apply"
+        await pilot.press("z")
+        assert await wait_until(pilot, lambda: len(marks(state_path)) == 2)
+        assert app.selected_step == "confirm-scope"
+        assert app.state.steps["confirm-scope"].status is StepStatus.PENDING
+        assert "Undone: confirm-scope is pending again." in screen_text(app)
+        await pilot.press("enter")
+        await pilot.pause()
+        text = screen_text(app)
+        assert "tester: marked pass" in text
+        assert "tester: undo: back to pending (took back pass)" in text
+    undo = events_of(state_path, "step_marked")[-1]
+    assert (undo.step, undo.status, undo.undoes) == ("confirm-scope", StepStatus.PENDING, "pass")
+
+
+async def test_resolving_a_known_issue_asks_first_and_it_can_be_reopened(session, state_path):
+    app = make_app(session)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        await pilot.press("3", "x")
+        await pilot.pause()
+        assert "Resolve 'Report export slower" in screen_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert app.state.issues["plan-1"].open
+        await pilot.press("x", "y")
+        assert await wait_until(pilot, lambda: not app.state.issues["plan-1"].open)
+        await pilot.press("o")
+        assert await wait_until(pilot, lambda: app.state.issues["plan-1"].open)
+        assert await wait_until(pilot, lambda: len(events_of(state_path, "issue_updated")) == 2)
+    assert [e.resolved for e in events_of(state_path, "issue_updated")] == [True, False]

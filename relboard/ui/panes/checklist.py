@@ -14,7 +14,7 @@ from textual.widgets import Static
 
 from relboard.domain.changes import ChangeCursor
 from relboard.domain.events import StepStatus
-from relboard.domain.intents import AddNote, Intent, MarkStep
+from relboard.domain.intents import AddNote, Intent, MarkStep, UndoMark
 from relboard.domain.plan import Phase, Step
 from relboard.domain.state import StepState, WindowState
 from relboard.ui.panes.pane import Pane, PaneHooks
@@ -96,6 +96,7 @@ class ChecklistPane(Pane):
         super().__init__(state, hooks, id=id, classes=classes)
         self.border_title = "1 Checklist"
         self.running: frozenset[str] = frozenset()
+        self._last_marked: str | None = None
         self._frame = 0
         self._spin_timer: Timer | None = None
         self._changes = ChangeCursor(state.events)
@@ -228,10 +229,24 @@ class ChecklistPane(Pane):
             self._record_mark(MarkStep(step.id, StepStatus(status)))
 
     def _record_mark(self, mark: MarkStep) -> None:
+        if not self.hooks.record(mark):
+            return
+        self._last_marked = mark.step
         # Done with a step (passed or skipped): on to the next one still pending. A failed or blocked
         # step keeps the cursor: it is what the engineer works on next.
-        if self.hooks.record(mark) and mark.status in (StepStatus.PASS, StepStatus.SKIP):
+        if mark.status in (StepStatus.PASS, StepStatus.SKIP):
             self._to_next_pending(after=mark.step)
+
+    def action_undo(self) -> None:
+        # The last mark made on this board, wherever the cursor went since; else the selected step's.
+        step_id = self._last_marked or self.selected_step
+        if step_id is None:
+            self.notify("Select a step in the checklist first.", severity="warning", markup=False)
+            return
+        if self.hooks.record(UndoMark(step_id)):
+            self.query_one("#steps", RowList).move_cursor(self._row_of[step_id])
+            state = self.state.steps[step_id]
+            self.notify(f"Undone: {step_id} is {state.status.value} again.", markup=False)
 
     def _to_next_pending(self, after: str) -> None:
         start = self._row_of[after]

@@ -9,7 +9,7 @@ from textual.reactive import var
 from textual.widgets.option_list import Option
 
 from relboard.domain.changes import ChangeCursor
-from relboard.domain.intents import IssueFields, ResolveIssue, UpdateIssue
+from relboard.domain.intents import IssueFields, ReopenIssue, ResolveIssue, UpdateIssue
 from relboard.domain.state import IssueState, WindowState
 from relboard.ui.panes.navlist import NavList
 from relboard.ui.panes.pane import Pane, PaneHooks
@@ -128,5 +128,21 @@ class IssuesPane(Pane):
 
     def action_resolve_issue(self) -> None:
         issue = self._issue()
-        if issue is not None and self.hooks.record(ResolveIssue(issue.id)):
-            self.notify(f"Resolved: {issue.title}", markup=False)
+        if issue is None:
+            return
+        if issue.resolved:
+            self.notify(f"Already resolved: {issue.title} (o reopens it)", markup=False)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes and self.hooks.record(ResolveIssue(issue.id)):
+                self.notify(f"Resolved: {issue.title}", markup=False)
+
+        from relboard.ui.screens.form import Confirm
+
+        self.app.push_screen(Confirm(f"Resolve {issue.title!r}?", "Resolve", "Keep it open"), callback=answered)
+
+    def action_reopen_issue(self) -> None:
+        issue = self._issue()
+        if issue is not None and self.hooks.record(ReopenIssue(issue.id)):
+            self.notify(f"Reopened: {issue.title}", markup=False)

@@ -11,8 +11,10 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Label, Static
 
+from relboard.domain.events import Event, NoteAdded, ProbeOutcome, ProbeRan, StepMarked, StepStarted
 from relboard.domain.plan import Step
 from relboard.domain.state import StepState
+from relboard.net.command_check import command_text
 from relboard.ui.actions import bindings
 from relboard.ui.panes.checklist import STATUS_LOOK, local_time
 from relboard.ui.text import plain, plain_line
@@ -32,16 +34,45 @@ def step_details(step: Step, state: StepState) -> Content:
         lines.append(Content.assemble(("status note: ", "bold"), plain_line(state.note)))
     if step.details:
         lines += [Content.styled("Details", "bold"), plain(step.details)]
-    if step.probe is not None:
-        lines.append(plain_line(f"probe: {step.probe.method} {step.probe.url}"))
-    if state.probe is not None:
-        verdict = "passed" if state.probe.passed else "failed"
-        lines.append(plain_line(f"last probe {local_time(state.probe.at)} {verdict}: {state.probe.reason}"))
-    if state.notes:
-        lines.append(Content.styled("Notes", "bold"))
-        for note in state.notes:
-            lines.append(plain_line(f"{local_time(note.at)} {note.by}: {note.note}"))
+    spec = step.probe
+    if spec is not None and spec.run:
+        lines.append(plain_line(f"command check: {command_text(spec.run)} (in {spec.cwd})"))
+    elif spec is not None:
+        lines.append(plain_line(f"probe: {spec.method} {spec.url}"))
+    last = state.last_probe
+    if last is not None:
+        lines.append(plain_line(f"last probe {local_time(last.at)} {_PROBE_WORDS[last.outcome]}: {last.reason}"))
+        if last.output:
+            lines += [Content.styled("Output", "bold"), plain(last.output)]
+    if state.history:
+        lines.append(Content.styled("History", "bold"))
+        lines += [
+            plain_line(f"{local_time(event.at)} {event.by or 'operator'}: {_said(event)}") for event in state.history
+        ]
     return Content("\n").join(lines)
+
+
+_PROBE_WORDS = {ProbeOutcome.PASS: "passed", ProbeOutcome.FAIL: "failed", ProbeOutcome.ERROR: "could not check"}
+
+
+def _said(event: Event) -> str:
+    """One event on the step, in words; the newest last, as it happened."""
+    match event:
+        case StepMarked(undoes=undone) if undone:
+            text = f"undo: back to {event.status.value} (took back {undone})"
+        case StepMarked():
+            text = f"marked {event.status.value}"
+        case NoteAdded():
+            return f"note: {event.note}"
+        case ProbeRan():
+            text = f"probe {_PROBE_WORDS[event.outcome]}"
+            return f"{text}: {event.reason}" if event.reason else text
+        case StepStarted():
+            text = "started"
+        case _:
+            text = event.kind
+    note = getattr(event, "note", "")
+    return f"{text}: {note}" if note else text
 
 
 class StepDetails(ModalScreen[None]):

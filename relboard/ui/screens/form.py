@@ -18,24 +18,35 @@ from relboard.ui.text import plain, plain_line
 T = TypeVar("T")
 
 
-class ConfirmDiscard(ModalScreen[bool]):
-    """Asked only when escape would throw away something typed."""
+class Confirm(ModalScreen[bool]):
+    """A yes/no question before something that is not undone by escape: y answers yes, n or escape no."""
 
     BINDINGS: ClassVar[list[BindingType]] = bindings("discard")
 
+    def __init__(self, question: str, yes: str, no: str) -> None:
+        super().__init__()
+        self.question, self.yes, self.no = question, yes, no
+
     def compose(self) -> ComposeResult:
         with Vertical(id="confirm-box", classes="dialog"):
-            yield Label(plain_line("Discard what you typed?"), classes="dialog-title")
+            yield Label(plain_line(self.question), classes="dialog-title")
             with Horizontal(classes="dialog-buttons"):
-                yield Button("Discard (y)", id="discard-yes", variant="error", compact=True)
-                yield Button("Keep editing (n)", id="discard-no", variant="primary", compact=True)
+                yield Button(plain_line(f"{self.yes} (y)"), id="discard-yes", variant="error", compact=True)
+                yield Button(plain_line(f"{self.no} (n)"), id="discard-no", variant="primary", compact=True)
 
-    def action_answer(self, discard: bool) -> None:
-        self.dismiss(discard)
+    def action_answer(self, yes: bool) -> None:
+        self.dismiss(yes)
 
     @on(Button.Pressed)
     def _pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "discard-yes")
+
+
+class ConfirmDiscard(Confirm):
+    """Asked only when escape would throw away something typed."""
+
+    def __init__(self) -> None:
+        super().__init__("Discard what you typed?", "Discard", "Keep editing")
 
 
 class FormScreen(ModalScreen[T]):

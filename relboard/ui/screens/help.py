@@ -14,6 +14,7 @@ from textual.widgets import Label, Static
 from relboard.ui.actions import ACTIONS, bindings
 from relboard.ui.text import plain_line
 
+_MOVES = ("cursor-up", "cursor-down", "page-up", "page-down", "first", "last")
 LEGEND = "○ pending  ✔ pass  ✖ fail  ↷ skip  ⊘ blocked  ★ critical step  ◐ probe running"
 
 
@@ -30,12 +31,20 @@ class HelpScreen(ModalScreen[None]):
 
     def _lines(self) -> list[Content]:
         rows: list[tuple[str, str, str]] = []
+        moves: dict[str, str] = {}
         for action in ACTIONS:
             if self.read_only and action.writes:
                 continue
             keys = self.keymap.get(action.id, action.keys)
             shown = self._shown(keys) if keys else "ctrl+p"
+            if action.id in _MOVES:
+                moves[action.id] = shown
+                continue
             rows.append((action.group, shown, action.help))
+        rows[:0] = [
+            ("Lists", f"{moves['cursor-up']} / {moves['cursor-down']}", "A row up / down"),
+            ("Lists", " ".join(moves[m] for m in _MOVES[2:]), "A page up, down; the first, the last row"),
+        ]
         rows.append(("Board", "tab / shift+tab", "Next / previous control"))
         rows.append(("Board", "ctrl+p", "Command palette: every action by name"))
         width = max(len(keys) for _, keys, _ in rows) + 2

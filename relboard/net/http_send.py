@@ -1,0 +1,99 @@
+"""One JSON request to an integration's API, retried the way every integration retries.
+
+Retried with exponential backoff: 5xx answers, connection errors and timeouts. Never retried: 4xx
+(the request itself is wrong, or the key is) and redirects (never followed, so a secret header only
+reaches the host the plan names). Details are one clean line with every secret masked.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from relboard.domain.text import one_line
+from relboard.net.secrets import scrub
+
+
+@dataclass(frozen=True)
+class Answer:
+    ok: bool
+    status: int
+    attempts: int
+    detail: str
+    body: Any = None  # the JSON answer, when there was one
+
+
+@dataclass(frozen=True)
+class Retry:
+    attempts: int = 4
+    backoff: float = 0.5
+    timeout: float = 10.0
+
+
+DEFAULT_RETRY = Retry()
+
+
+def send_json(
+    method: str,
+    url: str,
+    *,
+    label: str,
+    headers: dict[str, str] | None = None,
+    body: Any = None,
+    secrets: list[str] | None = None,
+    retry: Retry = DEFAULT_RETRY,
+) -> Answer:
+    """Send `body` as JSON (None: no body); the answer says what happened in the words of `label`."""
+    # Imported here: a command that sends nothing never pays for httpx.
+    import httpx
+
+    secrets = list(secrets or [])
+    attempts = max(1, retry.attempts)
+    last = ""
+    made = 0
+    with httpx.Client(follow_redirects=False, timeout=retry.timeout) as client:
+        for made in range(1, attempts + 1):
+            if made > 1:
+                time.sleep(retry.backoff * 2 ** (made - 2))
+            try:
+                response = client.request(method, url, headers=headers, json=body)
+            except httpx.TimeoutException:
+                last = f"{label} gave no answer within {retry.timeout:g} s"
+                continue
+            except httpx.TransportError as error:
+                last = f"{label} unreachable: {error or type(error).__name__}"
+                continue
+            except (httpx.HTTPError, ValueError, TypeError) as error:
+                return _answer(False, 0, made, f"{label} cannot be used: {type(error).__name__}: {error}", secrets)
+            status = response.status_code
+            if 200 <= status < 300:
+                return _answer(
+                    True,
+                    status,
+                    made,
+                    f"{label}: done (HTTP {status}, attempt {made} of {attempts})",
+                    secrets,
+                    response,
+                )
+            said = one_line(response.text, 160)
+            said = f": {said}" if said else ""
+            if 500 <= status < 600:
+                last = f"{label} failed with HTTP {status}{said}"
+                continue
+            if 300 <= status < 400:
+                return _answer(
+                    False, status, made, f"{label} answered with a redirect (HTTP {status}); not followed", secrets
+                )
+            return _answer(False, status, made, f"{label} refused it: HTTP {status}{said}", secrets)
+    return _answer(False, 0, made, f"not done after {made} attempts: {last}", secrets)
+
+
+def _answer(ok: bool, status: int, attempts: int, detail: str, secrets: list[str], response: Any = None) -> Answer:
+    document = None
+    if response is not None and response.content:
+        try:
+            document = response.json()
+        except ValueError:
+            document = None
+    return Answer(ok, status, attempts, one_line(scrub(detail, secrets), 300), document)
