@@ -40,8 +40,14 @@ def _board_parser() -> argparse.ArgumentParser:
     common.add_state(parser)
     common.add_now(parser)
     parser.add_argument("--theme", help="theme name (remembered for next time)")
-    parser.add_argument("--operator", help="your name as recorded in events (default: your login)")
+    parser.add_argument(
+        "--operator", help="your name as recorded in events (default: the remembered name, else your login)"
+    )
     parser.add_argument("--read-only", action="store_true", help="watch the window without recording anything")
+    parser.add_argument("--utc", action="store_true", help="show every time in UTC (default: the window's zone)")
+    parser.add_argument(
+        "--quiet", action="store_true", help="no terminal bell at the deadline warning, deadline or a trip"
+    )
     parser.add_argument("--version", action="version", version=f"relboard {__version__}")
     return parser
 
@@ -80,8 +86,9 @@ def _mark(sub: _Subparsers) -> None:
     p.add_argument("step")
     p.add_argument("status", help="pending, pass, fail, skip or blocked; or started (work on the step began)")
     p.add_argument("--note", default="")
-    p.add_argument("--by", default=None, help="who (default: your login)")
+    p.add_argument("--by", default=None, help="who (default: the name the board remembers, else your login)")
     common.add_state(p)
+    common.add_now(p)
     add_hub(p)
 
 
@@ -89,7 +96,9 @@ def _handover(sub: _Subparsers) -> None:
     p = sub.add_parser("handover", help="hand the window to the next engineer: print the summary, record it")
     p.add_argument("plan")
     p.add_argument("--to", required=True, metavar="NAME", help="the incoming engineer")
-    p.add_argument("--by", default=None, metavar="NAME", help="the outgoing engineer (default: your login)")
+    p.add_argument(
+        "--by", default=None, metavar="NAME", help="the outgoing engineer (default: remembered name, else your login)"
+    )
     common.add_state(p)
     common.add_now(p)
     add_hub(p)
@@ -107,7 +116,8 @@ def _probe(sub: _Subparsers) -> None:
     common.add_state(p)
     p.add_argument("--step", action="append", default=[], metavar="ID", help="only this step's probe (repeatable)")
     p.add_argument("--concurrency", type=int, help="probes running at once (default 4)")
-    p.add_argument("--by", default=None, help="who (default: your login)")
+    p.add_argument("--by", default=None, help="who (default: the name the board remembers, else your login)")
+    common.add_now(p)
     p.add_argument(
         "--allow-commands", action="store_true", help="run the plan's command checks (without it they are not run)"
     )
@@ -133,7 +143,10 @@ def _notice(sub: _Subparsers) -> None:
         choices=("webhook", "statuspage", "pagerduty"),
         help="with --send: only this channel (repeatable)",
     )
-    p.add_argument("--by", default=None, help="who (default: your login)")
+    p.add_argument(
+        "--yes", action="store_true", help="send an after notice drafted before the window is over without asking"
+    )
+    p.add_argument("--by", default=None, help="who (default: the name the board remembers, else your login)")
     p.add_argument("--attempts", type=int, default=4, help=argparse.SUPPRESS)
     p.add_argument("--backoff", type=float, default=0.5, help=argparse.SUPPRESS)
     p.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for each channel per attempt")

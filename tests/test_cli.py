@@ -2,6 +2,7 @@
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -62,16 +63,49 @@ def test_schema_is_json_with_the_draft_2020_12_marker():
     assert schema["$schema"] == "https://json-schema.org/draft/2020-12/schema"
 
 
-def test_new_writes_a_starter_plan_that_validates_and_refuses_to_overwrite(tmp_path):
+def fill_in(path: Path) -> None:
+    """Replace every placeholder of a starter plan, as the engineer does."""
+    text = path.read_text(encoding="utf-8")
+    path.write_text(re.sub(r'"Change me: ([^"]*)"', r'"Filled in: \1"', text), encoding="utf-8")
+
+
+def test_new_writes_a_starter_plan_that_fails_until_filled_in_and_refuses_to_overwrite(tmp_path):
     target = tmp_path / "starter.toml"
     first = relboard("new", "--category", "connector-change", "--out", str(target))
     assert first.returncode == 0, first.stderr
-    assert relboard("validate", str(target)).returncode == 0
+    assert 'replace every value that starts with "Change me"' in first.stdout
+    unedited = relboard("validate", str(target))
+    assert unedited.returncode == 2
+    lines = target.read_text(encoding="utf-8").splitlines()
+    problems = unedited.stderr.splitlines()
+    assert len(problems) == sum(1 for line in lines if '"Change me: ' in line)
+    assert problems[0] == (
+        f"{target}:9:1: release.title is still the starter's placeholder"
+        ' "Change me: Connector or data change title": write the real value'
+    )
+    assert lines[8].startswith("title = ")
+    # A plan with a placeholder does not open anywhere.
+    assert relboard("status", str(target)).returncode == 2
     before = target.read_bytes()
     again = relboard("new", "--category", "connector-change", "--out", str(target))
     assert again.returncode == 2
     assert "already exists" in again.stderr
     assert target.read_bytes() == before
+    fill_in(target)
+    assert relboard("validate", str(target)).returncode == 0
+
+
+def test_a_placeholder_left_in_any_plan_is_a_positioned_error(plan_file):
+    text = plan_file.read_text(encoding="utf-8")
+    edited = re.sub(r'^owner = "Lee QA"$', 'owner = "Change me: validation owner"', text, count=1, flags=re.M)
+    plan_file.write_text(edited, encoding="utf-8")
+    result = relboard("validate", str(plan_file))
+    assert result.returncode == 2
+    line = 1 + text.splitlines().index('owner = "Lee QA"')
+    assert result.stderr == (
+        f"{plan_file}:{line}:1: steps[2].owner is still the starter's placeholder"
+        ' "Change me: validation owner": write the real value\n'
+    )
 
 
 def test_new_names_the_machines_time_zone(tmp_path):
@@ -82,6 +116,7 @@ def test_new_names_the_machines_time_zone(tmp_path):
     assert 'timezone = "Europe/Berlin"' in text.splitlines()  # a key, not the starter's commented example
     start = next(line for line in text.splitlines() if line.startswith("start = "))
     assert start.endswith(("T22:00:00+01:00", "T22:00:00+02:00"))
+    fill_in(target)
     assert relboard("validate", str(target)).returncode == 0
 
 
@@ -107,7 +142,9 @@ def test_mark_then_status_shows_the_result(plan_file):
         "by": "lee",
         "at": document["steps"]["login"]["at"],
     }
-    assert document["criteria"] == [{"id": "login-broken", "tripped": True, "why": "failed: login"}]
+    assert document["criteria"] == [
+        {"id": "login-broken", "tripped": True, "state": "tripped", "why": "failed: login", "warning": ""}
+    ]
     kinds = [e["kind"] for e in document["events"]]
     assert kinds == ["plan_loaded", "step_marked"]
     assert {"known_issues", "decisions", "notices"} <= set(document)

@@ -95,3 +95,32 @@ def test_rehearsal_clock_starts_at_the_given_time_and_runs_forward():
 def test_naive_now_is_refused(plan):
     with pytest.raises(ValueError, match="timezone-aware"):
         read_clock(plan.window, datetime(2026, 12, 5, 22, 0))
+
+
+def test_a_countdown_of_days_names_the_days(plan):
+    # 204:38:25 before the start: read as days, never as a pile of hours.
+    reading = read_clock(plan.window, plan.window.start - timedelta(hours=204, minutes=38, seconds=25))
+    assert reading.window_text() == "starts in 8d 12:38:25"
+    assert reading.deadline_text() == "rollback decision by 23:30 (in 8d 14:08:25)"
+
+
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (timedelta(hours=23, minutes=59, seconds=59), "23:59:59"),
+        (timedelta(days=1), "1d 00:00:00"),
+        (timedelta(days=1, seconds=5), "1d 00:00:05"),
+        (timedelta(days=12, hours=3, minutes=4, seconds=5), "12d 03:04:05"),
+        (timedelta(seconds=-5), "0:00:00"),
+    ],
+)
+def test_clock_text_below_and_above_a_day(value, text):
+    from relboard.domain.durations import format_clock
+
+    assert format_clock(value) == text
+
+
+def test_an_overrun_of_days_and_a_deadline_passed_days_ago_name_the_days(plan):
+    late = read_clock(plan.window, plan.window.end + timedelta(days=2, minutes=1))
+    assert late.window_text() == "OVERRUN +2d 00:01:00"
+    assert late.deadline_text() == "rollback decision by 23:30 (passed 2d 00:31:00 ago)"

@@ -174,3 +174,18 @@ def test_close_codes_read_as_the_change_process_words():
         "rolled back",
         "rescheduled",
     ]
+
+
+def test_a_criterion_left_unverified_is_an_issue_not_a_success():
+    plan = make_plan(
+        rollback={
+            "criteria": [
+                {"id": "no-scope", "condition": "Scope not confirmed", "trips_on": ["confirm-scope"]},
+                {"id": "login-broken", "condition": "Login fails", "trips_on": ["login"]},
+            ]
+        }
+    )
+    events = [*marks(confirm_scope=StepStatus.SKIP), after_notice()]
+    result = close_outcome(WindowState(plan, events))
+    assert result.code is CloseCode.SUCCESSFUL_WITH_ISSUES
+    assert result.reasons == ("rollback criterion no-scope unverified: confirm-scope was skipped",)

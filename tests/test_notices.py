@@ -156,8 +156,12 @@ def test_decision_says_what_why_what_to_expect_and_next_update(sample):
     )
     text = draft_decision(WindowState(sample, [decision]))
     decided = line_with(text, "Decided: rollback at ")
-    assert sample.window.technical_owner in decided
-    assert sample.window.business_owner in decided
+    # Only Sam decided: the owners are named as owners, never as deciders.
+    assert decided.endswith(" by Sam")
+    assert sample.window.business_owner not in decided
+    assert line_with(text, "Owners:") == (
+        f"Owners: {sample.window.technical_owner} (technical owner), {sample.window.business_owner} (business owner)"
+    )
     assert "UTC" in decided
     why = line_with(text, "Why:")
     assert "Login fails for tenant north" in why
@@ -180,6 +184,21 @@ def test_each_decision_tells_users_what_to_expect(plan, decision, expect):
     text = draft_decision(WindowState(plan, [event]))
     assert expect in line_with(text, "What to expect:")
     assert "Next update: by " in text  # defaults to the window's end
+
+
+def test_the_decision_notice_names_exactly_who_decided(plan):
+    only_sam = DecisionRecorded(
+        at=plan.window.start, by="Sam Lindqvist", decision=Decision.PAUSE, rationale="slow migration"
+    )
+    text = draft_decision(WindowState(plan, [only_sam]))
+    assert line_with(text, "Decided:").endswith(" by Sam Lindqvist")
+    assert "Rio" not in text
+    assert "Owners:" not in text
+    nobody = DecisionRecorded(at=plan.window.start, decision=Decision.PAUSE, rationale="slow migration")
+    decided = line_with(draft_decision(WindowState(plan, [nobody])), "Decided:")
+    # Who decided was not recorded: the plan's owners are not credited in their place.
+    assert " by " not in decided
+    assert plan.window.technical_owner not in decided
 
 
 def test_no_decision_no_decision_notice(plan):

@@ -74,3 +74,26 @@ def test_explicit_path_is_used_instead_of_the_config_folder(tmp_path: Path) -> N
     assert save_theme_choice("relboard-light", file) is True
     assert load_theme_choice(file) == "relboard-light"
     assert not paths.preferences_file().exists()
+
+
+def test_the_operator_name_round_trips_and_keeps_the_theme() -> None:
+    from relboard.store.preferences import load_operator_name, save_operator_name
+
+    assert load_operator_name() is None
+    save_theme_choice("relboard-light")
+    assert save_operator_name("  Sam \x1b[31mLindqvist\n ") is True
+    assert load_operator_name() == "Sam Lindqvist"
+    with paths.preferences_file().open("rb") as handle:
+        assert tomllib.load(handle) == {"theme": "relboard-light", "operator": "Sam Lindqvist"}
+
+
+def test_an_empty_or_unusable_operator_name_is_not_remembered() -> None:
+    from relboard.store.preferences import load_operator_name, save_operator_name
+
+    assert save_operator_name(" \t\x07 ") is False
+    assert not paths.preferences_file().exists()
+    paths.config_dir().mkdir(parents=True)
+    paths.preferences_file().write_text('operator = 42\ntheme = "relboard-dark"\n', encoding="utf-8")
+    assert load_operator_name() is None
+    paths.preferences_file().write_text("operator = [broken\n", encoding="utf-8")
+    assert load_operator_name() is None

@@ -216,7 +216,7 @@ def test_notice_prints_the_draft_without_recording_anything(tmp_path):
 
 def test_notice_for_another_moment_hints_at_the_current_one(tmp_path):
     plan = write_plan(tmp_path)
-    result = relboard("notice", "before", str(plan), "--now", "2026-12-05T23:00:00+01:00")
+    result = relboard("notice", "before", str(plan), "--now", "2026-12-06T00:30:00+01:00")
     assert result.returncode == 0
     assert "the current moment calls for the after notice" in result.stderr
 
@@ -225,7 +225,17 @@ def test_notice_send_posts_the_draft_and_records_it(httpserver, tmp_path):
     httpserver.expect_request(f"/hooks/{HOOK_TOKEN}", method="POST").respond_with_data("ok")
     plan = write_plan(tmp_path)
     url = httpserver.url_for(f"/hooks/{HOOK_TOKEN}")
-    result = relboard("notice", "after", str(plan), "--send", "--by", "Dana Ops", env={"RELBOARD_WEBHOOK": url})
+    result = relboard(
+        "notice",
+        "after",
+        str(plan),
+        "--send",
+        "--by",
+        "Dana Ops",
+        "--now",
+        "2026-12-06T00:30:00+01:00",
+        env={"RELBOARD_WEBHOOK": url},
+    )
     assert result.returncode == 0, result.stderr
     assert len(httpserver.log) == 1
     assert httpserver.log[0][0].get_json() == {"text": result.stdout.rstrip("\n")}
@@ -264,6 +274,7 @@ def test_notice_send_refused_exits_1_and_records_the_failure(httpserver, tmp_pat
         "after",
         str(plan),
         "--send",
+        "--yes",
         "--backoff",
         "0.01",
         env={"RELBOARD_WEBHOOK": httpserver.url_for("/hook")},
@@ -284,6 +295,7 @@ def test_notice_send_to_a_silent_webhook_times_out(silent, tmp_path):
         "after",
         str(plan),
         "--send",
+        "--yes",
         "--timeout",
         "0.5",
         "--attempts",

@@ -274,6 +274,33 @@ def test_a_report_holds_what_the_ticket_needs():
     assert "| window start |  | Window starts \\(planned 3h\\) |" in text
 
 
+def test_decisions_are_labelled_by_what_was_decided_and_credit_who_decided():
+    plan = make_plan()
+    start = plan.window.start
+    state = WindowState(
+        plan,
+        [
+            DecisionRecorded(
+                at=start + timedelta(minutes=30),
+                by="Sam Platform",
+                decision=Decision.PAUSE,
+                rationale="Migration slow",
+                technical_owner="Sam Platform",
+                business_owner="Rio Product",
+            ),
+            DecisionRecorded(
+                at=start + timedelta(minutes=50), by="Rio Product", decision=Decision.CONTINUE, rationale="ok"
+            ),
+        ],
+    )
+    text = render_markdown(build_report(state))
+    assert "- **Decision owners:** Sam Platform, Rio Product" in text
+    assert "- **Pause decided by:** Sam Platform \\(2026-12-05 22:30:00 UTC\\+01:00\\)" in text
+    assert "- **Continue decided by:** Rio Product \\(2026-12-05 22:50:00 UTC\\+01:00\\)" in text
+    assert "Rollback decided by" not in text
+    assert "22:30:00 UTC\\+01:00 | pause | Migration slow | Sam Platform, Rio Product | Sam Platform |" in text
+
+
 def test_html_is_self_contained_and_prints():
     text = render_html(build_report(sample_state("demo")))
     assert text.startswith("<!DOCTYPE html>")

@@ -1,7 +1,9 @@
-"""The starter plan `relboard new` writes: valid as it is, built from the catalog, owners marked to replace."""
+"""The starter plan `relboard new` writes: built from the catalog, owners marked to replace, refused
+until every placeholder is replaced and valid once they are."""
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
@@ -13,7 +15,7 @@ from relboard.domain.plan import Category, Phase, Plan
 from relboard.domain.starter import PLACEHOLDER, starter_plan
 
 try:
-    from relboard.store.plan_file import load_plan
+    from relboard.store.plan_file import PlanError, load_plan
 except ImportError as error:  # the loader is part of the package; its absence is a failure, not a skip
     load_plan = None
     LOADER_MISSING = f"relboard.store.plan_file.load_plan cannot be imported: {error}"
@@ -26,12 +28,30 @@ def parse(text: str) -> Plan:
     return Plan.model_validate(tomllib.loads(text))
 
 
+def filled_in(text: str) -> str:
+    """The starter with every placeholder replaced, as an engineer would."""
+    return re.sub(r'"Change me: ([^"]*)"', lambda m: '"Filled in: ' + m.group(1) + '"', text)
+
+
 @pytest.mark.parametrize("category", list(Category))
-def test_starter_plan_loads_through_the_plan_loader(category, tmp_path):
+def test_starter_plan_is_refused_until_every_placeholder_is_replaced(category, tmp_path):
     if load_plan is None:
         pytest.fail(LOADER_MISSING)
     path = tmp_path / f"{category.value}.toml"
-    path.write_text(starter_plan(category, START), encoding="utf-8")
+    text = starter_plan(category, START)
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(PlanError) as raised:
+        load_plan(path)
+    lines = text.splitlines()
+    placeholder_lines = [n for n, line in enumerate(lines, start=1) if f'"{PLACEHOLDER}: ' in line]
+    problems = raised.value.problems
+    # One problem per placeholder, at its own line, and nothing else wrong with the plan.
+    assert [p.line for p in problems] == placeholder_lines
+    for problem in problems:
+        assert "is still the starter's placeholder" in problem.message
+        # The column points at the key (or the array item) holding it, on that line.
+        assert PLACEHOLDER in lines[problem.line - 1][problem.col - 1 :]
+    path.write_text(filled_in(text), encoding="utf-8")
     assert load_plan(path).plan.release.category is category
 
 

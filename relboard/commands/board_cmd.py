@@ -23,6 +23,8 @@ def run(args: argparse.Namespace) -> int:
         operator=operator(args.operator),
         theme_name=args.theme,
         read_only=args.read_only,
+        utc=args.utc,
+        quiet=args.quiet,
     )
     app.run()
     return 0

@@ -6,9 +6,9 @@ import argparse
 import gc
 import importlib
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING, Protocol, cast
 
@@ -30,7 +30,9 @@ def add_state(parser: argparse.ArgumentParser) -> None:
 
 
 def add_now(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--now", metavar="DATETIME", help="rehearse: the clock starts at this time (ISO 8601)")
+    parser.add_argument(
+        "--now", metavar="DATETIME", help="rehearse: the clock starts at this time (ISO 8601) and runs forward"
+    )
 
 
 @contextmanager
@@ -74,15 +76,61 @@ def parse_now(text: str | None) -> datetime | None:
     return value if value.tzinfo else value.astimezone()
 
 
+class _RehearsalTime:
+    """The board's rehearsal clock for a command: its first reading is exactly the time given, so
+    what the command prints from it reads as asked; later readings run forward at real speed."""
+
+    def __init__(self, start: datetime) -> None:
+        self._start = start
+        self._origin: float | None = None
+
+    def __call__(self) -> datetime:
+        import time
+
+        tick = time.monotonic()
+        if self._origin is None:
+            self._origin = tick
+        return self._start + timedelta(seconds=tick - self._origin)
+
+
+def clock(text: str | None) -> Callable[[], datetime]:
+    """`--now`: a clock that starts at that time and runs forward, as the board's rehearsal clock
+    does, so a rehearsal's events carry rehearsal times; the real clock otherwise."""
+    start = parse_now(text)
+    if start is None:
+        from relboard.domain.events import utc_now
+
+        return utc_now
+    return _RehearsalTime(start)
+
+
 def operator(name: str | None) -> str:
+    """Who is recorded: the name given, else the name the board remembers, else the login name."""
     if name:
         return name
+    from relboard.store.preferences import load_operator_name
+
+    remembered = load_operator_name()
+    if remembered:
+        return remembered
     import getpass
 
     try:
         return getpass.getuser()
     except (KeyError, OSError):
         return "operator"
+
+
+def recording_operator(name: str | None) -> str:
+    """`operator(name)` for a command about to record: warns on stderr when it is a shared account."""
+    from relboard.domain.operators import shared_account_warning
+    from relboard.store.paths import preferences_file
+
+    who = operator(name)
+    warning = shared_account_warning(who, where=str(preferences_file()))
+    if warning:
+        err(warning)
+    return who
 
 
 def plan_path(value: str | None) -> Path:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import argparse
 
-from relboard.commands.common import UsageError, err, open_session, operator, out, parse_now
+from relboard.commands.common import UsageError, clock, err, open_session, out, recording_operator
 from relboard.commands.hub_option import publish_after_write, pull_before_read
-from relboard.domain.events import Handover, utc_now
+from relboard.domain.events import Handover
 from relboard.domain.intents import HandOver, Refusal
 from relboard.domain.text import clean
 from relboard.store.journal import StateError
@@ -16,10 +16,10 @@ def run(args: argparse.Namespace) -> int:
     incoming = clean(args.to or "", single_line=True).strip()
     if not incoming:
         raise UsageError("relboard handover: --to needs the incoming engineer's name")
-    now = parse_now(args.now) or utc_now()
+    now = clock(args.now)
     session = open_session(args.plan, args.state)
+    recorder = session.recorder(by=recording_operator(args.by), now=now)
     pull_before_read(session, args)  # the summary tells what the whole team did
-    recorder = session.recorder(by=operator(args.by), now=lambda: now)
     try:
         outcome = recorder.record(HandOver(incoming))
     except (StateError, OSError) as error:

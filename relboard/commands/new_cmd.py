@@ -1,4 +1,4 @@
-"""`relboard new --category C [--out FILE]`: a starter plan that validates, never over an existing file."""
+"""`relboard new --category C [--out FILE]`: a starter plan to fill in, never over an existing file."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from relboard.commands.common import UsageError, out
+from relboard.domain.placeholders import PLACEHOLDER
 from relboard.domain.plan import Category
 from relboard.domain.starter import starter_plan
 
@@ -52,5 +53,8 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"relboard new: {target} already exists; not overwriting it (choose another --out)") from None
     except OSError as error:
         raise UsageError(f"relboard new: cannot write {target}: {error.strerror}") from None
-    out(f"wrote {target}: edit the owners and times, then run: relboard validate {target}")
+    out(
+        f'wrote {target}: replace every value that starts with "{PLACEHOLDER}" and check the times;'
+        f" relboard validate {target} lists what is left"
+    )
     return 0

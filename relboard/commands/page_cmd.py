@@ -8,10 +8,9 @@ from __future__ import annotations
 
 import argparse
 
-from relboard.commands.common import UsageError, err, open_session, operator, out, parse_now
+from relboard.commands.common import UsageError, clock, err, open_session, out, recording_operator
 from relboard.commands.hub_option import publish_after_write, pull_before_read
 from relboard.domain.channel_events import RecordSent
-from relboard.domain.events import utc_now
 from relboard.domain.pager import page_offer, page_summary
 from relboard.store.journal import StateError
 
@@ -21,7 +20,7 @@ def run(args: argparse.Namespace) -> int:
     from relboard.net.pagerduty import page
     from relboard.net.statuspage import NotConfigured
 
-    now = parse_now(args.now) or utc_now()
+    now = clock(args.now)
     session = open_session(args.plan, args.state)
     pull_before_read(session, args)  # the page drafts from what the whole team recorded
     state = session.state
@@ -39,8 +38,8 @@ def run(args: argparse.Namespace) -> int:
         event = page(
             state,
             summary,
-            by=operator(args.by),
-            at=now if args.now else utc_now(),
+            by=recording_operator(args.by),
+            at=now(),
             retry=Retry(attempts=args.attempts, backoff=args.backoff, timeout=args.timeout),
         )
     except NotConfigured as error:

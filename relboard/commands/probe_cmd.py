@@ -8,7 +8,7 @@ import asyncio
 import sys
 from typing import TYPE_CHECKING
 
-from relboard.commands.common import UsageError, err, open_session, operator, out
+from relboard.commands.common import UsageError, clock, err, open_session, out, recording_operator
 from relboard.commands.hub_option import publish_after_write
 from relboard.domain.events import ProbeRan
 from relboard.domain.intents import RecordProbe
@@ -44,6 +44,7 @@ class _Printer:
 
 
 def run(args: argparse.Namespace) -> int:
+    now = clock(args.now)
     session = open_session(args.plan, args.state)
     with_probes = probe_steps(session.plan)
     if not with_probes:
@@ -65,8 +66,8 @@ def run(args: argparse.Namespace) -> int:
     concurrency = DEFAULT_CONCURRENCY if args.concurrency is None else args.concurrency
     if concurrency < 1:
         raise UsageError("relboard probe: --concurrency must be at least 1")
-    by = operator(args.by)
-    recorder = session.recorder(by=by)
+    by = recording_operator(args.by)
+    recorder = session.recorder(by=by, now=now)
 
     commands = [s for s in steps if s.probe is not None and s.probe.is_command]
     refused = []

@@ -9,7 +9,8 @@ The rule, applied in this order (the first that holds decides):
 4. **successful with issues** — every critical step passed, but at least one of these holds:
    a non-critical step failed, is blocked or was never marked; a known issue opened during the
    window is still open; an open known issue has no follow-up owner; a rollback criterion is still
-   tripped; no delivered after-window notice is recorded.
+   tripped, or unverified (a linked step skipped, or never marked while the change moved on); no
+   delivered after-window notice is recorded.
 5. **successful** — every critical step passed and none of the points in 4 holds.
 
 "Last decision" means the latest one (by hybrid clock when the decisions carry one, by wall time
@@ -27,7 +28,7 @@ from enum import StrEnum
 
 from relboard.domain.events import Decision, StepStatus
 from relboard.domain.plan import Phase
-from relboard.domain.rollback import evaluate
+from relboard.domain.rollback import CriterionState, evaluate
 from relboard.domain.state import WindowState
 
 
@@ -55,8 +56,8 @@ def _status_words(status: StepStatus) -> str:
 def close_outcome(state: WindowState, *, drafting_completion_notice: bool = False) -> CloseOutcome:
     """The close code and the facts behind it, in plain words (step ids, issue titles as recorded).
 
-    While the completion notice is being drafted, it and the communicate steps that send it are
-    still to come: they do not count against the result the notice announces.
+    While the completion notice is being drafted, it and the communicate phase's steps are not part
+    of the change: they do not count against the result the notice announces.
     """
     last = state.last_decision
     if last is not None and last.decision is Decision.ROLLBACK:
@@ -64,9 +65,10 @@ def close_outcome(state: WindowState, *, drafting_completion_notice: bool = Fals
     if last is not None and last.decision is Decision.RESCHEDULE:
         return CloseOutcome(CloseCode.RESCHEDULED, (f"last decision: reschedule ({last.by or 'operator'})",))
 
+    steps = [step for step in state.plan.steps if not (drafting_completion_notice and step.phase is Phase.COMMUNICATE)]
     critical = [
         f"critical step {step.id} {_status_words(state.steps[step.id].status)}"
-        for step in state.plan.steps
+        for step in steps
         if step.critical and state.steps[step.id].status is not StepStatus.PASS
     ]
     if critical:
@@ -74,21 +76,21 @@ def close_outcome(state: WindowState, *, drafting_completion_notice: bool = Fals
 
     issues = [
         f"step {step.id} {_status_words(state.steps[step.id].status)}"
-        for step in state.plan.steps
+        for step in steps
         if not step.critical
         and state.steps[step.id].status in (StepStatus.FAIL, StepStatus.BLOCKED, StepStatus.PENDING)
-        and not (
-            drafting_completion_notice
-            and step.phase is Phase.COMMUNICATE
-            and state.steps[step.id].status is StepStatus.PENDING
-        )
     ]
     for issue in state.open_issues:
         if not issue.from_plan:
             issues.append(f"known issue still open: {issue.title}")
         if not issue.owner.strip():
             issues.append(f"no follow-up owner for: {issue.title}")
-    issues += [f"rollback criterion {c.criterion.id} tripped" for c in evaluate(state) if c.tripped]
+    for status in evaluate(state):
+        if status.tripped:
+            issues.append(f"rollback criterion {status.criterion.id} tripped")
+        elif status.state is CriterionState.UNVERIFIED:
+            facts = "; ".join(u.words() for u in status.unverified)
+            issues.append(f"rollback criterion {status.criterion.id} unverified: {facts}")
     if not state.completion_notice_recorded and not drafting_completion_notice:
         issues.append("no delivered after-window notice recorded")
     if issues:

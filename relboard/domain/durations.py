@@ -29,8 +29,13 @@ def format_duration(value: timedelta) -> str:
 
 
 def format_clock(value: timedelta) -> str:
-    """H:MM:SS for clocks and countdowns; never negative (callers say "passed" or "overrun")."""
+    """H:MM:SS for clocks and countdowns, "8d 12:38:25" from a day up; never negative (callers say
+    "passed" or "overrun")."""
     total = max(0, int(value.total_seconds()))
-    hours, rest = divmod(total, 3600)
+    days, rest = divmod(total, 86400)
+    hours, rest = divmod(rest, 3600)
     minutes, seconds = divmod(rest, 60)
+    # Past a day, "204:38:25" makes the reader divide by 24 at 3 a.m.
+    if days:
+        return f"{days}d {hours:02d}:{minutes:02d}:{seconds:02d}"
     return f"{hours}:{minutes:02d}:{seconds:02d}"

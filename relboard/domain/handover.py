@@ -14,7 +14,7 @@ from relboard.domain.durations import format_clock, format_duration
 from relboard.domain.events import Handover, StepStatus
 from relboard.domain.forecast import Forecaster
 from relboard.domain.forecast_text import forecast_line
-from relboard.domain.rollback import evaluate
+from relboard.domain.rollback import CriterionState, evaluate
 from relboard.domain.state import WindowState
 from relboard.domain.text import clean
 
@@ -123,9 +123,14 @@ def handover_summary(
         workaround = f"; workaround: {_c(issue.workaround)}" if _c(issue.workaround) else ""
         lines.append(f"  - {_c(issue.title)} (owner: {owner}){workaround}")
 
-    tripped = [c for c in evaluate(state) if c.tripped]
+    statuses = evaluate(state)
+    tripped = [c for c in statuses if c.tripped]
     lines.append("Rollback criteria tripped:" if tripped else "Rollback criteria tripped: none")
     lines += [f"  - {c.criterion.id}: {_c(c.criterion.condition)} ({_c(c.why)})" for c in tripped]
+    unverified = [c for c in statuses if c.state is CriterionState.UNVERIFIED]
+    if unverified:
+        lines.append("Rollback criteria unverified (check by hand):")
+        lines += [f"  - {c.criterion.id}: {_c(c.criterion.condition)} ({_c(c.why)})" for c in unverified]
 
     decisions = sorted(state.decisions, key=lambda d: d.at)
     lines.append("Decisions:" if decisions else "Decisions: none")

@@ -10,25 +10,13 @@ from datetime import UTC, datetime
 
 from relboard.domain import progress
 from relboard.domain.clock import ClockReading, WindowPhase
-from relboard.domain.close_code import CloseCode, close_outcome
 from relboard.domain.durations import format_duration
 from relboard.domain.events import Decision, DecisionRecorded, NoticeKind, StepStatus
 from relboard.domain.forecast_text import decision_forecast_line
+from relboard.domain.notice_moment import AfterResult, Result, after_result, pending_decision
 from relboard.domain.plan import AffectedUsers, Category, Phase, Plan
 from relboard.domain.state import WindowState
 from relboard.domain.text import clean
-
-# Decisions that change what users should expect: each one is followed by a decision notice.
-NOTIFIED_DECISIONS = (Decision.PAUSE, Decision.ROLLBACK, Decision.RESCHEDULE)
-
-
-class Result:
-    COMPLETE = "complete"
-    WITH_ISSUES = "complete with issues"
-    FAILED = "failed"
-    ROLLED_BACK = "rolled back"
-    RESCHEDULED = "rescheduled"
-    PAUSED = "paused"
 
 
 def _c(text: str) -> str:
@@ -99,9 +87,14 @@ def _integration_lines(plan: Plan, result: str | None) -> list[str]:
     jobs = _group_named(plan, "job", "schedul")
     source_name = _c(source.group) if source else "the source-system owner"
     jobs_name = _c(jobs.group) if jobs else "the team that owns scheduled jobs"
-    if result is None:
+    if result is None or result == Result.NOT_STARTED:
         source_text = "expect changed calls from this environment during the window; hold source-side changes"
         jobs_text = "hold the scheduled jobs that feed or read this environment until the after-window notice"
+    elif result == Result.IN_PROGRESS:
+        source_text = (
+            "the change is in progress; expect changed calls from this environment until the after-window notice"
+        )
+        jobs_text = "keep the held jobs on hold until the after-window notice"
     elif result in (Result.COMPLETE, Result.WITH_ISSUES):
         source_text = "the change is in place; report unexpected calls or errors to support"
         jobs_text = "release the held jobs; the next scheduled runs go ahead"
@@ -136,21 +129,18 @@ def draft_before(plan: Plan) -> str:
     return "\n".join(lines)
 
 
-def result_of(state: WindowState) -> str:
-    """How the window ended, in the words of a notice; the same rule as the report's close code."""
-    last = state.last_decision
-    if last is not None and last.decision is Decision.PAUSE:
-        return Result.PAUSED
-    return _RESULT_OF_CODE[close_outcome(state, drafting_completion_notice=True).code]
+def result_of(state: WindowState, now: datetime | None = None) -> str:
+    """The result an after notice announces at `now` (None: the window is over); see `after_result`."""
+    return after_result(state, now).result
 
 
-_RESULT_OF_CODE = {
-    CloseCode.SUCCESSFUL: Result.COMPLETE,
-    CloseCode.SUCCESSFUL_WITH_ISSUES: Result.WITH_ISSUES,
-    CloseCode.UNSUCCESSFUL: Result.FAILED,
-    CloseCode.ROLLED_BACK: Result.ROLLED_BACK,
-    CloseCode.RESCHEDULED: Result.RESCHEDULED,
-}
+def _result_line(plan: Plan, found: AfterResult) -> str:
+    text = f"Environment: {_c(plan.release.environment)}. Result: {found.result}"
+    if found.result == Result.NOT_STARTED:
+        return text + f"; the window starts {_when(plan.window.start, plan)}."
+    if not found.final and found.unfinished_text():
+        return text + f"; {found.unfinished_text()}."
+    return text + "."
 
 
 def _validation_line(state: WindowState) -> str:
@@ -162,12 +152,14 @@ def _validation_line(state: WindowState) -> str:
     )
 
 
-def draft_after(state: WindowState) -> str:
+def draft_after(state: WindowState, now: datetime | None = None) -> str:
+    """The after-window notice as it reads at `now`; None drafts it as the window's final word."""
     plan = state.plan
-    result = result_of(state)
+    found = after_result(state, now)
+    result = found.result
     lines = [
         _header(plan, "Maintenance result"),
-        f"Environment: {_c(plan.release.environment)}. Result: {result}.",
+        _result_line(plan, found),
         _validation_line(state),
     ]
     failed_critical = [
@@ -192,6 +184,16 @@ def draft_after(state: WindowState) -> str:
     return "\n".join(lines)
 
 
+def decision_owner_words(decision: DecisionRecorded) -> str:
+    """'Sam Lindqvist (technical owner), Rio Fernandes (business owner)': the owners a decision names."""
+    owners = [
+        f"{_c(name)} ({role} owner)"
+        for name, role in ((decision.technical_owner, "technical"), (decision.business_owner, "business"))
+        if _c(name)
+    ]
+    return _join(owners)
+
+
 _EXPECT = {
     Decision.CONTINUE: "The window continues as planned; expect the after-window notice by {end}.",
     Decision.PAUSE: "The change is on hold; the environment stays as it is now until the next update.",
@@ -206,8 +208,9 @@ def draft_decision(state: WindowState, decision: DecisionRecorded | None = None)
     decision = decision or state.last_decision
     if decision is None:
         raise ValueError("no decision has been recorded in this window yet")
-    owners = [_c(o) for o in (decision.technical_owner, decision.business_owner) if o.strip()]
-    decided_by = _join(owners) if owners else _c(decision.by) or _join([_c(o) for o in plan.decision_owners])
+    # Who decided is the event's `by`, exactly; the owners named on the form are owners, not deciders.
+    decided_by = f" by {_c(decision.by)}" if _c(decision.by) else ""
+    owners = decision_owner_words(decision)
     why = _c(decision.rationale) or "no reason recorded"
     tripped = [c for c in plan.rollback.criteria if c.id in decision.tripped]
     if tripped:
@@ -222,7 +225,8 @@ def draft_decision(state: WindowState, decision: DecisionRecorded | None = None)
     lines = [
         _header(plan, "Maintenance decision"),
         f"Environment: {_c(plan.release.environment)}",
-        f"Decided: {decision.decision.value} at {_when(decision.at, plan)} by {decided_by}",
+        f"Decided: {decision.decision.value} at {_when(decision.at, plan)}{decided_by}",
+        *([f"Owners: {owners}"] if owners else []),
         f"Why: {why}",
         *filter(None, [decision_forecast_line(state, decision, plan.window.zone)]),
         f"What to expect: {expect.strip()}",
@@ -232,17 +236,12 @@ def draft_decision(state: WindowState, decision: DecisionRecorded | None = None)
     return "\n".join(lines)
 
 
-def pending_decision(state: WindowState) -> DecisionRecorded | None:
-    """The last pause/rollback/reschedule not yet followed by a delivered decision notice."""
-    last = state.last_decision
-    if last is None or last.decision not in NOTIFIED_DECISIONS:
-        return None
-    told = any(n.notice is NoticeKind.DECISION and n.delivered and n.at >= last.at for n in state.notices)
-    return None if told else last
-
-
 def current_kind(state: WindowState, clock: ClockReading) -> NoticeKind:
-    """The notice the current moment calls for."""
+    """The older choice of notice: an un-notified decision first, then before or after by the clock.
+
+    `notice_moment.preview_choice` supersedes it (the before notice when it was never sent, the after
+    notice marked as a draft while the window runs); kept while the board still calls it.
+    """
     if pending_decision(state) is not None:
         return NoticeKind.DECISION
     if clock.phase is WindowPhase.BEFORE:
@@ -250,11 +249,12 @@ def current_kind(state: WindowState, clock: ClockReading) -> NoticeKind:
     return NoticeKind.AFTER
 
 
-def draft(kind: NoticeKind, state: WindowState) -> str:
+def draft(kind: NoticeKind, state: WindowState, now: datetime | None = None) -> str:
+    """The notice of `kind`; `now` is the moment the after notice is drafted at (None: after the window)."""
     if kind is NoticeKind.BEFORE:
         return draft_before(state.plan)
     if kind is NoticeKind.AFTER:
-        return draft_after(state)
+        return draft_after(state, now)
     if kind is NoticeKind.PAGE:
         from relboard.domain.pager import page_summary
 

@@ -17,7 +17,7 @@ from relboard.domain.events import StepStatus
 from relboard.domain.plan import Phase
 from relboard.domain.report_table import Table
 from relboard.domain.report_timing import Timing, build_timing, timing_tables
-from relboard.domain.rollback import evaluate
+from relboard.domain.rollback import CriterionState, evaluate
 from relboard.domain.state import WindowState
 from relboard.domain.timeline import KIND_LABELS, TimelineEntry, activity_span, timeline
 
@@ -64,6 +64,8 @@ class CriterionLine:
     condition: str
     tripped: bool
     why: str
+    # "tripped", "unverified" or "not tripped"
+    state: str = "not tripped"
 
 
 @dataclass(frozen=True)
@@ -145,7 +147,7 @@ def tables(report: Report) -> list[Table]:
             "criteria",
             "Rollback criteria",
             ("Criterion", "Condition", "State", "Why"),
-            [(c.id, c.condition, "tripped" if c.tripped else "not tripped", c.why) for c in report.criteria],
+            [(c.id, c.condition, c.state, c.why) for c in report.criteria],
             "No rollback criteria in the plan.",
         ),
         Table(
@@ -165,7 +167,7 @@ def tables(report: Report) -> list[Table]:
         Table(
             "decisions",
             "Decisions",
-            ("Time", "Decision", "Rationale", "Owners", "Recorded by", "Criteria", "Next update"),
+            ("Time", "Decision", "Rationale", "Owners", "Decided by", "Criteria", "Next update"),
             [(d.at, d.decision, d.rationale, d.owners, d.by, d.criteria, d.next_update) for d in report.decisions],
             "No decision recorded.",
         ),
@@ -258,8 +260,16 @@ def _owners(state: WindowState) -> tuple[Field, ...]:
         Field("Business owner", window.business_owner),
         Field("Validation owner", window.validation_owner),
         Field("Communication owner", window.communication_owner),
-        Field("Rollback decided by", ", ".join(state.plan.decision_owners)),
+        Field("Decision owners", ", ".join(state.plan.decision_owners)),
     ]
+    # Each decision labelled by what was decided, naming exactly who decided it.
+    for decision in sorted(state.decisions, key=lambda d: d.at):
+        who = decision.by.strip() or "not recorded"
+        fields.append(
+            Field(
+                f"{decision.decision.value.capitalize()} decided by", f"{who} ({format_time(decision.at, window.zone)})"
+            )
+        )
     if state.plan.notices.support_contact:
         fields.append(Field("Support contact", state.plan.notices.support_contact))
     return tuple(fields)
@@ -373,7 +383,16 @@ def build_report(state: WindowState) -> Report:
         owners=_owners(state),
         phases=_phases(state, zone),
         timing=build_timing(state),
-        criteria=tuple(CriterionLine(c.criterion.id, c.criterion.condition, c.tripped, c.why) for c in evaluate(state)),
+        criteria=tuple(
+            CriterionLine(
+                c.criterion.id,
+                c.criterion.condition,
+                c.tripped,
+                c.why,
+                "not tripped" if c.state is CriterionState.OK else c.state.value,
+            )
+            for c in evaluate(state)
+        ),
         probes=probes,
         issues=issues,
         decisions=decisions,

@@ -14,10 +14,8 @@ import tomli_w
 
 from relboard.domain.catalog import CATEGORY_TITLES, TYPICAL_VALIDATION, VALIDATION_STEPS
 from relboard.domain.durations import format_duration
+from relboard.domain.placeholders import PLACEHOLDER
 from relboard.domain.plan import Category
-
-# Every value the engineer has to replace starts with this, so a search finds them all.
-PLACEHOLDER = "Change me"
 
 _OWNERS = {
     "communication_owner": f"{PLACEHOLDER}: communication owner",
@@ -194,7 +192,8 @@ def _step(
 def starter_plan(category: Category, start: datetime) -> str:
     """The TOML text of a plan for `category` whose window opens at `start` (timezone-aware).
 
-    It validates as it is; every value to replace starts with "Change me".
+    Every value to replace starts with "Change me": until each is replaced, `relboard validate`
+    names it (FILE:LINE:COL) and the board refuses the plan; otherwise it is a valid plan.
     """
     category = Category(category)
     if start.tzinfo is None or start.utcoffset() is None:

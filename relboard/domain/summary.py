@@ -11,7 +11,7 @@ from relboard.domain.clock import ClockReading
 from relboard.domain.events import StepStatus, event_to_dict
 from relboard.domain.forecast import forecast
 from relboard.domain.forecast_text import forecast_json, forecast_line
-from relboard.domain.rollback import evaluate, recommendation
+from relboard.domain.rollback import CriterionState, evaluate, recommendation
 from relboard.domain.state import WindowState
 
 
@@ -64,7 +64,10 @@ def status_json(state: WindowState, clock: ClockReading) -> dict[str, Any]:
             }
             for i in state.issues.values()
         ],
-        "criteria": [{"id": c.criterion.id, "tripped": c.tripped, "why": c.why} for c in evaluate(state)],
+        "criteria": [
+            {"id": c.criterion.id, "tripped": c.tripped, "state": c.state.value, "why": c.why, "warning": c.warning}
+            for c in evaluate(state)
+        ],
         "decisions": [{k: _jsonable(v) for k, v in event_to_dict(d).items()} for d in state.decisions],
         "notices": [{k: _jsonable(v) for k, v in event_to_dict(n).items()} for n in state.notices],
         "complete": progress.is_complete(state),
@@ -105,10 +108,15 @@ def status_text(state: WindowState, clock: ClockReading, local_zone: tzinfo | No
     if unchecked:
         lines += ["", "Probes that could not check (fix the set-up and run them again):"]
         lines += [f"  {step_id}: {error.reason}" for step_id, error in unchecked]
-    tripped = [c for c in evaluate(state) if c.tripped]
+    statuses = evaluate(state)
+    tripped = [c for c in statuses if c.tripped]
     if tripped:
         lines += ["", "Rollback criteria tripped:"]
         lines += [f"  {c.criterion.id}: {c.criterion.condition} ({c.why})" for c in tripped]
+    unverified = [c for c in statuses if c.state is CriterionState.UNVERIFIED]
+    if unverified:
+        lines += ["", "Rollback criteria unverified (never ok until checked):"]
+        lines += [f"  {c.criterion.id}: {c.criterion.condition} ({c.why})" for c in unverified]
     lines += ["", f"Recommendation: {recommendation(state, clock)}"]
     open_issues = state.open_issues
     lines += ["", f"Open known issues: {len(open_issues)}"]

@@ -19,6 +19,7 @@ from typing import Any
 
 from pydantic import ValidationError
 
+from relboard.domain.placeholders import may_hold_placeholders, placeholder_problems
 from relboard.domain.plan import Plan
 from relboard.domain.plan_quote import format_path
 from relboard.domain.plan_rules import check_plan
@@ -169,7 +170,10 @@ def _load(path: Path, name: str) -> LoadedPlan:
         from relboard.domain.plan_messages import schema_messages
 
         _raise_positioned(schema_messages(error), text, name)
-    _raise_positioned([(problem.path, problem.message) for problem in check_plan(plan)], text, name)
+    found = [(problem.path, problem.message) for problem in check_plan(plan)]
+    if may_hold_placeholders(text):
+        found += placeholder_problems(plan)
+    _raise_positioned(found, text, name)
     return LoadedPlan(path=path, plan=plan, text=text, hash=hashlib.sha256(data).hexdigest())
 
 

@@ -1,6 +1,7 @@
 """The user's own config files: reading them without ever crashing, and the remembered theme.
 
-preferences.toml holds choices the board makes for the user between runs (today only `theme`).
+preferences.toml holds choices the board makes for the user between runs: `theme`, and `operator`
+(the engineer's name, recorded in events instead of the login name).
 Reading never raises: a missing, broken or unreadable file just means "nothing remembered".
 Writing is atomic (relboard.store.files): a crash mid-write leaves the old file or the new one.
 """
@@ -13,6 +14,7 @@ from typing import Any
 
 import tomli_w
 
+from relboard.domain.text import clean
 from relboard.store import paths
 from relboard.store.files import write_atomically
 from relboard.store.toml_errors import decode_error_position
@@ -90,6 +92,33 @@ def save_theme_choice(name: str, path: Path | None = None) -> bool:
     path = path or paths.preferences_file()
     data = load_preferences(path)
     data["theme"] = name
+    return _write_atomically(path, tomli_w.dumps(data))
+
+
+def _one_name(value: object) -> str | None:
+    if not isinstance(value, str):
+        return None
+    name = " ".join(clean(value, single_line=True).split())
+    return name or None
+
+
+def load_operator_name(path: Path | None = None) -> str | None:
+    """The engineer's name remembered by the board; None when none is (or it is not a usable name)."""
+    return _one_name(load_preferences(path).get("operator"))
+
+
+def save_operator_name(name: str, path: Path | None = None) -> bool:
+    """Remember `name` as the operator recorded in events; True when written.
+
+    False, and nothing written, when the name is empty once control characters and spaces are
+    trimmed, or the file cannot be written. Never raises; other keys in the file are kept.
+    """
+    cleaned = _one_name(name)
+    if cleaned is None:
+        return False
+    path = path or paths.preferences_file()
+    data = load_preferences(path)
+    data["operator"] = cleaned
     return _write_atomically(path, tomli_w.dumps(data))
 
 

@@ -23,23 +23,15 @@ from textual.screen import Screen
 from textual.widgets import Footer, Tab, Tabs
 
 from relboard.domain.clock import ClockReading, read_clock
-from relboard.domain.events import Event, NoticeKind, utc_now
-from relboard.domain.intents import (
-    DecisionFields,
-    Intent,
-    IssueFields,
-    OpenIssue,
-    RecordDecision,
-    RecordNotice,
-    Refusal,
-)
-from relboard.domain.notices import current_kind
-from relboard.domain.plan import Phase, Step
+from relboard.domain.events import Event, utc_now
+from relboard.domain.forecast import Forecast
+from relboard.domain.intents import Intent, Refusal
 from relboard.domain.progress import is_complete
-from relboard.net.probes import probe_steps
+from relboard.domain.standing import Standing, standing
 from relboard.ui.actions import KNOWN_BINDING_IDS, bindings, writes
 from relboard.ui.board_screen import PANE_TITLES, PANES, BoardScreen
 from relboard.ui.clock_strip import ClockStrip
+from relboard.ui.dialogs import Dialogs
 from relboard.ui.palette import BoardCommands
 from relboard.ui.panes.checklist import ChecklistPane
 from relboard.ui.panes.issues import IssuesPane
@@ -47,9 +39,10 @@ from relboard.ui.panes.lookup import LookupPane
 from relboard.ui.panes.pane import Pane, PaneHooks
 from relboard.ui.panes.rollback import RollbackPane
 from relboard.ui.preferences import BoardPreferences
-from relboard.window.probe_runner import ProbeRunner
+from relboard.ui.probing import BoardProbes
+from relboard.ui.times import board_zone
+from relboard.ui.watch import BoardWatch
 from relboard.window.recorder import Recorded, Recorder
-from relboard.window.report_file import report_path, write_report
 from relboard.window.session import WindowSession
 from relboard.window.writer import (
     EventDropped,
@@ -84,6 +77,8 @@ class RelboardApp(App[None]):
     save_state: var[SaveState] = var(SaveState.SAVED, init=False)
     save_error: var[str] = var("", init=False)
     open_issues: var[int] = var(0, init=False)
+    forecast: var[Forecast | None] = var(None, init=False)
+    standing: var[Standing] = var(Standing(), init=False)
     complete: var[bool] = var(False, init=False)
 
     def __init__(
@@ -94,6 +89,8 @@ class RelboardApp(App[None]):
         operator: str = "",
         theme_name: str | None = None,
         read_only: bool = False,
+        utc: bool = False,
+        quiet: bool = False,
     ) -> None:
         super().__init__()
         self.session = session
@@ -103,6 +100,7 @@ class RelboardApp(App[None]):
         # Who the events are by; the command line settles it (--operator, else the login name).
         self.operator = operator
         self.read_only = read_only
+        self.zone = board_zone(self.plan, utc)
         self.writer = EventWriter(session.journal, lambda report: self.post_message(WriterMessage(report)))
         self.recorder = Recorder(
             self.state,
@@ -112,15 +110,16 @@ class RelboardApp(App[None]):
             read_only=read_only,
             recorded=self._recorded,
         )
-        self.probes = ProbeRunner(
-            session.plan_dir, self.recorder, notify=self._probe_notice, running_changed=self._probes_running
-        )
+        self.probing = BoardProbes(self)
+        self.dialogs = Dialogs(self)
+        self.watcher = BoardWatch(self, quiet=quiet)
         self._quit_armed = False
         self._refresh_pending = False
         self.set_reactive(RelboardApp.reading, read_clock(self.plan.window, self.now()))
         self.set_reactive(RelboardApp.save_state, SaveState.READ_ONLY if read_only else SaveState.SAVED)
         self.set_reactive(RelboardApp.open_issues, len(self.state.open_issues))
         self.set_reactive(RelboardApp.complete, is_complete(self.state))
+        self.set_reactive(RelboardApp.standing, standing(self.state))
         self.sub_title = self.plan.release.title
         self.board = BoardScreen(id="_default")
         self.preferences = BoardPreferences.load(self, theme_name, KNOWN_BINDING_IDS)
@@ -131,22 +130,31 @@ class RelboardApp(App[None]):
         return self.board
 
     def compose(self) -> ComposeResult:
-        yield ClockStrip(self.plan, id="strip").data_bind(
+        yield ClockStrip(self.plan, self.zone, id="strip").data_bind(
             RelboardApp.reading,
             RelboardApp.open_issues,
             RelboardApp.save_state,
             RelboardApp.save_error,
             RelboardApp.complete,
+            RelboardApp.forecast,
+            RelboardApp.standing,
         )
         yield Tabs(*(Tab(PANE_TITLES[name], id=f"tab-{name}") for name in PANES), id="pane-tabs")
-        hooks = PaneHooks(record=self.record, read_only=self.read_only, run_probes=self.run_probes)
+        hooks = PaneHooks(
+            record=self.record,
+            read_only=self.read_only,
+            probes=self.probing,
+            zone=self.zone,
+            now=self.now,
+            forecaster=lambda: self.watcher.forecaster,
+        )
         revision = RelboardApp.revision
         with Container(id="panes"):
             yield ChecklistPane(self.state, hooks, id="checklist", classes="pane -active").data_bind(revision)
             yield LookupPane(self.state, hooks, id="lookup", classes="pane").data_bind(revision)
             yield IssuesPane(self.state, hooks, id="issues", classes="pane").data_bind(revision)
             yield RollbackPane(self.state, hooks, id="rollback", classes="pane").data_bind(
-                revision, RelboardApp.reading
+                revision, RelboardApp.reading, RelboardApp.forecast
             )
         yield Footer()
 
@@ -156,6 +164,7 @@ class RelboardApp(App[None]):
         if not self.read_only:
             # On the board's clock, like every event it records (a rehearsal's included).
             self.recorder.record(self.session.open_window())
+        self.call_after_refresh(self.watcher.start)
         # A daemon thread rather than a worker: an exit that skips unmount (SIGTERM from `serve`)
         # must not wait forever on the writer loop. A normal quit still stops and flushes it.
         threading.Thread(target=self.writer.run, name="relboard-journal", daemon=True).start()
@@ -173,6 +182,7 @@ class RelboardApp(App[None]):
 
     def tick(self) -> None:
         self.reading = read_clock(self.plan.window, self.now())
+        self.watcher.look()
         if len(self.screen_stack) > 2:
             # Under two stacked dialogs (a form and its discard prompt) Textual composes the board from
             # the middle dialog's last picture, so the countdown would stand still: repaint the stack.
@@ -199,10 +209,13 @@ class RelboardApp(App[None]):
         """Record through the window's recorder; a refusal is said on the board. True when recorded."""
         outcome = self.recorder.record(intent)
         if isinstance(outcome, Refusal):
-            reason = outcome.reason[:1].upper() + outcome.reason[1:]
-            severity: SeverityLevel = "information" if outcome.already else "warning"
-            self.notify(f"{reason}; nothing was recorded.", severity=severity, markup=False)
+            self.say_refusal(outcome)
         return isinstance(outcome, Recorded)
+
+    def say_refusal(self, refusal: Refusal) -> None:
+        reason = refusal.reason[:1].upper() + refusal.reason[1:]
+        severity: SeverityLevel = "information" if refusal.already else "warning"
+        self.notify(f"{reason}; nothing was recorded.", severity=severity, markup=False)
 
     def _recorded(self, event: Event) -> None:
         if self.save_state is not SaveState.FAILED:
@@ -220,6 +233,8 @@ class RelboardApp(App[None]):
         self._refresh_pending = False
         self.open_issues = len(self.state.open_issues)
         self.complete = is_complete(self.state)
+        self.standing = standing(self.state)
+        self.watcher.changed()
         self.revision += 1
 
     @on(WriterMessage)
@@ -253,91 +268,35 @@ class RelboardApp(App[None]):
         # Read from the pane when asked: keys typed fast ("j j p") act on the row the cursor is on now.
         return self.query_one(ChecklistPane).selected_step
 
-    @property
-    def selected_issue(self) -> str | None:
-        return self.query_one(IssuesPane).selected_issue
-
     def action_help(self) -> None:
-        from relboard.ui.screens.help import HelpScreen
-
-        self.push_screen(HelpScreen(self.preferences.keymap, read_only=self.read_only))
+        self.dialogs.help()
 
     def action_new_issue(self) -> None:
-        def done(fields: IssueFields | None) -> None:
-            if fields is not None and self.record(OpenIssue(fields)):
-                self.notify(f"Known issue opened: {fields.title}", markup=False)
-
-        from relboard.ui.screens.issue_form import IssueForm
-
-        step = self.selected_step or ""
-        # A new issue most often comes from the step that just failed.
-        default_step = step if step and self.state.steps[step].status.value == "fail" else ""
-        self.push_screen(IssueForm(self.state, None, default_step=default_step), callback=done)
+        self.dialogs.new_issue()
 
     def action_decision(self) -> None:
-        from relboard.ui.screens.decision_form import DecisionForm
-
-        def done(fields: DecisionFields | None) -> None:
-            if fields is not None and self.record(RecordDecision(fields)):
-                self.notify(f"Decision recorded: {fields.decision.value}", markup=False)
-
-        self.push_screen(DecisionForm(self.state, self.operator), callback=done)
+        self.dialogs.decision()
 
     def action_completion_notice(self) -> None:
-        """The palette's shortcut for the preview's "Mark sent by hand" on the after-window notice."""
-        if self.record(RecordNotice(NoticeKind.AFTER, delivered=True, channel="manual", detail="sent by hand")):
-            self.notify("Completion notice marked as sent.", markup=False)
+        self.dialogs.completion_notice()
 
     def action_notice_preview(self) -> None:
-        from relboard.ui.screens.notice_preview import NoticePreview
-
-        kind = current_kind(self.state, read_clock(self.plan.window, self.now()))
-        self.push_screen(NoticePreview(self.state, kind, record=self.record, read_only=self.read_only))
-
-    def _probe_notice(self, message: str, severity: SeverityLevel) -> None:
-        self.notify(message, title="Probe", severity=severity, markup=False, timeout=8)
-
-    def _probes_running(self, step_ids: frozenset[str]) -> None:
-        # A probe cancelled while the board closes finds no checklist to redraw.
-        for pane in self.query(ChecklistPane):
-            pane.show_running(step_ids)
-
-    def run_probes(self, steps: list[Step]) -> None:
-        fresh = self.probes.claim(steps)
-        if not fresh:
-            self.notify("That probe is already running.", markup=False)
-            return
-        self.run_worker(self.probes.run(fresh), name="probes", group="probes", exit_on_error=False)
+        self.dialogs.notice_preview()
 
     def action_probe_all(self) -> None:
-        steps = [step for step in probe_steps(self.plan) if step.phase is Phase.VALIDATE]
-        if not steps:
-            self.notify("No step of the validate phase has a probe.", markup=False)
-            return
-        self.run_probes(steps)
+        self.probing.run_validate_phase()
 
     def action_timeline(self) -> None:
-        from relboard.ui.screens.timeline import TimelineScreen
+        self.dialogs.timeline()
 
-        self.push_screen(TimelineScreen(self.state, self.now()))
+    def action_handover(self) -> None:
+        self.dialogs.handover()
+
+    def action_page(self) -> None:
+        self.dialogs.page()
 
     def action_write_report(self) -> None:
-        target = report_path(self.session.state_path)
-        # Folded again in the worker from a copy of the events: the board keeps recording meanwhile.
-        events, plan = list(self.state.events), self.plan
-
-        def write() -> None:
-            try:
-                written = write_report(plan, events, target)
-            except OSError as error:  # a full disk or a removed folder is reported, not fatal
-                reason = error.strerror or str(error) or type(error).__name__
-                self.call_from_thread(
-                    self.notify, f"Could not write {target}: {reason}", title="Report", severity="error", markup=False
-                )
-                return
-            self.call_from_thread(self.notify, f"Report written: {written}", title="Report", markup=False, timeout=10)
-
-        self.run_worker(write, name="report", group="report", thread=True, exit_on_error=False)
+        self.dialogs.write_report()
 
     def action_quit_board(self) -> None:
         if not self.writer.pending or self.read_only or self.writer.flush() or self._quit_armed:

@@ -6,14 +6,21 @@ new reading costs (no labels to restyle, no layout).
 
 from __future__ import annotations
 
+from datetime import timedelta, tzinfo
+
 from textual.content import Content
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from relboard.domain.catalog import CATEGORY_TITLES
 from relboard.domain.clock import Alert, ClockReading, WindowPhase
+from relboard.domain.durations import format_clock
+from relboard.domain.forecast import Forecast, Verdict
+from relboard.domain.forecast_text import VERDICT_WORDS
 from relboard.domain.plan import Plan
+from relboard.domain.standing import Standing
 from relboard.ui.text import plain_line
+from relboard.ui.times import zone_name
 from relboard.window.writer import SaveState
 
 _SAVE_LOOK = {
@@ -23,6 +30,12 @@ _SAVE_LOOK = {
     SaveState.FAILED: ("▲ save failed (retrying)", "bold reverse $text-error"),
 }
 ALARM = "bold reverse $text-error"
+_VERDICT_LOOK = {
+    Verdict.ON_TRACK: "$text-success",
+    Verdict.AT_RISK: "bold $text-warning",
+    Verdict.WILL_MISS: "bold reverse $text-error",
+    Verdict.UNKNOWN: "",
+}
 WARNING = "bold $text-warning"
 GAP = "   "
 
@@ -47,10 +60,13 @@ class ClockStrip(Widget):
     save_state: reactive[SaveState] = reactive(SaveState.SAVED)
     save_error: reactive[str] = reactive("")
     complete: reactive[bool] = reactive(False)
+    forecast: reactive[Forecast | None] = reactive(None)
+    standing: reactive[Standing] = reactive(Standing())
 
-    def __init__(self, plan: Plan, *, id: str | None = None) -> None:
+    def __init__(self, plan: Plan, zone: tzinfo, *, id: str | None = None) -> None:
         super().__init__(id=id)
         self.plan = plan
+        self.zone = zone
         release = plan.release
         category = CATEGORY_TITLES.get(release.category, str(release.category))
         title = f"{release.title} · {release.environment} · {category}"
@@ -79,11 +95,29 @@ class ClockStrip(Widget):
         return self.reading.deadline_alert if self.reading is not None else None
 
     def _status(self) -> Content:
+        """Right of the title, kept whole at every width: the rollback standing, completion, the save state."""
         text, style = _SAVE_LOOK[self.save_state]
-        parts = [Content.styled(text, style)]
+        parts = []
+        standing = self.standing
+        if standing.held:
+            parts.append(Content.styled(f"■ {standing.held}", "bold reverse $text-warning"))
+        if standing.tripped:
+            tripped = standing.tripped
+            words = tripped[0] if len(tripped) == 1 else f"{len(tripped)} criteria"
+            parts.append(Content.styled(f"✖ TRIPPED: {words}", ALARM))
         if self.complete:
-            parts.insert(0, Content.styled("✔ COMPLETE", "bold reverse $text-success"))
+            parts.append(Content.styled("✔ COMPLETE", "bold reverse $text-success"))
+        parts.append(Content.styled(text, style))
         return Content("  ").join(parts)
+
+    def _forecast(self) -> Content:
+        found = self.forecast
+        if found is None or found.verdict is Verdict.UNKNOWN or found.margin is None:
+            return Content()
+        margin = found.margin
+        sign = "+" if margin >= timedelta(0) else "-"
+        text = f"{VERDICT_WORDS[found.verdict]} {sign}{format_clock(abs(margin))}"
+        return plain_line(text, _VERDICT_LOOK[found.verdict])
 
     def _clocks(self) -> tuple[Content, Content, Content]:
         reading = self.reading
@@ -91,9 +125,12 @@ class ClockStrip(Widget):
             return Content(), Content(), Content()
         window = plain_line(reading.window_text(), ALARM if self.window_alert is Alert.ALARM else "")
         count = self.open_issues
-        issues = plain_line(f"{count} open known issue{'' if count == 1 else 's'}", WARNING if count else "")
+        # Not in the warning colour: that one is kept for the deadline.
+        issues = plain_line(f"{count} open known issue{'' if count == 1 else 's'}", "bold" if count else "")
         look = {Alert.WARNING: WARNING, Alert.ALARM: ALARM}.get(self.deadline_alert, "") if self.deadline_alert else ""
-        deadline = plain_line(reading.deadline_text(self.plan.window.zone), look)
+        # The one place the board names its zone: every time on it is in this one.
+        text = reading.deadline_text(self.zone).replace(" (", f" {zone_name(self.zone, reading.deadline)} (", 1)
+        deadline = plain_line(text, look)
         return window, issues, deadline
 
     def render(self) -> Content:
@@ -102,9 +139,11 @@ class ClockStrip(Widget):
         room = max(0, width - status.cell_length - 2)
         top = Content.assemble(self.title.truncate(room, ellipsis=True, pad=True), "  ", status)
         window, issues, deadline = self._clocks()
+        forecast = self._forecast()
         if self.has_class("-narrow"):
             space = max(1, width - window.cell_length - issues.cell_length)
-            lines = [top, Content.assemble(window, " " * space, issues), deadline]
+            third = Content(GAP).join([deadline, forecast]) if forecast else deadline
+            lines = [top, Content.assemble(window, " " * space, issues), third]
         else:
-            lines = [top, Content(GAP).join([window, issues, deadline])]
+            lines = [top, Content(GAP).join([part for part in (window, issues, deadline, forecast) if part])]
         return Content("\n").join(line.truncate(width, ellipsis=True) for line in lines)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+from collections import deque
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Literal
@@ -15,10 +16,11 @@ from typing import Literal
 from relboard.domain.events import ProbeRan
 from relboard.domain.intents import RecordProbe
 from relboard.domain.plan import Step
-from relboard.net.probes import DEFAULT_CONCURRENCY, load_http_client, run_probes, summary_line
+from relboard.net.probes import DEFAULT_CONCURRENCY, CancelHandle, load_http_client, run_probes, summary_line
 from relboard.window.recorder import Recorded, Recorder
 
 Severity = Literal["information", "warning", "error"]
+OUTPUT_LINES = 200  # what the step's details show of a check's output while it runs (the event keeps its own)
 
 
 class ProbeRunner:
@@ -44,6 +46,11 @@ class ProbeRunner:
         self._running_changed = running_changed
         self.concurrency = concurrency
         self._running: set[str] = set()
+        # Command checks run only once the operator approved the plan's exact list of commands.
+        self.commands_approved = False
+        self._cancel: CancelHandle | None = None
+        # The last lines each command check printed, for the step's details while it runs.
+        self.output: dict[str, deque[str]] = {}
 
     @property
     def running(self) -> frozenset[str]:
@@ -60,6 +67,9 @@ class ProbeRunner:
     async def run(self, steps: list[Step]) -> list[ProbeRan]:
         """Run claimed steps' probes; every result is recorded; never raises into the worker."""
         results: list[ProbeRan] = []
+        cancel = self._cancel = self._cancel or CancelHandle()
+        for step in steps:
+            self.output[step.id] = deque(maxlen=OUTPUT_LINES)
         try:
             # The board starts without httpx; the first probe loads it off the loop, keys keep answering.
             await asyncio.to_thread(load_http_client)
@@ -70,6 +80,9 @@ class ProbeRunner:
                 on_result=lambda event: results.append(self._finished(event)),
                 env=os.environ,
                 by=self._recorder.stamp().by,
+                allow_commands=self.commands_approved,
+                on_output=self._printed,
+                cancel=cancel,
             )
         except Exception as error:  # noqa: BLE001 - a bug or an odd environment must not take the board down
             self._notify(f"Probes stopped: {type(error).__name__}: {error}", "error")
@@ -78,16 +91,32 @@ class ProbeRunner:
             if left:
                 self._running -= left
                 self._running_changed(self.running)
+            if not self._running:
+                self._cancel = None
         if len(steps) == 1 and results:
             self._notify(summary_line(results[0]), "information" if results[0].passed else "error")
         elif len(steps) > 1:
-            failed = [event for event in results if not event.passed]
+            bad = [event for event in results if not event.passed]
+            failed = sum(1 for event in bad if event.failed)
             plural = "s" if len(results) != 1 else ""
-            text = f"{len(results)} probe{plural}: {len(results) - len(failed)} passed, {len(failed)} failed"
-            if failed:
-                text += "\n" + "\n".join(summary_line(event) for event in failed)
-            self._notify(text, "error" if failed else "information")
+            text = f"{len(results)} probe{plural}: {len(results) - len(bad)} passed, {failed} failed"
+            if len(bad) > failed:
+                text += f", {len(bad) - failed} could not check"
+            if bad:
+                text += "\n" + "\n".join(summary_line(event) for event in bad)
+            self._notify(text, "error" if bad else "information")
         return results
+
+    def cancel(self, step_id: str) -> bool:
+        """Stop a running check (its process group is killed); recorded as could-not-check. False: not running."""
+        if step_id not in self._running or self._cancel is None:
+            return False
+        self._cancel.cancel(step_id)
+        return True
+
+    def _printed(self, step_id: str, text: str) -> None:
+        lines = self.output.setdefault(step_id, deque(maxlen=OUTPUT_LINES))
+        lines.extend(text.splitlines())
 
     def _finished(self, event: ProbeRan) -> ProbeRan:
         self._running.discard(event.step)

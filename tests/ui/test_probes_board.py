@@ -127,7 +127,7 @@ async def test_capital_r_runs_every_validate_probe_and_only_those(tmp_path, own_
         assert "✔ ★ Validate login and tenant access" in text
         assert "✔   Probe api-health" in text
         assert "✖   Probe status-page" in text
-        assert "○   Probe pre-check" in text
+        assert "◌   Probe pre-check" in text  # not run: a prepare step, waiting on the step before it
     assert {(e.step, e.passed) for e in probes(state_path)} == {
         ("login", True),
         ("api-health", True),

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-from datetime import datetime
+from collections.abc import Callable, Collection, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta, tzinfo
 
 from textual import on
 from textual.app import ComposeResult
@@ -13,14 +14,18 @@ from textual.timer import Timer
 from textual.widgets import Static
 
 from relboard.domain.changes import ChangeCursor
+from relboard.domain.dependencies import Readiness
+from relboard.domain.durations import format_clock, format_duration
 from relboard.domain.events import StepStatus
-from relboard.domain.intents import AddNote, Intent, MarkStep, UndoMark
+from relboard.domain.forecast import Forecaster
+from relboard.domain.intents import AddNote, Intent, MarkStep, StartStep, UndoMark
 from relboard.domain.plan import Phase, Step
 from relboard.domain.state import StepState, WindowState
 from relboard.ui.panes.pane import Pane, PaneHooks
 from relboard.ui.panes.progress import ProgressStrip
 from relboard.ui.rowlist import RowList
 from relboard.ui.text import plain, plain_line, show
+from relboard.ui.times import hhmm
 
 # Glyph and colour: the glyph alone must read without colour (NO_COLOR, monochrome terminals). Each glyph
 # is one cell wide and has no emoji form, so no terminal draws it two cells wide and shifts the line.
@@ -31,6 +36,13 @@ STATUS_LOOK: dict[StepStatus, tuple[str, str]] = {
     StepStatus.SKIP: ("↷", "$text-secondary"),
     StepStatus.BLOCKED: ("⊘", "bold $text-warning"),
 }
+# A pending step that can wait no longer is plain pending; one still waiting on others, or being worked on,
+# says so in its glyph and in words.
+TIMING_LOOK: dict[Readiness, tuple[str, str]] = {
+    Readiness.WAITING: ("◌", "$text-muted"),
+    Readiness.IN_PROGRESS: ("▶", "bold $text-accent"),
+}
+IN_PROGRESS_TEXT = "in progress"
 CRITICAL = "★"
 # A running probe turns its step's glyph into a spinner; the words say it without motion or colour.
 SPINNER = "◐◓◑◒"
@@ -38,12 +50,47 @@ RUNNING_TEXT = "probe running"
 SPIN_SECONDS = 0.25
 
 
-def local_time(at: datetime | None) -> str:
-    return at.astimezone().strftime("%H:%M") if at is not None else ""
+@dataclass(frozen=True)
+class StepTiming:
+    """Where a pending step stands against its prerequisites and its expected duration."""
+
+    readiness: Readiness
+    waits_on: tuple[str, ...] = ()
+    elapsed: timedelta | None = None
+    expected: timedelta | None = None
+    over: bool = False  # in progress past its expectation
+
+    @classmethod
+    def of(cls, forecaster: Forecaster | None, step_id: str, now: datetime) -> StepTiming | None:
+        if forecaster is None:
+            return None
+        readiness = forecaster.readiness(step_id)
+        if readiness is Readiness.IN_PROGRESS:
+            return cls(
+                readiness,
+                elapsed=forecaster.elapsed(step_id, now),
+                expected=forecaster.expected(step_id),
+                over=forecaster.over_expected(step_id, now),
+            )
+        if readiness is Readiness.WAITING:
+            return cls(readiness, waits_on=forecaster.waits_on(step_id))
+        return cls(readiness)
+
+    def words(self) -> str:
+        if self.readiness is Readiness.WAITING and self.waits_on:
+            return "waits on " + ", ".join(self.waits_on)
+        if self.readiness is Readiness.IN_PROGRESS and self.elapsed is not None:
+            expected = f" of {format_duration(self.expected)}" if self.expected is not None else ""
+            return f"{IN_PROGRESS_TEXT} {format_clock(self.elapsed)}{expected}" + (" · OVER" if self.over else "")
+        return ""
 
 
-def step_line(step: Step, state: StepState, spinner: str | None = None) -> Content:
+def step_line(
+    step: Step, state: StepState, zone: tzinfo, spinner: str | None = None, timing: StepTiming | None = None
+) -> Content:
     glyph, style = STATUS_LOOK[state.status]
+    if timing is not None and state.status is StepStatus.PENDING and timing.readiness in TIMING_LOOK:
+        glyph, style = TIMING_LOOK[timing.readiness]
     if spinner is not None:
         glyph, style = spinner, "bold $text-accent"
     parts: list[Content | tuple[str, str] | str] = [
@@ -56,13 +103,16 @@ def step_line(step: Step, state: StepState, spinner: str | None = None) -> Conte
         plain_line(step.owner, "$text-muted"),
     ]
     if state.at is not None:
-        parts += [("  · ", "$text-muted"), plain_line(f"{local_time(state.at)} {state.by}".rstrip(), "$text-muted")]
+        parts += [("  · ", "$text-muted"), plain_line(f"{hhmm(state.at, zone)} {state.by}".rstrip(), "$text-muted")]
     if spinner is not None:
         parts += [("  · ", "$text-muted"), (RUNNING_TEXT, "bold $text-accent")]
+    if timing is not None and timing.words():
+        look = "bold $text-warning" if timing.over else "$text-accent"
+        parts += [("  · ", "$text-muted"), (timing.words(), look if timing.elapsed else "$text-muted")]
     return Content.assemble(*parts)
 
 
-def step_summary(step: Step, state: StepState) -> Content:
+def step_summary(step: Step, state: StepState, zone: tzinfo, timing: StepTiming | None = None) -> Content:
     """The lines under the list: what the selected step is and what was last said about it."""
     glyph, style = STATUS_LOOK[state.status]
     head = Content.assemble(
@@ -71,9 +121,12 @@ def step_summary(step: Step, state: StepState) -> Content:
         plain_line(step.title, "bold"),
         ("  critical" if step.critical else "", "$text-warning"),
     )
-    lines = [head, plain_line(f"{step.id} · {step.phase.value} · owner {step.owner}", "$text-muted")]
+    where = f"{step.id} · {step.phase.value} · owner {step.owner}"
+    if timing is not None and timing.words():
+        where += f" · {timing.words()}"
+    lines = [head, plain_line(where, "$text-muted")]
     if state.at is not None:
-        changed = f"last change {local_time(state.at)}" + (f" by {state.by}" if state.by else "")
+        changed = f"last change {hhmm(state.at, zone)}" + (f" by {state.by}" if state.by else "")
         lines.append(plain_line(changed, "$text-muted"))
     latest = state.notes[-1].note if state.notes else state.note
     if latest:
@@ -132,7 +185,8 @@ class ChecklistPane(Pane):
         item = self.rows[row]
         if isinstance(item, Phase):
             return Content.styled(f"── {item.value.upper()} ──", "bold $text-accent")
-        return step_line(item, self.state.steps[item.id], self._spinner(item.id))
+        timing = StepTiming.of(self.hooks.forecaster(), item.id, self.hooks.now())
+        return step_line(item, self.state.steps[item.id], self.hooks.zone, self._spinner(item.id), timing)
 
     def _spinner(self, step_id: str) -> str | None:
         return SPINNER[self._frame % len(SPINNER)] if step_id in self.running else None
@@ -200,7 +254,8 @@ class ChecklistPane(Pane):
                 layout=False,
             )
             return
-        show(summary, step_summary(step, self.state.steps[step.id]), layout=False)
+        timing = StepTiming.of(self.hooks.forecaster(), step.id, self.hooks.now())
+        show(summary, step_summary(step, self.state.steps[step.id], self.hooks.zone, timing), layout=False)
 
     @on(RowList.Highlighted, "#steps")
     def _highlighted(self, event: RowList.Highlighted) -> None:
@@ -288,7 +343,26 @@ class ChecklistPane(Pane):
         if step is not None:
             from relboard.ui.screens.details import StepDetails
 
-            self.app.push_screen(StepDetails(step, self.state.steps[step.id]))
+            self.app.push_screen(StepDetails(step, self.state.steps[step.id], self.hooks.zone, self.hooks.probes))
+
+    def action_start(self) -> None:
+        step = self._step()
+        if step is not None and self.hooks.record(StartStep(step.id)):
+            self._last_marked = step.id
+
+    def action_next_ready(self) -> None:
+        forecaster = self.hooks.forecaster()
+        step_id = forecaster.next_ready(after=self.selected_step) if forecaster is not None else None
+        if step_id is None:
+            self.notify("No step is ready to start: each open one waits on another.", markup=False)
+            return
+        self.query_one("#steps", RowList).move_cursor(self._row_of[step_id])
+
+    def timing_changed(self, step_ids: Collection[str]) -> None:
+        """Steps whose timing line changed (the clock ticked for those in progress, or a prerequisite settled)."""
+        self._repaint(step_ids)
+        if self.selected_step in step_ids:
+            self._update_summary()
 
     def action_probe(self) -> None:
         step = self._step()
@@ -297,4 +371,9 @@ class ChecklistPane(Pane):
         if step.probe is None:
             self.notify(f"This step has no probe: {step.title}", markup=False)
             return
-        self.hooks.run_probes([step])
+        self.hooks.probes.run([step])
+
+    def action_cancel_probe(self) -> None:
+        step = self._step()
+        if step is not None:
+            self.hooks.probes.cancel(step)

@@ -4,22 +4,39 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, tzinfo
+from typing import Protocol
 
 from textual.containers import Vertical
 
+from relboard.domain.forecast import Forecaster
 from relboard.domain.intents import Intent
 from relboard.domain.plan import Step
 from relboard.domain.state import WindowState
 
 
+class ProbeControl(Protocol):
+    def run(self, steps: list[Step]) -> None: ...
+
+    def cancel(self, step: Step) -> None: ...
+
+    def output(self, step_id: str) -> list[str] | None:
+        """What a running check printed last; None when none runs for the step."""
+        ...
+
+
 @dataclass(frozen=True)
 class PaneHooks:
     """What a pane may ask of the board: record an intent (True when recorded; a refusal is shown),
-    whether the board is read-only, and running probes."""
+    whether the board is read-only, running probes, and the zone times are shown in."""
 
     record: Callable[[Intent], bool]
     read_only: bool
-    run_probes: Callable[[list[Step]], None]
+    probes: ProbeControl
+    zone: tzinfo  # every time on the board is shown in this one zone
+    now: Callable[[], datetime]
+    # Readiness and timing of steps; None until it is built, just after the first frame.
+    forecaster: Callable[[], Forecaster | None]
 
 
 class Pane(Vertical):

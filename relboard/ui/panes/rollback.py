@@ -15,13 +15,15 @@ from textual.widgets.option_list import Option
 from relboard.domain.changes import ChangeCursor
 from relboard.domain.clock import Alert, ClockReading
 from relboard.domain.durations import format_duration
+from relboard.domain.forecast import Forecast, Verdict
+from relboard.domain.forecast_text import forecast_advice, forecast_line
 from relboard.domain.intents import MarkCriterion
 from relboard.domain.rollback import CriterionStatus, evaluate, recommendation
 from relboard.domain.state import WindowState
-from relboard.ui.panes.checklist import local_time
 from relboard.ui.panes.navlist import NavList
 from relboard.ui.panes.pane import Pane, PaneHooks
 from relboard.ui.text import plain_line, show
+from relboard.ui.times import hhmm
 
 if TYPE_CHECKING:
     from relboard.ui.screens.decision_form import CriterionFields
@@ -43,6 +45,7 @@ class RollbackPane(Pane):
 
     revision: var[int] = var(0, init=False)
     reading: var[ClockReading | None] = var(None, init=False)
+    forecast: var[Forecast | None] = var(None, init=False)
 
     def __init__(
         self, state: WindowState, hooks: PaneHooks, *, id: str | None = None, classes: str | None = None
@@ -56,6 +59,7 @@ class RollbackPane(Pane):
     def compose(self) -> ComposeResult:
         yield Static(id="rollback-deadline")
         yield Static(id="rollback-recommendation")
+        yield Static(id="rollback-forecast")
         yield NavList(id="criteria")
         with VerticalScroll(id="rollback-info-scroll"):
             yield Static(id="rollback-info")
@@ -72,6 +76,15 @@ class RollbackPane(Pane):
 
     def watch_reading(self) -> None:
         self._show_clock()
+
+    def watch_forecast(self) -> None:
+        self._show_clock()
+        found = self.forecast
+        box = self.query_one("#rollback-forecast", Static)
+        # A plan without expected durations has no forecast to give: no line for it.
+        box.display = found is not None and found.verdict is not Verdict.UNKNOWN
+        if found is not None and box.display:
+            show(box, plain_line(forecast_line(found, self.hooks.zone), "$text-muted"), layout=False)
 
     def _rebuild(self) -> None:
         criteria = self.query_one("#criteria", NavList)
@@ -102,7 +115,8 @@ class RollbackPane(Pane):
                 lines.append(
                     Content.assemble(
                         plain_line(
-                            f"{local_time(decision.at)} {decision.decision.value.upper()} by {who}", "$text-accent"
+                            f"{hhmm(decision.at, self.hooks.zone)} {decision.decision.value.upper()} by {who}",
+                            "$text-accent",
                         ),
                         ": ",
                         plain_line(decision.rationale),
@@ -117,14 +131,19 @@ class RollbackPane(Pane):
         if reading is None:
             return
         deadline = self.query_one("#rollback-deadline", Static)
-        show(deadline, plain_line(reading.deadline_text(self.state.plan.window.zone)), layout=False)
+        show(deadline, plain_line(reading.deadline_text(self.hooks.zone)), layout=False)
         alert = reading.deadline_alert
         deadline.set_class(alert is Alert.WARNING, "-warning")
         deadline.set_class(alert is Alert.ALARM, "-alarm")
         advice = recommendation(self.state, reading)
+        found = self.forecast
+        ahead = forecast_advice(found, self.state.plan.decision_owners) if found is not None else None
+        if ahead:
+            advice = f"{advice} {ahead}"
         box = self.query_one("#rollback-recommendation", Static)
         show(box, plain_line(advice))
-        box.set_class(any(s.tripped for s in evaluate(self.state)), "-alarm")
+        will_miss = found is not None and found.verdict is Verdict.WILL_MISS
+        box.set_class(will_miss or any(s.tripped for s in evaluate(self.state)), "-alarm")
 
     @property
     def selected_criterion(self) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import tzinfo
 from typing import ClassVar
 
 from textual.app import ComposeResult
@@ -16,11 +17,13 @@ from relboard.domain.plan import Step
 from relboard.domain.state import StepState
 from relboard.net.command_check import command_text
 from relboard.ui.actions import bindings
-from relboard.ui.panes.checklist import STATUS_LOOK, local_time
-from relboard.ui.text import plain, plain_line
+from relboard.ui.panes.checklist import STATUS_LOOK
+from relboard.ui.panes.pane import ProbeControl
+from relboard.ui.text import plain, plain_line, show
+from relboard.ui.times import hhmm
 
 
-def step_details(step: Step, state: StepState) -> Content:
+def step_details(step: Step, state: StepState, zone: tzinfo) -> Content:
     glyph, style = STATUS_LOOK[state.status]
     lines: list[Content] = [
         Content.assemble((f"{glyph} {state.status.value.upper()}", style), "  ", plain_line(step.title, "bold")),
@@ -29,7 +32,7 @@ def step_details(step: Step, state: StepState) -> Content:
         ),
     ]
     if state.at is not None:
-        lines.append(plain_line(f"last change {local_time(state.at)}" + (f" by {state.by}" if state.by else "")))
+        lines.append(plain_line(f"last change {hhmm(state.at, zone)}" + (f" by {state.by}" if state.by else "")))
     if state.note:
         lines.append(Content.assemble(("status note: ", "bold"), plain_line(state.note)))
     if step.details:
@@ -41,13 +44,13 @@ def step_details(step: Step, state: StepState) -> Content:
         lines.append(plain_line(f"probe: {spec.method} {spec.url}"))
     last = state.last_probe
     if last is not None:
-        lines.append(plain_line(f"last probe {local_time(last.at)} {_PROBE_WORDS[last.outcome]}: {last.reason}"))
+        lines.append(plain_line(f"last probe {hhmm(last.at, zone)} {_PROBE_WORDS[last.outcome]}: {last.reason}"))
         if last.output:
             lines += [Content.styled("Output", "bold"), plain(last.output)]
     if state.history:
         lines.append(Content.styled("History", "bold"))
         lines += [
-            plain_line(f"{local_time(event.at)} {event.by or 'operator'}: {_said(event)}") for event in state.history
+            plain_line(f"{hhmm(event.at, zone)} {event.by or 'operator'}: {_said(event)}") for event in state.history
         ]
     return Content("\n").join(lines)
 
@@ -75,20 +78,51 @@ def _said(event: Event) -> str:
     return f"{text}: {note}" if note else text
 
 
+LIVE_SECONDS = 0.5
+
+
 class StepDetails(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings("details")
 
-    def __init__(self, step: Step, state: StepState) -> None:
+    def __init__(self, step: Step, state: StepState, zone: tzinfo, probes: ProbeControl | None = None) -> None:
         super().__init__()
         self.step = step
         self.step_state = state
+        self.zone = zone
+        self.probes = probes
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog details"):
             yield Label(plain_line("Step details"), classes="dialog-title")
             with VerticalScroll():
-                yield Static(step_details(self.step, self.step_state), id="details-body")
-            yield Label(plain_line("escape closes"), classes="form-context")
+                yield Static(step_details(self.step, self.step_state, self.zone), id="details-body")
+                yield Static(id="details-live")
+            yield Label(
+                plain_line("escape closes · ctrl+k in the checklist stops a running check"), classes="form-context"
+            )
+
+    def on_mount(self) -> None:
+        if self.probes is not None and self.step.probe is not None:
+            self._show_live()
+            self.set_interval(LIVE_SECONDS, self._show_live)
+
+    def _show_live(self) -> None:
+        """A running command check's output as it comes (cleaned, secrets masked), then the stored result."""
+        assert self.probes is not None
+        lines = self.probes.output(self.step.id)
+        live = self.query_one("#details-live", Static)
+        if lines is None:
+            if live.display:
+                live.display = False
+                show(self.query_one("#details-body", Static), step_details(self.step, self.step_state, self.zone))
+            return
+        live.display = True
+        show(
+            live,
+            Content("\n").join(
+                [Content.styled("Running: output so far", "bold $text-accent"), plain("\n".join(lines))]
+            ),
+        )
 
     def action_close(self) -> None:
         self.dismiss(None)

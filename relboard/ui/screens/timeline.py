@@ -8,7 +8,7 @@ rows, and the list swaps in the matching rows without measuring any of them.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import ClassVar
 
 from textual import on
@@ -40,9 +40,9 @@ class TimelineRow:
     haystack: str
 
 
-def prepare_rows(entries: list[TimelineEntry]) -> list[TimelineRow]:
-    """Local times (with the date when the entries span several days) and search texts, once."""
-    locals_ = [entry.at.astimezone() for entry in entries]
+def prepare_rows(entries: list[TimelineEntry], zone: tzinfo) -> list[TimelineRow]:
+    """Times in the board's zone (with the date when the entries span several days) and search texts, once."""
+    locals_ = [entry.at.astimezone(zone) for entry in entries]
     dated = len({moment.date() for moment in locals_}) > 1
     rows = []
     for entry, moment in zip(entries, locals_, strict=False):
@@ -95,10 +95,11 @@ class TimelineList(RowList):
 class TimelineScreen(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings("timeline")
 
-    def __init__(self, state: WindowState, now: datetime | None) -> None:
+    def __init__(self, state: WindowState, now: datetime | None, zone: tzinfo) -> None:
         super().__init__()
         self.state = state
         self.now = now
+        self.zone = zone
         self.rows: list[TimelineRow] = []
         self.shown: list[int] = []
         self._search_timer: Timer | None = None
@@ -123,10 +124,10 @@ class TimelineScreen(ModalScreen[None]):
         self.query_one("#timeline-list", TimelineList).focus()
         # The events are copied here, on the UI thread; the worker folds its own state from them while the
         # board goes on recording.
-        plan, events, now = self.state.plan, list(self.state.events), self.now
+        plan, events, now, zone = self.state.plan, list(self.state.events), self.now, self.zone
 
         def read() -> list[TimelineRow]:
-            return prepare_rows(timeline(WindowState(plan, events), now))
+            return prepare_rows(timeline(WindowState(plan, events), now), zone)
 
         self.run_worker(read, name="timeline", thread=True, exit_on_error=False)
 

@@ -1,0 +1,23 @@
+"""Where the window stands on rollback at a glance: what the last decision left it in, and what trips now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from relboard.domain.events import Decision
+from relboard.domain.rollback import evaluate
+from relboard.domain.state import WindowState
+
+HELD = {Decision.PAUSE: "PAUSED", Decision.RESCHEDULE: "RESCHEDULED", Decision.ROLLBACK: "ROLLING BACK"}
+
+
+@dataclass(frozen=True)
+class Standing:
+    held: str = ""  # "PAUSED", "RESCHEDULED" or "ROLLING BACK" after such a decision; "" while it runs on
+    tripped: tuple[str, ...] = ()  # the criteria tripped now
+
+
+def standing(state: WindowState) -> Standing:
+    last = state.last_decision
+    held = HELD.get(last.decision, "") if last is not None else ""
+    return Standing(held, tuple(s.criterion.id for s in evaluate(state) if s.tripped))
