@@ -213,6 +213,18 @@ def _fleet(sub: _Subparsers) -> None:
     p.add_argument("--json", action="store_true", help="the rows as JSON")
 
 
+def _state(sub: _Subparsers) -> None:
+    p = sub.add_parser("state", help="check a damaged state file, or repair it keeping every intact event")
+    actions = p.add_subparsers(dest="action", required=True, parser_class=_Parser)
+    check = actions.add_parser("check", help="one FILE:LINE:COL: line per damaged block, then a summary")
+    check.add_argument("plan")
+    common.add_state(check)
+    repair = actions.add_parser("repair", help="copy the damaged bytes aside and keep every intact event")
+    repair.add_argument("plan")
+    common.add_state(repair)
+    repair.add_argument("--by", default=None, help="who (default: your login)")
+
+
 _SUBCOMMAND_PARSERS = {
     "validate": _validate,
     "schema": _schema,
@@ -227,6 +239,7 @@ _SUBCOMMAND_PARSERS = {
     "calendar": _calendar,
     "report": _report,
     "serve": _serve,
+    "state": _state,
     "sync": _sync,
     "join": _join,
     "fleet": _fleet,
@@ -246,6 +259,7 @@ def _command_parser(command: str) -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args_list = list(sys.argv[1:] if argv is None else argv)
     try:
+        common.check_arguments(args_list)
         if args_list and args_list[0] in SUBCOMMANDS:
             args = _command_parser(args_list[0]).parse_args(args_list)
             return common.run(args.command, args)

@@ -1,20 +1,19 @@
-"""Shared fixtures: the issue's minimal plan as a model, and the shared test corpora."""
+"""Shared fixtures: the issue's minimal plan as a model, and hostile strings (see tests/hostile.py)."""
 
 from __future__ import annotations
 
 import copy
-import json
 import tomllib
 from pathlib import Path
 
 import pytest
 
 from relboard.domain.plan import Plan
+from tests.hostile import hostile_strings
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 MINIMAL = DATA / "minimal.toml"
-TESTDATA = ROOT.parent / "shared" / "testdata"
 
 
 def minimal_data() -> dict:
@@ -38,18 +37,10 @@ def plan() -> Plan:
     return make_plan()
 
 
-def testdata(*parts: str) -> Path:
-    path = TESTDATA.joinpath(*parts)
-    if not path.exists():
-        pytest.fail(
-            f"test corpus missing: {path} (the shared test data lives beside the project as ../shared/testdata)"
-        )
-    return path
-
-
 @pytest.fixture(scope="session")
 def naughty_strings() -> list[str]:
-    return json.loads(testdata("naughty-strings", "blns.json").read_text(encoding="utf-8"))
+    """The project's hostile strings by category, plus the Big List of Naughty Strings when it is there."""
+    return hostile_strings()
 
 
 @pytest.fixture

@@ -39,9 +39,11 @@ from relboard.domain.identity import ID_PATTERN
 from relboard.store.journal import STATE_SCHEMA, Journal, StateError
 from relboard.store.locations import default_state_path
 from relboard.store.paths import sample_plans_dir
+from tests.hostile import hostile_strings
 
-TESTDATA = Path(__file__).resolve().parents[1].parent / "shared" / "testdata"
-NAUGHTY = json.loads((TESTDATA / "naughty-strings" / "blns.json").read_text(encoding="utf-8"))
+NAUGHTY = hostile_strings()
+# Without the huge ones, for the many-event journals and the generated events.
+SHORT_NAUGHTY = [text for text in NAUGHTY if len(text) < 1000]
 MINIMAL_PLAN = Path(__file__).resolve().parent / "data" / "minimal.toml"
 T0 = datetime(2026, 12, 5, 21, 0, 0, 123456, tzinfo=UTC)
 
@@ -102,7 +104,7 @@ def refused(path: Path) -> StateError:
 
 # ---- round trips -------------------------------------------------------------------------------------
 
-TEXT = st.one_of(st.text(), st.sampled_from(NAUGHTY))
+TEXT = st.one_of(st.text(), st.sampled_from(SHORT_NAUGHTY))
 WORDS = st.lists(TEXT, max_size=4)
 ZONES = st.one_of(
     st.just(UTC),
@@ -193,7 +195,8 @@ _examples = itertools.count()
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(events=st.lists(EVENTS, min_size=1, max_size=4))
+# The same block twice is damage (see journal_scan); relboard never records one event twice.
+@given(events=st.lists(EVENTS, min_size=1, max_size=4, unique_by=lambda event: event.model_dump_json()))
 def test_any_events_come_back_from_the_file_as_they_were_written(tmp_path, events):
     path = tmp_path / f"example-{next(_examples)}" / "window.state.toml"
     writer = Journal(path)
@@ -326,7 +329,8 @@ def test_a_damaged_block_before_the_last_is_refused_with_its_line_and_the_file_k
     assert error.line == event_line(data, 1)
     assert str(error).startswith(f"{path}:{error.line}:1: ")
     assert "checksum" in error.message
-    assert "--state PATH" in error.message
+    assert "relboard state repair" in error.message
+    assert "move it aside" not in error.message
     assert "kept" in error.message
 
 
@@ -557,9 +561,9 @@ INDIA = timezone(timedelta(hours=5, minutes=30))
 def varied(number: int):
     """Events of every shape a long window holds: offsets, lists, escapes, floats and booleans."""
     at = T0 + timedelta(seconds=number)
-    text = NAUGHTY[number % len(NAUGHTY)]
+    text = SHORT_NAUGHTY[number % len(SHORT_NAUGHTY)]
     shapes = [
-        lambda: NoteAdded(at=at, by="dana", step="apply", note=f"{number} " + "long note " * 30),
+        lambda: NoteAdded(at=at, by="dana", step="apply", note=f"{number} " + "long note " * 60),
         lambda: StepMarked(at=at.astimezone(INDIA), step=f"s{number}", status=StepStatus.FAIL, note=text),
         lambda: IssueUpdated(at=at, issue=f"i{number}", changed=["title", "owner"], title=text, resolved=True),
         lambda: ProbeRan(at=at, step="probe", passed=False, status_code=503, latency_ms=number / 7, reason="ünïcødé ✓"),

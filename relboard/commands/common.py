@@ -116,9 +116,33 @@ def operator(name: str | None) -> str:
     import getpass
 
     try:
-        return getpass.getuser()
+        login = getpass.getuser()
     except (KeyError, OSError):
         return "operator"
+    if not saveable(login):
+        raise UsageError(
+            f"relboard: your login name {login!a} cannot be saved as text (it is not valid UTF-8);"
+            " pass your name with --by NAME (--operator NAME for the board)"
+        )
+    return login
+
+
+def saveable(text: str) -> bool:
+    """Text that can be written as UTF-8: not a byte sequence the system decoded with surrogate escapes."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
+def check_arguments(argv: list[str]) -> None:
+    """Every argument must be text relboard can save and show: refuse the others at the edge, before
+    anything is opened."""
+    for number, arg in enumerate(argv, start=1):
+        if not saveable(arg):
+            shown = repr(arg.encode("utf-8", "surrogateescape")[:60])[2:-1]
+            raise UsageError(f"relboard: argument {number} ('{shown}') is not valid UTF-8 text; pass it as UTF-8")
 
 
 def recording_operator(name: str | None) -> str:
@@ -150,15 +174,56 @@ def err(text: str) -> None:
     sys.stderr.write(clean(text) + "\n")
 
 
-def open_session(plan: str | None, state: str | None) -> WindowSession:
-    """Open the window or raise UsageError with the file's positioned problems."""
-    from relboard.store.journal import StateError
+def state_file(plan: str | None, state: str | None) -> Path:
+    """The state file a command works on, without reading the plan (state check and repair)."""
+    if state:
+        return Path(state)
+    path = plan_path(plan)
+    if not path.is_file():
+        raise UsageError(f"{path}:1:1: no such plan file; pass the plan, or --state PATH")
+    from relboard.store.locations import default_state_path
+
+    return default_state_path(path)
+
+
+def state_commands(plan: str | None, state: str | None) -> tuple[str, str]:
+    """`relboard state check ...` and `relboard state repair ...` for this plan and state, to copy and run."""
+    import shlex
+
+    where = shlex.quote(str(plan_path(plan))) + (f" --state {shlex.quote(state)}" if state else "")
+    return f"relboard state check {where}", f"relboard state repair {where}"
+
+
+def open_session(plan: str | None, state: str | None, *, reading: bool = False) -> WindowSession:
+    """Open the window or raise UsageError with the file's positioned problems.
+
+    `reading`: a command that only reads opens a damaged state from its intact events and says on stderr
+    that it is damaged and how to repair it; a writing command is refused with that advice."""
+    from relboard.store.journal import JournalDamaged, StateError
     from relboard.store.plan_file import PlanError
-    from relboard.window.session import WindowSession
+    from relboard.window.salvage import open_window
 
     try:
-        return WindowSession.open(plan_path(plan), state)
+        session = open_window(plan_path(plan), state, salvage=reading)
     except PlanError as error:
         raise UsageError(str(error)) from None
+    except JournalDamaged as error:
+        advised = error.advised(*state_commands(plan, state))
+        raise UsageError(f"{error.path}:{error.line}:{error.col}: {advised}") from None
     except StateError as error:
         raise UsageError(str(error)) from None
+    damage = session.journal.damage
+    if damage is not None:
+        check, repair = state_commands(plan, state)
+        err(
+            f"warning: {session.state_path} is damaged ({damage.summary()}); this shows its intact events."
+            f" `{check}` lists the damage, and `{repair}` copies it aside and keeps every intact event"
+        )
+    return session
+
+
+def require_writable(session: WindowSession) -> None:
+    """Refuse, before anything is done, a command that would record into a state file it cannot write."""
+    reason = session.journal.unwritable_reason()
+    if reason is not None:
+        raise UsageError(f"{session.state_path}:1:1: cannot record here: {reason}; nothing was written")

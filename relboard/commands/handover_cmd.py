@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from relboard.commands.common import UsageError, clock, err, open_session, out, recording_operator
+from relboard.commands.common import UsageError, clock, err, open_session, out, recording_operator, require_writable
 from relboard.commands.hub_option import publish_after_write, pull_before_read
 from relboard.domain.events import Handover
 from relboard.domain.intents import HandOver, Refusal
@@ -18,6 +18,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("relboard handover: --to needs the incoming engineer's name")
     now = clock(args.now)
     session = open_session(args.plan, args.state)
+    require_writable(session)
     recorder = session.recorder(by=recording_operator(args.by), now=now)
     pull_before_read(session, args)  # the summary tells what the whole team did
     try:

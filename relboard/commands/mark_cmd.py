@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from relboard.commands.common import UsageError, clock, open_session, out, recording_operator
+from relboard.commands.common import UsageError, clock, open_session, out, recording_operator, require_writable
 from relboard.commands.hub_option import publish_after_write
 from relboard.domain.events import StepMarked, StepStarted, StepStatus
 from relboard.domain.intents import Intent, MarkStep, Refusal, StartStep
@@ -23,6 +23,7 @@ def run(args: argparse.Namespace) -> int:
         ) from None
     now = clock(args.now)
     session = open_session(args.plan, args.state)
+    require_writable(session)
     recorder = session.recorder(by=recording_operator(args.by), now=now)
     intent: Intent = StartStep(args.step, args.note) if status is None else MarkStep(args.step, status, args.note)
     try:

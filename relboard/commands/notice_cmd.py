@@ -6,7 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from relboard.commands.common import UsageError, clock, err, open_session, out, recording_operator
+from relboard.commands.common import UsageError, clock, err, open_session, out, recording_operator, require_writable
 from relboard.commands.hub_option import publish_after_write, pull_before_read
 from relboard.domain.channel_events import RecordSent
 from relboard.domain.clock import WindowPhase, read_clock
@@ -42,7 +42,7 @@ def _confirmed(found: AfterResult, yes: bool) -> bool:
 def run(args: argparse.Namespace) -> int:
     kind = NoticeKind(args.kind)
     now = clock(args.now)
-    session = open_session(args.plan, args.state)
+    session = open_session(args.plan, args.state, reading=not args.send)
     pull_before_read(session, args)
     state = session.state
     moment = now()
@@ -60,6 +60,7 @@ def run(args: argparse.Namespace) -> int:
     out(text)
     if not args.send:
         return 0
+    require_writable(session)
 
     from relboard.net.channels import missing_secrets, plan_sends, send
     from relboard.net.http_send import Retry

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import argparse
 
-from relboard.commands.common import UsageError, clock, err, open_session, out, recording_operator
+from relboard.commands.common import UsageError, clock, err, open_session, out, recording_operator, require_writable
 from relboard.commands.hub_option import publish_after_write, pull_before_read
 from relboard.domain.channel_events import RecordSent
 from relboard.domain.pager import page_offer, page_summary
@@ -22,6 +22,7 @@ def run(args: argparse.Namespace) -> int:
 
     now = clock(args.now)
     session = open_session(args.plan, args.state)
+    require_writable(session)
     pull_before_read(session, args)  # the page drafts from what the whole team recorded
     state = session.state
     if session.plan.escalation.pagerduty is None:

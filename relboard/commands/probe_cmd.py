@@ -8,7 +8,7 @@ import asyncio
 import sys
 from typing import TYPE_CHECKING
 
-from relboard.commands.common import UsageError, clock, err, open_session, out, recording_operator
+from relboard.commands.common import UsageError, clock, err, open_session, out, recording_operator, require_writable
 from relboard.commands.hub_option import publish_after_write
 from relboard.domain.events import ProbeRan
 from relboard.domain.intents import RecordProbe
@@ -46,6 +46,7 @@ class _Printer:
 def run(args: argparse.Namespace) -> int:
     now = clock(args.now)
     session = open_session(args.plan, args.state)
+    require_writable(session)
     with_probes = probe_steps(session.plan)
     if not with_probes:
         raise UsageError(

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from relboard.commands.common import UsageError, err, open_session
 from relboard.commands.hub_option import pull_before_read
+from relboard.domain.plan_history import steps_changed
 from relboard.domain.report import Report, build_report
 from relboard.store.files import write_atomically
 
@@ -19,12 +20,12 @@ FORMATS = ("md", "html")
 
 
 def run(args: argparse.Namespace) -> int:
-    session = open_session(args.plan, args.state)
+    session = open_session(args.plan, args.state, reading=True)
     pull_before_read(session, args)
     report = build_report(session.state)
     text = _render(report, args.format)
-    if session.plan_change:
-        change = session.plan_change
+    change = steps_changed(session.state, session.loaded.hash)
+    if change:
         err(
             f"note: the plan changed since the state was written"
             f" (added {list(change.added)}, removed {list(change.removed)});"

@@ -10,22 +10,31 @@ from relboard.commands.common import open_session, out, parse_now
 from relboard.commands.hub_option import pull_before_read
 from relboard.domain.clock import read_clock
 from relboard.domain.events import utc_now
+from relboard.domain.plan_history import steps_changed
 from relboard.domain.summary import status_json, status_text
+from relboard.domain.text import escape_json
 
 
 def run(args: argparse.Namespace) -> int:
     now = parse_now(args.now) or utc_now()
-    session = open_session(args.plan, args.state)
+    session = open_session(args.plan, args.state, reading=True)
     pull_before_read(session, args)
     clock = read_clock(session.plan.window, now)
+    change = steps_changed(session.state, session.loaded.hash)
     if args.json:
         document = status_json(session.state, clock)
         document["state_file"] = str(session.state_path)
-        sys.stdout.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+        document["plan_change"] = {"added": list(change.added), "removed": list(change.removed)} if change else None
+        damage = session.journal.damage
+        document["state_damage"] = (
+            {"summary": damage.summary(), "ranges": [{"lines": d.lines, "reason": d.reason} for d in damage.damage]}
+            if damage
+            else None
+        )
+        sys.stdout.write(escape_json(json.dumps(document, indent=2, ensure_ascii=False)) + "\n")
         return 0
     out(status_text(session.state, clock, now.astimezone().tzinfo))
-    if session.plan_change:
-        change = session.plan_change
+    if change:
         out(
             "\nThe plan changed since the state was written:"
             f" added {list(change.added)}, removed {list(change.removed)}"

@@ -5,17 +5,22 @@ from __future__ import annotations
 import argparse
 
 from relboard.commands.common import err, out
-from relboard.store.plan_file import plan_problems
+from relboard.net.webhook import webhook_warning
+from relboard.store.plan_file import PlanError, load_plan
 
 
 def run(args: argparse.Namespace) -> int:
     failed = False
     for name in args.plans:
-        problems = plan_problems(name)
-        for problem in problems:
-            err(str(problem))
-        if problems:
+        try:
+            loaded = load_plan(name)
+        except PlanError as error:
+            for problem in error.problems:
+                err(str(problem))
             failed = True
-        else:
-            out(f"{name}: ok")
+            continue
+        out(f"{name}: ok")
+        warning = webhook_warning(loaded.plan.notices)
+        if warning is not None:
+            err(f"{name}: warning: {warning}")
     return 2 if failed else 0

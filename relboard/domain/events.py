@@ -201,6 +201,16 @@ class Handover(_Event):
     summary: str = ""
 
 
+class StateRepaired(_Event):
+    """The state file was repaired: its damaged byte ranges were copied aside and every intact event kept."""
+
+    kind: Literal["state_repaired"] = "state_repaired"
+    damaged: int  # how many damaged ranges were set aside
+    lines: list[str] = Field(default_factory=list)  # their lines in the damaged file, "2031-2040"
+    side_file: str = ""  # the file beside the state that holds their bytes
+    kept: int = 0  # intact events kept
+
+
 Event = Annotated[
     PlanLoaded
     | StepMarked
@@ -213,7 +223,8 @@ Event = Annotated[
     | NoticeSent
     | StepStarted
     | Handover
-    | CommandsApproved,
+    | CommandsApproved
+    | StateRepaired,
     Field(discriminator="kind"),
 ]
 

@@ -19,6 +19,7 @@ from pydantic import (
     Field,
     PlainSerializer,
     PrivateAttr,
+    Strict,
     WithJsonSchema,
     field_validator,
 )
@@ -105,7 +106,9 @@ def _empty_dict() -> dict[str, Any]:
 class _Model(BaseModel):
     # Built on first use: validating a Plan builds the nested models inside its own validator, so
     # a command that loads a plan never pays for a dozen validators it does not call.
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True)
+    # Strict: TOML has its own types, and a value of the wrong one is a mistake to point at, never a
+    # value to convert (lax mode would read critical = "yes" as true and "200" as 200).
+    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True, strict=True)
 
 
 class Release(_Model):
@@ -113,7 +116,7 @@ class Release(_Model):
     environment: Text = Field(description="The exact environment that changes, e.g. prod-eu")
     deployment_model: Text = Field(description="saas, private cloud, on-premises, ...")
     scope: Text = Field(description="Release scope: what changes, from which version to which")
-    category: Category
+    category: Annotated[Category, Strict(False)]
     change_ref: str = Field("", description="Change ticket id in the customer's change process")
     release_notes: str = Field("", description="Link to the release notes or change description")
 
@@ -227,7 +230,7 @@ class ProbeSpec(_Model):
 
 class Step(_Model):
     id: Id
-    phase: Phase
+    phase: Annotated[Phase, Strict(False)]
     title: Text
     owner: Text
     details: str = ""
@@ -267,7 +270,9 @@ class KnownIssue(_Model):
 class Troubleshooting(_Model):
     symptom: Text
     checks: list[Text] = Field(min_length=1)
-    categories: list[Category] = Field(default_factory=_empty_list, description="Empty: applies to every category")
+    categories: list[Annotated[Category, Strict(False)]] = Field(
+        default_factory=_empty_list, description="Empty: applies to every category"
+    )
 
 
 _VARIABLE = r"^[A-Za-z_][A-Za-z0-9_]*$"

@@ -12,13 +12,21 @@ _ESCAPE_SEQUENCE = re.compile(
     r"|\x1b[@-_]?"  # any other two-byte escape, or a lone ESC
     r"|\x9b[0-?]*[ -/]*[@-~]"  # 8-bit CSI
 )
+# Bidirectional controls (they reorder what is shown: "Trojan Source") and invisible characters that are
+# not joiners: text that looks other than it reads. The zero-width joiner and non-joiner (U+200C, U+200D)
+# stay: emoji sequences and several scripts need them, and they hide nothing.
+_INVISIBLE = "\u061c\u200b\u200e\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff"
+_HIDDEN = re.compile(f"[{_INVISIBLE}]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 _LINE_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+# What json.dumps(ensure_ascii=False) leaves raw that a terminal or an editor would act on: DEL, C1 (U+009B
+# is an 8-bit CSI), the characters above, and the line and paragraph separators.
+_JSON_RAW = re.compile(f"[\x7f-\x9f{_INVISIBLE}\u2028\u2029]")
 
 
 def clean(text: str, *, single_line: bool = False) -> str:
-    """Strip escape sequences and control characters (C0 but tab/newline, DEL, C1)."""
-    text = _ESCAPE_SEQUENCE.sub("", text)
+    """Strip escape sequences and control characters (C0 but tab/newline, DEL, C1, bidi and invisible ones)."""
+    text = _HIDDEN.sub("", _ESCAPE_SEQUENCE.sub("", text))
     if single_line:
         return _LINE_CONTROL.sub(" ", text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
     return _CONTROL.sub("", text)
@@ -28,3 +36,10 @@ def one_line(text: str, limit: int = 200) -> str:
     """A cleaned single line capped at `limit` characters (probe reasons, webhook errors)."""
     text = clean(text, single_line=True).strip()
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def escape_json(document: str) -> str:
+    """A JSON document (from json.dumps with ensure_ascii=False) with the characters a terminal acts on
+    written as \\uXXXX: the same data for a parser, nothing hidden or reordered for a person. json.dumps
+    escapes C0 already, and only strings can hold these characters, so the escapes land inside strings."""
+    return _JSON_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", document)

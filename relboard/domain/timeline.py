@@ -24,6 +24,7 @@ from relboard.domain.events import (
     NoticeSent,
     PlanLoaded,
     ProbeRan,
+    StateRepaired,
     StepMarked,
     StepStarted,
     StepStatus,
@@ -51,6 +52,7 @@ KIND_LABELS: dict[str, str] = {
     "step_started": "step started",
     "handover": "handover",
     "commands_approved": "commands approved",
+    "state_repaired": "state repaired",
     WINDOW_START: "window start",
     ROLLBACK_DEADLINE: "rollback deadline",
     WINDOW_END: "window end",
@@ -191,6 +193,13 @@ class _Describer:
                 return _with_detail(head, event.detail)
             case CommandsApproved():
                 return f"Command checks approved: {len(event.commands)} (plan {_c(event.plan_hash)[:12]})"
+            case StateRepaired():
+                where = f" (lines {', '.join(_c(r) for r in event.lines)})" if event.lines else ""
+                plural = "range" if event.damaged == 1 else "ranges"
+                return (
+                    f"State file repaired: {event.damaged} damaged {plural}{where} set aside in"
+                    f" {_c(event.side_file)}; {event.kept} intact events kept"
+                )
             case _:
                 assert_never(event)
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import urlsplit
 
 from relboard.domain.text import one_line
 from relboard.net.secrets import scrub
@@ -34,6 +35,26 @@ class Retry:
 DEFAULT_RETRY = Retry()
 
 
+def url_problem(url: str) -> str | None:
+    """Why `url` cannot be posted to, in words that do not repeat it (it is a secret); None when it can."""
+    if any(ch.isspace() or not ch.isprintable() for ch in url):
+        return "it holds spaces or control characters"
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError as error:
+        return f"it is not a URL ({error})"
+    if not parts.scheme:
+        return "it has no scheme: it must start with https:// (or http://)"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"its scheme {parts.scheme[:20]!r} is not http or https"
+    if not parts.hostname:
+        return "it names no host"
+    if port == 0:
+        return "its port is 0"
+    return None
+
+
 def send_json(
     method: str,
     url: str,
@@ -49,6 +70,10 @@ def send_json(
     import httpx
 
     secrets = list(secrets or [])
+    problem = url_problem(url)
+    if problem is not None:
+        # Nothing a retry could change: say so at once.
+        return _answer(False, 0, 0, f"{label} holds no usable URL ({problem})", secrets)
     attempts = max(1, retry.attempts)
     last = ""
     made = 0

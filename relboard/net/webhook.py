@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 
 from relboard.domain.plan import Notices
 from relboard.domain.text import one_line
+from relboard.net.http_send import url_problem
 from relboard.net.secrets import MissingSecret, read_env, scrub
 
 
@@ -41,6 +42,17 @@ def webhook_url(notices: Notices, env: Mapping[str, str] = os.environ) -> str:
         raise WebhookNotConfigured(f"{error} (it holds the webhook URL)") from None
 
 
+def webhook_warning(notices: Notices, env: Mapping[str, str] = os.environ) -> str | None:
+    """What `validate` says when the plan's webhook variable is set but holds no URL a notice can go to."""
+    if not notices.webhook_env:
+        return None
+    value = env.get(notices.webhook_env, "")
+    problem = url_problem(value) if value else None
+    if problem is None:
+        return None
+    return f"${notices.webhook_env} holds no usable webhook URL ({problem}); notices cannot be sent"
+
+
 def _secret_parts(url: str) -> list[str]:
     parts = urlsplit(url)
     pieces = [url, parts.path, parts.query]
@@ -61,6 +73,10 @@ def post_notice(
     import httpx
 
     secrets = _secret_parts(url)
+    problem = url_problem(url)
+    if problem is not None:
+        # Nothing a retry could change: say so at once.
+        return _result(False, 0, f"{label} holds no usable URL ({problem})", secrets)
     attempts = max(1, attempts)
     last = ""
     made = 0

@@ -32,3 +32,10 @@ def _writable(folder: Path) -> bool:
 def _bundled(folder: Path) -> bool:
     samples = sample_plans_dir().resolve()
     return folder.resolve().is_relative_to(samples)
+
+
+def rehearsal_state_path(plan_path: Path) -> Path:
+    """Where a rehearsal (`--now` without `--state`) records: beside the window's own state, never in it."""
+    real = default_state_path(plan_path)
+    stem = real.name.removesuffix(".state.toml")
+    return real.with_name(f"{stem}.rehearsal.state.toml")

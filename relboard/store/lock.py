@@ -13,6 +13,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from relboard.store.files import open_private
+
 
 class LockTimeout(TimeoutError):
     """Another process kept the lock for longer than the caller was willing to wait."""
@@ -30,7 +32,7 @@ def locked(lock_path: Path, timeout: float | None = None) -> Iterator[None]:
     With a timeout, the lock is polled so that a hung holder turns into LockTimeout instead of a frozen
     caller; without one, it waits as long as it takes.
     """
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o666)
+    fd = open_private(Path(lock_path), os.O_RDWR)
     try:
         if timeout is None:
             fcntl.flock(fd, fcntl.LOCK_EX)

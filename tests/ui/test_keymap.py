@@ -14,8 +14,7 @@ from textual.widgets import Footer, Label
 from relboard.store import paths
 from relboard.store.keymap import load_keymap
 from relboard.ui.actions import KNOWN_BINDING_IDS
-
-TESTDATA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata"
+from tests.hostile import invalid_toml_corpus
 
 
 @pytest.fixture(autouse=True)
@@ -142,11 +141,11 @@ def test_one_key_given_to_two_bindings_is_reported() -> None:
 
 
 def test_every_invalid_toml_file_is_one_warning_with_a_position(tmp_path: Path) -> None:
-    corpus = sorted((TESTDATA / "toml-invalid").glob("*.toml"))
+    corpus = invalid_toml_corpus()
     assert len(corpus) > 100
-    for source in corpus:
-        path = tmp_path / source.name
-        path.write_bytes(source.read_bytes())
+    for name, data in corpus:
+        path = tmp_path / f"{name}.toml"
+        path.write_bytes(data)
         keymap, warnings = load_keymap(KNOWN_BINDING_IDS, path)
         assert keymap == {}
         assert len(warnings) == 1

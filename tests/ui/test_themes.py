@@ -21,8 +21,8 @@ from relboard.ui.themes import (
     load_themes,
     read_theme_file,
 )
+from tests.hostile import invalid_toml_corpus
 
-TESTDATA = Path(__file__).resolve().parents[2].parent / "shared" / "testdata"
 BUNDLED = ["relboard-dark", "relboard-light", "relboard-high-contrast"]
 
 GOOD = """\
@@ -181,12 +181,12 @@ def test_every_problem_in_a_file_is_named_at_once(tmp_path: Path) -> None:
 
 
 def test_invalid_toml_corpus_gives_one_line_warnings_never_a_crash(tmp_path: Path) -> None:
-    corpus = sorted((TESTDATA / "toml-invalid").glob("*.toml"))
+    corpus = invalid_toml_corpus()
     assert len(corpus) > 100
     folder = tmp_path / "themes"
     folder.mkdir()
-    for source in corpus:
-        (folder / source.name).write_bytes(source.read_bytes())
+    for name, data in corpus:
+        (folder / f"{name}.toml").write_bytes(data)
     write(folder, "zz-good.toml", GOOD)
 
     themes, warnings = discover_themes([folder])
