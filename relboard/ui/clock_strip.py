@@ -105,6 +105,10 @@ class ClockStrip(Widget):
             tripped = standing.tripped
             words = tripped[0] if len(tripped) == 1 else f"{len(tripped)} criteria"
             parts.append(Content.styled(f"✖ TRIPPED: {words}", ALARM))
+        if standing.unverified:
+            unchecked = standing.unverified
+            words = unchecked[0] if len(unchecked) == 1 else f"{len(unchecked)} criteria"
+            parts.append(Content.styled(f"? UNVERIFIED: {words}", WARNING))
         if self.complete:
             parts.append(Content.styled("✔ COMPLETE", "bold reverse $text-success"))
         parts.append(Content.styled(text, style))

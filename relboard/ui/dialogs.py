@@ -18,7 +18,7 @@ from relboard.domain.intents import (
     RecordNotice,
     Refusal,
 )
-from relboard.domain.notices import current_kind
+from relboard.domain.notice_moment import preview_choice
 from relboard.window.report_file import report_path, write_report
 
 if TYPE_CHECKING:
@@ -69,8 +69,11 @@ class Dialogs:
         from relboard.ui.screens.notice_preview import NoticePreview
 
         app = self.app
-        kind = current_kind(app.state, read_clock(app.plan.window, app.now()))
-        app.push_screen(NoticePreview(app.state, kind, record=app.record, read_only=app.read_only))
+        choice = preview_choice(app.state, read_clock(app.plan.window, app.now()))
+        preview = NoticePreview(
+            app.state, choice, now=app.now, operator=lambda: app.operator, record=app.record, read_only=app.read_only
+        )
+        app.push_screen(preview)
 
     def timeline(self) -> None:
         from relboard.ui.screens.timeline import TimelineScreen

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from board_helpers import WIDE, events_of, make_app, screen_text, wait_until
+from board_helpers import NARROW, WIDE, events_of, make_app, screen_text, wait_until
 from textual.widgets import Input, RadioButton
 
 from relboard.domain.events import StepStatus
@@ -113,9 +113,9 @@ async def test_decision_needs_rationale_and_for_a_rollback_the_owners(session, s
         await pilot.pause()
         assert isinstance(app.screen, DecisionForm)
         assert "Tripped criteria: login-broken" in screen_text(app)
-        await pilot.press("enter")
-        assert "✖ Rationale is required." in screen_text(app)
         await pilot.click("#decision-rollback")
+        await pilot.press("ctrl+s")
+        assert "✖ Rationale is required." in screen_text(app)
         await pilot.pause()
         assert app.screen.query_one("#decision-rollback", RadioButton).value
         fill(app, rationale="login broken for tenant 3", business_owner="", impact_statement="")
@@ -173,3 +173,42 @@ async def test_criterion_can_be_marked_tripped_with_a_reason(session, state_path
         assert await wait_until(pilot, lambda: events_of(state_path, "criterion_marked"))
     (mark,) = events_of(state_path, "criterion_marked")
     assert (mark.criterion, mark.tripped, mark.reason) == ("login-broken", True, "support sees errors")
+
+
+async def test_with_a_criterion_tripped_the_decision_form_chooses_nothing_and_has_no_colour_only_cues(
+    session, state_path
+):
+    app = make_app(session)
+    async with app.run_test(size=NARROW) as pilot:
+        await pilot.pause()
+        app.record(MarkStep("login", StepStatus.FAIL, "tenant 3"))
+        await pilot.press("d")
+        await pilot.pause()
+        assert isinstance(app.screen, DecisionForm)
+        text = screen_text(app)
+        # Every choice unchosen, each saying so in its glyph, not only its colour.
+        for choice in ("continue", "pause", "rollback", "reschedule"):
+            assert f"○ {choice}" in text
+        assert "◉" not in text
+        # The choice comes first; the next control is the rationale, top to bottom.
+        assert app.focused is app.screen.query_one("#decision")
+        await pilot.press("tab")
+        assert app.focused is app.screen.query_one("#rationale", Input)
+        fill(app, rationale="looking into it")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "Choose what was decided" in screen_text(app)
+        assert isinstance(app.screen, DecisionForm)
+        # Down at the last field of a 24-row terminal, the tripped criteria are still in view.
+        app.screen.query_one("#next_update", Input).focus()
+        await pilot.pause()
+        assert "Tripped criteria: login-broken" in screen_text(app)
+        app.screen.query_one("#decision").focus()
+        await pilot.pause()
+        await pilot.click("#decision-pause")
+        await pilot.pause()
+        assert "◉ pause" in screen_text(app)
+        await pilot.press("ctrl+s")
+        assert await wait_until(pilot, lambda: events_of(state_path, "decision_recorded"))
+    (decision,) = events_of(state_path, "decision_recorded")
+    assert decision.decision.value == "pause"

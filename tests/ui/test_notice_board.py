@@ -9,7 +9,7 @@ from board_helpers import IN_WINDOW, WIDE, arrive, events_of, make_app, screen_t
 from textual.widgets import Select, TextArea
 
 from relboard.domain.events import Decision, DecisionRecorded, NoticeKind, StepStatus
-from relboard.domain.intents import MarkStep
+from relboard.domain.intents import MarkStep, RecordNotice
 from relboard.domain.notices import draft
 from relboard.ui.screens.notice_preview import NoticePreview
 
@@ -68,6 +68,8 @@ async def test_send_posts_the_edited_text_records_it_and_the_release_completes(
     app = make_app(session, now=IN_WINDOW)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
         await pilot.pause()
+        # The before notice went out earlier, so in the window the preview turns to the after notice.
+        app.record(RecordNotice(NoticeKind.BEFORE, delivered=True, channel="manual", detail="sent by hand"))
         for step in ("apply", "login"):
             app.record(MarkStep(step, StepStatus.PASS))
         await pilot.pause()
@@ -88,7 +90,7 @@ async def test_send_posts_the_edited_text_records_it_and_the_release_completes(
     payload = json.loads(request.get_data(as_text=True))
     assert list(payload) == ["text"]
     assert payload["text"].startswith("All done. Maintenance result: Platform 4.2 upgrade")
-    (notice,) = events_of(state_path, "notice_sent")
+    (_before, notice) = events_of(state_path, "notice_sent")
     assert (notice.notice, notice.delivered, notice.channel, notice.by) == (NoticeKind.AFTER, True, "webhook", "tester")
     assert notice.text == payload["text"]
     assert HOOK_TOKEN not in state_path.read_text(encoding="utf-8")
@@ -160,3 +162,27 @@ async def test_after_a_rollback_decision_the_preview_drafts_the_decision_notice(
         assert "before the window" in shown
         assert "after the window" in shown
         assert "on the last decision" in shown
+
+
+async def test_mid_window_the_after_notice_is_a_draft_and_sending_it_asks_first(
+    session, state_path, httpserver, monkeypatch
+):
+    httpserver.expect_request(f"/hooks/{HOOK_TOKEN}", method="POST").respond_with_data("ok")
+    monkeypatch.setenv("RELBOARD_WEBHOOK", httpserver.url_for(f"/hooks/{HOOK_TOKEN}"))
+    app = make_app(session, now=IN_WINDOW)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.pause()
+        app.record(RecordNotice(NoticeKind.BEFORE, delivered=True, channel="manual", detail="sent by hand"))
+        await open_preview(pilot, app)
+        text = preview_text(app)
+        assert text.startswith("Maintenance result: Platform 4.2 upgrade (CHG-1042)")
+        assert "Result: in progress" in text
+        assert "Draft: the change is in progress" in screen_text(app)
+        await pilot.click("#notice-send")
+        await pilot.pause()
+        assert "This after notice is a draft" in screen_text(app)
+        await pilot.press("n")
+        await pilot.pause()
+        assert "Not sent: the after notice is kept as a draft." in screen_text(app)
+    assert httpserver.log == []
+    assert [e.notice for e in events_of(state_path, "notice_sent")] == [NoticeKind.BEFORE]

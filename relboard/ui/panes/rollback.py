@@ -18,7 +18,7 @@ from relboard.domain.durations import format_duration
 from relboard.domain.forecast import Forecast, Verdict
 from relboard.domain.forecast_text import forecast_advice, forecast_line
 from relboard.domain.intents import MarkCriterion
-from relboard.domain.rollback import CriterionStatus, evaluate, recommendation
+from relboard.domain.rollback import CriterionState, CriterionStatus, criterion_steps, evaluate, recommendation
 from relboard.domain.state import WindowState
 from relboard.ui.panes.navlist import NavList
 from relboard.ui.panes.pane import Pane, PaneHooks
@@ -29,11 +29,16 @@ if TYPE_CHECKING:
     from relboard.ui.screens.decision_form import CriterionFields
 
 
+# Each state reads without colour: its glyph and word.
+_STATE_LOOK = {
+    CriterionState.TRIPPED: ("✖ TRIPPED ", "bold $text-error"),
+    CriterionState.UNVERIFIED: ("? UNVERIFIED ", "bold $text-warning"),
+    CriterionState.OK: ("✔ ok ", "$text-success"),
+}
+
+
 def criterion_prompt(status: CriterionStatus) -> Content:
-    if status.tripped:
-        head = Content.assemble(("✖ TRIPPED ", "bold $text-error"), plain_line(status.criterion.id, "bold"))
-    else:
-        head = Content.assemble(("✔ ok ", "$text-success"), plain_line(status.criterion.id, "bold"))
+    head = Content.assemble(_STATE_LOOK[status.state], plain_line(status.criterion.id, "bold"))
     lines = [head, Content.assemble("  ", plain_line(status.criterion.condition))]
     if status.why:
         lines.append(Content.assemble("  ", plain_line(status.why, "$text-muted")))
@@ -53,8 +58,8 @@ class RollbackPane(Pane):
         super().__init__(state, hooks, id=id, classes=classes)
         self.border_title = "4 Rollback decision"
         self._changes = ChangeCursor(state.events)
-        # A criterion trips on its linked steps only: a mark on any other step cannot change this pane.
-        self._trip_steps = frozenset(sid for criterion in state.plan.rollback.criteria for sid in criterion.trips_on)
+        # Only these steps' marks can change a criterion (linked steps, critical steps of later phases).
+        self._trip_steps = criterion_steps(state.plan)
 
     def compose(self) -> ComposeResult:
         yield Static(id="rollback-deadline")

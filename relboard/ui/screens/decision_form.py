@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from textual.app import ComposeResult
+from textual.widget import Widget
 from textual.widgets import Input, Label, RadioButton, RadioSet
 
 from relboard.domain.events import Decision
@@ -15,6 +16,22 @@ from relboard.ui.screens.form import FormScreen
 from relboard.ui.text import plain_line
 
 
+class Choice(RadioButton):
+    """A radio button whose choice reads without colour: ◉ chosen, ○ not (a monochrome capture too)."""
+
+    def __init__(self, name: str, *, value: bool = False, id: str | None = None) -> None:
+        self.choice = name  # before the button's own set-up, which already watches its value
+        super().__init__(self._text(name, value), value=value, id=id)
+
+    @staticmethod
+    def _text(name: str, chosen: bool) -> str:
+        return f"{'◉' if chosen else '○'} {name}"
+
+    def watch_value(self) -> None:
+        super().watch_value()
+        self.label = self._text(self.choice, self.value)
+
+
 class DecisionForm(FormScreen[DecisionFields]):
     TITLE = "Record a rollback decision"
 
@@ -22,14 +39,19 @@ class DecisionForm(FormScreen[DecisionFields]):
         super().__init__()
         self.state = state
         self.operator = operator
+        self.tripped = [s.criterion.id for s in evaluate(state) if s.tripped]
+
+    def context(self) -> ComposeResult:
+        tripped = ", ".join(self.tripped) or "none"
+        yield Label(plain_line(f"Tripped criteria: {tripped}"), classes="form-context")
 
     def fields(self) -> ComposeResult:
         window, rollback = self.state.plan.window, self.state.plan.rollback
-        tripped = ", ".join(s.criterion.id for s in evaluate(self.state) if s.tripped) or "none"
-        yield Label(plain_line(f"Tripped criteria: {tripped}"), classes="form-context")
+        # With a criterion tripped there is no default: "continue" must be chosen, never fallen into.
+        default = None if self.tripped else Decision.CONTINUE
         with RadioSet(id="decision"):
-            for n, decision in enumerate(Decision):
-                yield RadioButton(decision.value, value=n == 0, id=f"decision-{decision.value}")
+            for decision in Decision:
+                yield Choice(decision.value, value=decision is default, id=f"decision-{decision.value}")
         yield Label(plain_line("Rationale (required)"), classes="form-label")
         yield Input(id="rationale", placeholder="Why, in a sentence")
         yield Label(plain_line("Decided by (required)"), classes="form-label")
@@ -43,24 +65,26 @@ class DecisionForm(FormScreen[DecisionFields]):
         yield Label(plain_line("Next update (optional), e.g. 23:45"), classes="form-label")
         yield Input(id="next_update")
 
-    def on_mount(self) -> None:
-        super().on_mount()
-        self.query_one("#rationale", Input).focus()
+    def first_control(self) -> Widget:
+        # Top to bottom: the choice first when one must be made, else the rationale after it.
+        return self.query_one("#decision" if self.tripped else "#rationale")
 
     @property
-    def decision(self) -> Decision:
+    def decision(self) -> Decision | None:
         index = self.query_one("#decision", RadioSet).pressed_index
-        return list(Decision)[index] if index >= 0 else Decision.CONTINUE
+        return list(Decision)[index] if index >= 0 else None
 
     def select(self, decision: Decision) -> None:
         self.query_one(f"#decision-{decision.value}", RadioButton).value = True
 
     def validate_form(self) -> dict[str, str]:
+        if self.decision is None:
+            return {"decision": "Choose what was decided: a criterion is tripped, so nothing is chosen for you."}
         return self.result().problems()
 
     def result(self) -> DecisionFields:
         return DecisionFields(
-            decision=self.decision,
+            decision=self.decision or Decision.CONTINUE,
             rationale=self.value("rationale"),
             by=self.value("by"),
             impact_statement=self.value("impact_statement"),
@@ -88,8 +112,8 @@ class CriterionForm(FormScreen[CriterionFields]):
     def fields(self) -> ComposeResult:
         yield Label(plain_line(f"{self.criterion_id}: {self.condition}"), classes="form-context")
         with RadioSet(id="mark"):
-            yield RadioButton("tripped", value=not self.tripped_now, id="mark-tripped")
-            yield RadioButton("ok (clear it)", value=self.tripped_now, id="mark-clear")
+            yield Choice("tripped", value=not self.tripped_now, id="mark-tripped")
+            yield Choice("ok (clear it)", value=self.tripped_now, id="mark-clear")
         yield Label(plain_line("Reason (required)"), classes="form-label")
         yield Input(id="reason", placeholder="What you saw")
 

@@ -10,6 +10,7 @@ from textual.binding import BindingType
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.content import Content
 from textual.screen import ModalScreen
+from textual.widget import Widget
 from textual.widgets import Button, Input, Label, RadioSet, Static
 
 from relboard.ui.actions import bindings
@@ -63,7 +64,8 @@ class FormScreen(ModalScreen[T]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog form"):
             yield Label(plain_line(self.form_title()), classes="dialog-title")
-            # The fields scroll; the errors and buttons stay in view on a 24-row terminal.
+            yield from self.context()
+            # The fields scroll; the context above, the errors and buttons stay in view on a 24-row terminal.
             with VerticalScroll(classes="form-fields"):
                 yield from self.fields()
             yield Static(id="form-errors")
@@ -74,14 +76,24 @@ class FormScreen(ModalScreen[T]):
     def form_title(self) -> str:
         return self.TITLE
 
+    def context(self) -> ComposeResult:
+        """What the form is about, kept in view above the fields however far they scroll."""
+        yield from ()
+
     def fields(self) -> ComposeResult:
         yield from ()
 
     def on_mount(self) -> None:
+        # Textual calls this for subclasses too (it dispatches along the class hierarchy): they choose
+        # where focus starts through `first_control`, not an on_mount of their own.
         self._initial = self.values()
+        first = self.first_control()
+        if first is not None:
+            first.focus()
+
+    def first_control(self) -> Widget | None:
         inputs = list(self.query(Input))
-        if inputs:
-            inputs[0].focus()
+        return inputs[0] if inputs else None
 
     def values(self) -> dict[str, object]:
         values: dict[str, object] = {}

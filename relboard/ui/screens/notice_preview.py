@@ -1,15 +1,15 @@
 """The notice preview: the draft for this moment, editable, then copied, sent or marked sent by hand.
 
-Sending runs in a thread (post_notice retries with backoff and may take seconds); the result is
-recorded as a notice event whether it was delivered or not, even when the preview was closed
-in the meantime, because the window's record must say that a notice was attempted.
+Sending goes to every channel the plan configures (webhook, status page, PagerDuty) in a thread:
+each send retries with backoff and may take seconds. Each is recorded as a notice event whether it
+was delivered or not, even when the preview was closed in the meantime, because the window's record
+must say that a notice was attempted.
 """
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
-from functools import partial
+from datetime import datetime
 from typing import ClassVar
 
 from textual import on
@@ -19,12 +19,15 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Label, Select, Static, TextArea
 
-from relboard.domain.events import NoticeKind
+from relboard.domain.channel_events import RecordSent
+from relboard.domain.clock import WindowPhase, read_clock
+from relboard.domain.events import NoticeKind, NoticeSent
 from relboard.domain.intents import Intent, RecordNotice
+from relboard.domain.notice_moment import NoticeChoice, after_result
 from relboard.domain.notices import draft
 from relboard.domain.state import WindowState
 from relboard.domain.text import one_line
-from relboard.net.webhook import DeliveryResult, WebhookNotConfigured, post_notice, webhook_label, webhook_url
+from relboard.net.channels import Send, missing_secrets, plan_sends
 from relboard.ui.actions import bindings
 from relboard.ui.text import plain, plain_line
 
@@ -39,27 +42,37 @@ class NoticePreview(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings("notice")
 
     def __init__(
-        self, state: WindowState, kind: NoticeKind, *, record: Callable[[Intent], bool], read_only: bool = False
+        self,
+        state: WindowState,
+        choice: NoticeChoice,
+        *,
+        now: Callable[[], datetime],
+        operator: Callable[[], str],
+        record: Callable[[Intent], bool],
+        read_only: bool = False,
     ) -> None:
         super().__init__()
         self.state = state
+        self.now = now
+        self.operator = operator
         # The board's record path: stamps who and when, refuses on a read-only board.
         self.record = record
         self.read_only = read_only
         self.kinds = [NoticeKind.BEFORE, NoticeKind.AFTER]
         if state.last_decision is not None:
             self.kinds.append(NoticeKind.DECISION)
-        self.kind = kind if kind in self.kinds else NoticeKind.AFTER
+        self.kind = choice.kind if choice.kind in self.kinds else NoticeKind.AFTER
+        self.choice = choice
         # Edits are kept per kind, so looking at another draft does not lose what was typed.
         self._texts: dict[NoticeKind, str] = {}
         self.sending = False
 
     def compose(self) -> ComposeResult:
-        notices = self.state.plan.notices
-        target = webhook_label(notices) if notices.webhook_env else "no webhook named in the plan"
+        sends = plan_sends(self.state, self.kind)
+        target = "; ".join(item.what for item in sends) if sends else "no channel: the plan configures none"
         with Vertical(classes="dialog notice", id="notice-box"):
             yield Label(plain_line("Notice preview"), classes="dialog-title")
-            yield Label(plain_line(f"Send goes to the {target}; edit the text before sending."), classes="form-context")
+            yield Label(plain_line(f"Send will: {target}. Edit the text before sending."), classes="form-context")
             yield Select(
                 [(KIND_TITLES[kind], kind.value) for kind in self.kinds],
                 value=self.kind.value,
@@ -77,14 +90,27 @@ class NoticePreview(ModalScreen[None]):
 
     def on_mount(self) -> None:
         self.query_one("#notice-text", TextArea).focus()
+        self._say_draft()
 
     def _draft(self, kind: NoticeKind) -> str:
         if kind in self._texts:
             return self._texts[kind]
         try:
-            return draft(kind, self.state)
+            return draft(kind, self.state, self.now())
         except ValueError as error:
             return str(error)
+
+    def _unfinished(self) -> str:
+        """What a draft after notice leaves open, in words; "" when the change is decided."""
+        found = after_result(self.state, self.now())
+        if found.final:
+            return ""
+        what = found.unfinished_text()
+        return f"the change is {found.result}" + (f" ({what})" if what else "")
+
+    def _say_draft(self) -> None:
+        if self.kind is NoticeKind.AFTER and (unfinished := self._unfinished()):
+            self.say(f"Draft: {unfinished}.")
 
     @property
     def text(self) -> str:
@@ -104,6 +130,7 @@ class NoticePreview(ModalScreen[None]):
         self.kind = NoticeKind(str(event.value))
         self.query_one("#notice-text", TextArea).load_text(self._draft(self.kind))
         self.say("")
+        self._say_draft()
 
     @on(Button.Pressed, "#notice-copy")
     def action_copy(self) -> None:
@@ -131,42 +158,73 @@ class NoticePreview(ModalScreen[None]):
         if self.read_only:
             self.say("This board is read-only; nothing was sent.", error=True)
             return
-        text = self.text
+        text, kind = self.text, self.kind
         if not text.strip():
             self.say("The notice is empty; nothing was sent.", error=True)
             return
-        notices = self.state.plan.notices
-        try:
-            url = webhook_url(notices, os.environ)
-        except WebhookNotConfigured as error:
-            self.say(f"Not sent: {error}. Copy the text instead, or mark it sent by hand.", error=True)
+        sends = plan_sends(self.state, kind)
+        if not sends:
+            self.say("Not sent: the plan configures no channel. Copy the text, or mark it sent by hand.", error=True)
             return
-        label = webhook_label(notices)
+        problems = missing_secrets(self.state, sends)
+        if problems:
+            self.say("Not sent: " + "; ".join(problems), error=True)
+            return
+        unfinished = self._unfinished() if kind is NoticeKind.AFTER else ""
+        if not unfinished:
+            self._start(kind, text, sends)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self._start(kind, text, sends)
+            else:
+                self.say("Not sent: the after notice is kept as a draft.")
+
+        from relboard.ui.screens.form import Confirm
+
+        question = f"This after notice is a draft: {unfinished}. Send it anyway?"
+        self.app.push_screen(Confirm(question, "Send anyway", "Keep the draft"), callback=answered)
+
+    def _start(self, kind: NoticeKind, text: str, sends: list[Send]) -> None:
         self.sending = True
         self.query_one("#notice-send", Button).disabled = True
-        self.say(f"Sending to the {label}…")
-        # The app owns the worker: closing the preview must not lose the result.
-        self.app.run_worker(
-            partial(self._deliver, url, text, self.kind, label),
-            name="notice-send",
-            group="notice-send",
-            thread=True,
-            exit_on_error=False,
+        self.say("Sending: " + "; ".join(item.what for item in sends) + "…")
+        in_progress = kind is NoticeKind.BEFORE and read_clock(self.state.plan.window, self.now()).phase is not (
+            WindowPhase.BEFORE
         )
+        by, at = self.operator(), self.now()
 
-    def _deliver(self, url: str, text: str, kind: NoticeKind, label: str) -> None:
-        try:
-            result = post_notice(url, text, label=label)
-        except Exception as error:  # noqa: BLE001 - whatever happens, the attempt is recorded and said
-            result = DeliveryResult(False, 0, one_line(f"{label} could not be used: {type(error).__name__}", 300))
-        self.app.call_from_thread(self._delivered, kind, text, result)
+        def deliver() -> None:
+            from relboard.net.channels import send
 
-    def _delivered(self, kind: NoticeKind, text: str, result: DeliveryResult) -> None:
+            results: list[NoticeSent | str] = []
+            for item in sends:
+                try:
+                    event = send(self.state, kind, item, text, by=by, at=at, in_progress=in_progress)
+                except Exception as error:  # noqa: BLE001 - whatever happens, the attempt is said
+                    results.append(one_line(f"{item.channel} could not be used: {error or type(error).__name__}", 300))
+                    continue
+                if event is not None:
+                    results.append(event)
+            self.app.call_from_thread(self._delivered, results)
+
+        # The app owns the worker: closing the preview must not lose the result.
+        self.app.run_worker(deliver, name="notice-send", group="notice-send", thread=True, exit_on_error=False)
+
+    def _delivered(self, results: list[NoticeSent | str]) -> None:
         self.sending = False
-        self.record(RecordNotice(kind, result.delivered, channel="webhook", detail=result.detail, text=text))
-        verdict = "Sent" if result.delivered else "NOT delivered"
-        message = f"{verdict}: {result.detail}"
+        said, failed = [], False
+        for result in results:
+            if isinstance(result, str):
+                said.append(f"NOT sent: {result}")
+                failed = True
+                continue
+            self.record(RecordSent(result))
+            said.append(f"{'Sent' if result.delivered else 'NOT delivered'}: {result.detail}")
+            failed = failed or not result.delivered
+        message = "\n".join(said) or "Nothing left to send on the configured channels."
         if self.is_attached:
             self.query_one("#notice-send", Button).disabled = False
-            self.say(message, error=not result.delivered)
-        self.app.notify(message, title="Notice", severity="information" if result.delivered else "error", markup=False)
+            self.say(message, error=failed)
+        self.app.notify(message, title="Notice", severity="error" if failed else "information", markup=False)
