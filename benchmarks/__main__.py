@@ -14,7 +14,18 @@ from benchmarks.sizes import FULL, QUICK
 from benchmarks.workspace import Workspace
 
 # Processes first, while the machine is quiet; then the in-process figures.
-FIGURES = ("open_demo", "open_large", "memory", "headless", "keys", "save", "lookup", "load_state", "forecast")
+FIGURES = (
+    "open_demo",
+    "open_large",
+    "memory",
+    "headless",
+    "keys",
+    "save",
+    "lookup",
+    "load_state",
+    "forecast",
+    "hub",
+)
 
 
 def main(argv: list[str] | None = None) -> int:

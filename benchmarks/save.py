@@ -8,6 +8,8 @@ import asyncio
 import os
 import threading
 import time
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 
 from textual import events
 
@@ -39,7 +41,10 @@ class TimedJournal(Journal):
         return foreign
 
 
-def board_samples(ws: Workspace, saves: int) -> tuple[list[float], list[float], set[int]]:
+def board_samples(
+    ws: Workspace, saves: int, beside: Callable[[WindowSession], AbstractContextManager[object]] | None = None
+) -> tuple[list[float], list[float], set[int]]:
+    """`beside` runs something next to the board while it saves (the hub's replicator, for one figure)."""
     journal = TimedJournal(ws.copy_of_large_state("save.state.toml"))
     session = WindowSession(load_plan(ws.large), journal, journal.load())
     app = RelboardApp(session, now=window_clock(session.plan), operator="bench")
@@ -64,7 +69,8 @@ def board_samples(ws: Workspace, saves: int) -> tuple[list[float], list[float], 
             latencies.append(journal.appended[count][1] - start)
         del latencies[0]
 
-    run(app, scenario)
+    with beside(session) if beside is not None else nullcontext():
+        run(app, scenario)
     own = [end - begin for begin, end, _ in journal.appended]
     return latencies, own, {thread for _, _, thread in journal.appended}
 

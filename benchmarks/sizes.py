@@ -18,6 +18,8 @@ class Sizes:
     journal_events: int
     load_runs: int
     command_runs: int
+    hub_samples: int
+    hub_events: int
 
 
 FULL = Sizes(
@@ -32,6 +34,8 @@ FULL = Sizes(
     journal_events=100_000,
     load_runs=3,
     command_runs=9,
+    hub_samples=200,
+    hub_events=10_000,
 )
 
 QUICK = Sizes(
@@ -46,4 +50,6 @@ QUICK = Sizes(
     journal_events=2_000,
     load_runs=1,
     command_runs=1,
+    hub_samples=5,
+    hub_events=300,
 )

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from relboard import __version__
 from relboard.commands import common
+from relboard.commands.hub_option import add_hub
 
 
 class _Parser(argparse.ArgumentParser):
@@ -79,6 +80,7 @@ def _status(sub: _Subparsers) -> None:
     common.add_state(p)
     common.add_now(p)
     p.add_argument("--json", action="store_true", help="the folded state as JSON")
+    add_hub(p)
 
 
 def _mark(sub: _Subparsers) -> None:
@@ -90,6 +92,7 @@ def _mark(sub: _Subparsers) -> None:
     p.add_argument("--by", default=None, help="who (default: the name the board remembers, else your login)")
     common.add_state(p)
     common.add_now(p)
+    add_hub(p)
 
 
 def _handover(sub: _Subparsers) -> None:
@@ -101,6 +104,7 @@ def _handover(sub: _Subparsers) -> None:
     )
     common.add_state(p)
     common.add_now(p)
+    add_hub(p)
 
 
 def _lookup(sub: _Subparsers) -> None:
@@ -121,6 +125,7 @@ def _probe(sub: _Subparsers) -> None:
         "--allow-commands", action="store_true", help="run the plan's command checks (without it they are not run)"
     )
     p.add_argument("--show-output", action="store_true", help="print command checks' output as it comes")
+    add_hub(p)
 
 
 def _notice(sub: _Subparsers) -> None:
@@ -148,6 +153,7 @@ def _notice(sub: _Subparsers) -> None:
     p.add_argument("--attempts", type=int, default=4, help=argparse.SUPPRESS)
     p.add_argument("--backoff", type=float, default=0.5, help=argparse.SUPPRESS)
     p.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for each channel per attempt")
+    add_hub(p)
 
 
 def _page(sub: _Subparsers) -> None:
@@ -160,6 +166,7 @@ def _page(sub: _Subparsers) -> None:
     p.add_argument("--attempts", type=int, default=4, help=argparse.SUPPRESS)
     p.add_argument("--backoff", type=float, default=0.5, help=argparse.SUPPRESS)
     p.add_argument("--timeout", type=float, default=10.0, help="seconds to wait for PagerDuty per attempt")
+    add_hub(p)
 
 
 def _calendar(sub: _Subparsers) -> None:
@@ -174,6 +181,7 @@ def _report(sub: _Subparsers) -> None:
     common.add_state(p)
     p.add_argument("--format", choices=("md", "html"), default="md", help="md (default) or html")
     p.add_argument("--out", metavar="FILE", help="file to write (replaced atomically); default: standard output")
+    add_hub(p)
 
 
 def _serve(sub: _Subparsers) -> None:
@@ -185,6 +193,27 @@ def _serve(sub: _Subparsers) -> None:
     )
     p.add_argument("--port", type=int, default=8000, help="port to listen on (default 8000)")
     p.add_argument("--allow-write", action="store_true", help="let viewers record changes (default: they only watch)")
+    add_hub(p)
+
+
+def _sync(sub: _Subparsers) -> None:
+    p = sub.add_parser("sync", help="publish the window's unsent events to the hub and pull the missing ones")
+    p.add_argument("plan")
+    common.add_state(p)
+    add_hub(p)
+
+
+def _join(sub: _Subparsers) -> None:
+    p = sub.add_parser("join", help="fetch a window's plan and events from the hub into a folder")
+    p.add_argument("window", help="the window's name on the hub (relboard fleet lists them)")
+    add_hub(p)
+    p.add_argument("--dir", default=".", help="folder for the plan and state files (default: here)")
+
+
+def _fleet(sub: _Subparsers) -> None:
+    p = sub.add_parser("fleet", help="every window on the hub: clock, progress, decisions, who is on it")
+    add_hub(p)
+    p.add_argument("--json", action="store_true", help="the rows as JSON")
 
 
 def _state(sub: _Subparsers) -> None:
@@ -214,6 +243,9 @@ _SUBCOMMAND_PARSERS = {
     "report": _report,
     "serve": _serve,
     "state": _state,
+    "sync": _sync,
+    "join": _join,
+    "fleet": _fleet,
 }
 SUBCOMMANDS = tuple(_SUBCOMMAND_PARSERS)
 

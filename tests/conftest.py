@@ -51,3 +51,13 @@ def plan() -> Plan:
 def naughty_strings() -> list[str]:
     """The project's hostile strings by category, plus the Big List of Naughty Strings when it is there."""
     return hostile_strings()
+
+
+@pytest.fixture
+def nats_hub(tmp_path_factory):
+    """A real nats-server with JetStream on a free loopback port and a temporary store; stopped after."""
+    from tests.nats_server import NatsServer
+
+    server = NatsServer(tmp_path_factory.mktemp("hub-store")).start()
+    yield server
+    server.stop()

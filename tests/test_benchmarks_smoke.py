@@ -30,6 +30,10 @@ FIGURES = (
     "load state, ",
     "forecast after one event median, ",
     "forecast after one event p95, ",
+    "hub propagation median, ",
+    "hub propagation p99, ",
+    "hub catch-up, ",
+    "event save with a hub, ",
 )
 
 

@@ -38,6 +38,11 @@ SEED = int(os.environ.get("RELBOARD_FUZZ_SEED") or random.SystemRandom().randran
 
 
 def _event(number: int):
+    # Events are made with ids now; a block without one would get one from its bytes when read.
+    return _shaped(number).model_copy(update={"id": f"{number:026d}"})
+
+
+def _shaped(number: int):
     at = T0 + timedelta(seconds=number, microseconds=number)
     match number % 5:
         case 0:

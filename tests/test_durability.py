@@ -11,6 +11,7 @@ import tomllib
 from pathlib import Path
 
 from relboard.domain.events import StepMarked, StepStatus, utc_now
+from relboard.domain.identity import new_id
 from relboard.store.journal import Journal
 
 WRITER = Path(__file__).resolve().parent / "helpers" / "journal_writer.py"
@@ -94,7 +95,9 @@ def test_the_board_sees_every_event_of_a_script_running_beside_it_exactly_once(t
     script.stdin.flush()
     seen = []
     for number in range(100):
-        own = StepMarked(at=utc_now(), by="board", step="apply", status=StepStatus.PASS, note=f"board-{number}")
+        own = StepMarked(
+            at=utc_now(), by="board", step="apply", status=StepStatus.PASS, note=f"board-{number}", id=new_id()
+        )
         seen.extend(board.append(own))
         seen.append(own)
     assert finish(script) == list(range(150))

@@ -35,6 +35,7 @@ from relboard.domain.events import (
     StepStatus,
     event_to_dict,
 )
+from relboard.domain.identity import ID_PATTERN
 from relboard.store.journal import STATE_SCHEMA, Journal, StateError
 from relboard.store.locations import default_state_path
 from relboard.store.paths import sample_plans_dir
@@ -49,7 +50,12 @@ T0 = datetime(2026, 12, 5, 21, 0, 0, 123456, tzinfo=UTC)
 
 def marked(number: int, note: str = "") -> StepMarked:
     return StepMarked(
-        at=T0 + timedelta(seconds=number), by="dana", step="apply", status=StepStatus.PASS, note=note or f"n{number}"
+        at=T0 + timedelta(seconds=number),
+        by="dana",
+        step="apply",
+        status=StepStatus.PASS,
+        note=note or f"n{number}",
+        id=f"{number:026d}",  # events are made with ids now; a block without one gets one at load
     )
 
 
@@ -173,6 +179,9 @@ def assert_same_events(loaded, written) -> None:
     assert len(loaded) == len(written)
     for back, sent in zip(loaded, written, strict=False):
         back_data, sent_data = event_to_dict(back), event_to_dict(sent)
+        if sent.id is None:
+            # Written without an id: it is given one at load, the same every time.
+            assert re.match(ID_PATTERN, back_data.pop("id"))
         back_at, sent_at = back_data.pop("at"), sent_data.pop("at")
         assert back_data == sent_data
         # The same instant; the same offset too, unless it had seconds (old local mean time), which TOML
@@ -208,7 +217,7 @@ def test_every_naughty_string_survives_as_a_title_a_note_and_a_rationale(tmp_pat
     path = tmp_path / "naughty.state.toml"
     write(path, events)
     loaded = Journal(path).load()
-    assert loaded == events
+    assert_same_events(loaded, events)
     assert [event.title for event in loaded[0::3]] == NAUGHTY
     assert [event.note for event in loaded[1::3]] == NAUGHTY
     assert [event.rationale for event in loaded[2::3]] == NAUGHTY
@@ -525,12 +534,12 @@ def test_a_folder_removed_and_brought_back_gets_every_event_again(tmp_path):
     folder = tmp_path / "window"
     journal = Journal(folder / "w.state.toml")
     at = datetime(2026, 12, 5, 21, 0, tzinfo=UTC)
-    first = [StepMarked(at=at, step=f"s{i}", status=StepStatus.PASS, note=f"n{i}") for i in range(3)]
+    first = [StepMarked(at=at, step=f"s{i}", status=StepStatus.PASS, note=f"n{i}", id=f"{i:026d}") for i in range(3)]
     for event in first:
         journal.append(event)
     shutil.rmtree(folder)
     (tmp_path / "window").write_text("the disk is away")  # a file where the folder was: writes fail
-    later = StepMarked(at=at, step="s9", status=StepStatus.FAIL, note="after the disk came back")
+    later = StepMarked(at=at, step="s9", status=StepStatus.FAIL, note="after the disk came back", id="9" * 26)
     with pytest.raises(StateError):
         journal.append(later)
     (tmp_path / "window").unlink()
@@ -539,7 +548,7 @@ def test_a_folder_removed_and_brought_back_gets_every_event_again(tmp_path):
     # And the file keeps working as usual afterwards, for this writer and others.
     other = Journal(folder / "w.state.toml")
     other.load()
-    extra = StepMarked(at=at, step="s10", status=StepStatus.SKIP)
+    extra = StepMarked(at=at, step="s10", status=StepStatus.SKIP, id="1" * 26)
     assert other.append(extra) == []
     assert journal.read_new() == [extra]
 
@@ -560,7 +569,7 @@ def varied(number: int):
         lambda: ProbeRan(at=at, step="probe", passed=False, status_code=503, latency_ms=number / 7, reason="ünïcødé ✓"),
         lambda: DecisionRecorded(at=at, decision=Decision.PAUSE, rationale='say "wait"\nthen\tlook', tripped=[]),
     ]
-    return shapes[number % len(shapes)]()
+    return shapes[number % len(shapes)]().model_copy(update={"id": f"{number:026d}"})
 
 
 def long_journal(path: Path, count: int, first: int = 0) -> list:
@@ -746,7 +755,10 @@ def test_blocks_in_other_toml_spellings_read_as_toml_reads_them(tmp_path):
         handle.write(b"".join(crc_block(body) for body in spellings))
     loaded = Journal(path).load()
     expected = [marked(0)] + [EVENT_ADAPTER.validate_python(tomllib.loads(body)) for body in spellings]
-    assert_identical(loaded, expected)
+    # Blocks without an id get one from their bytes: the same on every load, a different one for each block.
+    assert [e.id for e in Journal(path).load()] == [e.id for e in loaded]
+    assert len({e.id for e in loaded}) == len(loaded)
+    assert_identical([loaded[0]] + [e.model_copy(update={"id": None}) for e in loaded[1:]], expected)
     assert loaded[2].note == "café 🚀"
     assert loaded[4].tripped == ["a", "b"]
     assert loaded[3].status_code == 500

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from relboard.commands.common import UsageError, clock, err, open_session, out, recording_operator, require_writable
+from relboard.commands.hub_option import publish_after_write, pull_before_read
 from relboard.domain.events import Handover
 from relboard.domain.intents import HandOver, Refusal
 from relboard.domain.text import clean
@@ -19,6 +20,7 @@ def run(args: argparse.Namespace) -> int:
     session = open_session(args.plan, args.state)
     require_writable(session)
     recorder = session.recorder(by=recording_operator(args.by), now=now)
+    pull_before_read(session, args)  # the summary tells what the whole team did
     try:
         outcome = recorder.record(HandOver(incoming))
     except (StateError, OSError) as error:
@@ -28,4 +30,5 @@ def run(args: argparse.Namespace) -> int:
     assert isinstance(outcome.event, Handover)
     out(outcome.event.summary)
     err(f"handed over to {incoming} (saved to {session.state_path})")
+    publish_after_write(session, args)
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 
 from relboard.commands.common import UsageError, clock, open_session, out, recording_operator, require_writable
+from relboard.commands.hub_option import publish_after_write
 from relboard.domain.events import StepMarked, StepStarted, StepStatus
 from relboard.domain.intents import Intent, MarkStep, Refusal, StartStep
 from relboard.store.journal import StateError
@@ -41,4 +42,5 @@ def run(args: argparse.Namespace) -> int:
     assert isinstance(event, StepMarked | StepStarted)
     waited = f", while it waited on {', '.join(event.waited_on)}" if event.waited_on else ""
     out(f"{args.step}: {args.status}{waited} (saved to {session.state_path})")
+    publish_after_write(session, args)
     return 0

@@ -7,6 +7,7 @@ import argparse
 import sys
 
 from relboard.commands.common import UsageError, clock, err, open_session, out, recording_operator, require_writable
+from relboard.commands.hub_option import publish_after_write, pull_before_read
 from relboard.domain.channel_events import RecordSent
 from relboard.domain.clock import WindowPhase, read_clock
 from relboard.domain.events import NoticeKind
@@ -42,6 +43,7 @@ def run(args: argparse.Namespace) -> int:
     kind = NoticeKind(args.kind)
     now = clock(args.now)
     session = open_session(args.plan, args.state, reading=not args.send)
+    pull_before_read(session, args)
     state = session.state
     moment = now()
     try:
@@ -115,4 +117,5 @@ def run(args: argparse.Namespace) -> int:
         else:
             failed += 1
             err(f"NOT SENT: {event.detail} (recorded in {session.state_path})")
+    publish_after_write(session, args)
     return 1 if failed else 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 
 from relboard.commands.common import UsageError, clock, err, open_session, out, recording_operator, require_writable
+from relboard.commands.hub_option import publish_after_write, pull_before_read
 from relboard.domain.channel_events import RecordSent
 from relboard.domain.pager import page_offer, page_summary
 from relboard.store.journal import StateError
@@ -22,6 +23,7 @@ def run(args: argparse.Namespace) -> int:
     now = clock(args.now)
     session = open_session(args.plan, args.state)
     require_writable(session)
+    pull_before_read(session, args)  # the page drafts from what the whole team recorded
     state = session.state
     if session.plan.escalation.pagerduty is None:
         raise UsageError(
@@ -50,6 +52,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             f"relboard page: {event.detail}, but it could not be saved to {session.state_path}: {error}"
         ) from None
+    publish_after_write(session, args)
     if event.delivered:
         err(f"paged: {event.detail}; dedup key {event.ref} (saved to {session.state_path})")
         return 0

@@ -9,6 +9,7 @@ import sys
 from typing import TYPE_CHECKING
 
 from relboard.commands.common import UsageError, clock, err, open_session, out, recording_operator, require_writable
+from relboard.commands.hub_option import publish_after_write
 from relboard.domain.events import ProbeRan
 from relboard.domain.intents import RecordProbe
 from relboard.net.probes import DEFAULT_CONCURRENCY, probe_steps, run_probes, summary_line
@@ -120,6 +121,7 @@ def run(args: argparse.Namespace) -> int:
     if refused:
         parts.append(f"{len(refused)} not approved")
     out(f"{', '.join(parts)} (saved to {session.state_path})")
+    publish_after_write(session, args)
     return 1 if failed or errored or refused else 0
 
 

@@ -11,6 +11,7 @@ import sys
 from pathlib import Path
 
 from relboard.commands.common import UsageError, err, open_session
+from relboard.commands.hub_option import pull_before_read
 from relboard.domain.plan_history import steps_changed
 from relboard.domain.report import Report, build_report
 from relboard.store.files import write_atomically
@@ -20,6 +21,7 @@ FORMATS = ("md", "html")
 
 def run(args: argparse.Namespace) -> int:
     session = open_session(args.plan, args.state, reading=True)
+    pull_before_read(session, args)
     report = build_report(session.state)
     text = _render(report, args.format)
     change = steps_changed(session.state, session.loaded.hash)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import os
 import shlex
 import sys
 from pathlib import Path
@@ -15,6 +16,8 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from relboard.commands.common import UsageError, err, open_session
+from relboard.commands.hub_option import pull_before_read
+from relboard.hub.address import HUB_ENV
 
 if TYPE_CHECKING:
     from textual_serve.server import Server
@@ -56,6 +59,10 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--port: {args.port} is not a port number (1 to 65535)")
     # A bad plan or state is reported now, not in every viewer's browser tab.
     session = open_session(args.plan, args.state)
+    pull_before_read(session, args)
+    if args.hub:
+        # Each viewer's board finds the hub here, not on its command line, where `ps` would show a password.
+        os.environ[HUB_ENV] = args.hub
     plan = session.loaded.path.resolve()
     state = session.state_path.resolve()
     command = board_command(plan, state, allow_write=args.allow_write)

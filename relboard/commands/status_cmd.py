@@ -7,6 +7,7 @@ import json
 import sys
 
 from relboard.commands.common import open_session, out, parse_now
+from relboard.commands.hub_option import pull_before_read
 from relboard.domain.clock import read_clock
 from relboard.domain.events import utc_now
 from relboard.domain.plan_history import steps_changed
@@ -17,6 +18,7 @@ from relboard.domain.text import escape_json
 def run(args: argparse.Namespace) -> int:
     now = parse_now(args.now) or utc_now()
     session = open_session(args.plan, args.state, reading=True)
+    pull_before_read(session, args)
     clock = read_clock(session.plan.window, now)
     change = steps_changed(session.state, session.loaded.hash)
     if args.json:

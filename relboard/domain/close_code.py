@@ -13,8 +13,9 @@ The rule, applied in this order (the first that holds decides):
    delivered after-window notice is recorded.
 5. **successful** — every critical step passed and none of the points in 4 holds.
 
-"Last decision" means the last one in the journal, so a rollback later overturned by a recorded
-`continue` does not count; `continue` and `pause` never decide the code by themselves (a window
+"Last decision" means the latest one (by hybrid clock when the decisions carry one, by wall time
+otherwise, so a machine whose clock runs fast does not win), so a rollback later overturned by a
+recorded `continue` does not count; `continue` and `pause` never decide the code by themselves (a window
 left on pause ends with its critical steps unpassed, which rule 3 covers). A skipped non-critical
 step is a deliberate choice and does not count as an issue; known issues accepted in the plan do not
 either, as long as they have a follow-up owner.

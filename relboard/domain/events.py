@@ -12,6 +12,8 @@ from typing import Annotated, Any, Literal
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
 
+from relboard.domain.identity import HLC_PATTERN, ID_PATTERN, WRITER_PATTERN
+
 
 class StepStatus(StrEnum):
     PENDING = "pending"
@@ -52,6 +54,10 @@ class _Event(BaseModel):
 
     at: AwareDatetime
     by: str = ""
+    # Who made it and when, across machines (see identity); optional so that older journals load as they are.
+    id: Annotated[str, Field(pattern=ID_PATTERN)] | None = None
+    writer: Annotated[str, Field(pattern=WRITER_PATTERN)] | None = None
+    hlc: Annotated[str, Field(pattern=HLC_PATTERN)] | None = None
 
 
 class PlanLoaded(_Event):
@@ -225,10 +231,16 @@ Event = Annotated[
 EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 
 
+_IDENTITY = ("id", "writer", "hlc")
+
+
 def event_to_dict(event: Event) -> dict[str, Any]:
-    """A TOML-ready dict: kind first, datetimes kept as datetimes, enums as strings."""
+    """A TOML-ready dict: kind first, the identity last (left out when unset), datetimes kept as datetimes,
+    enums as strings."""
     data = event.model_dump(mode="python")
     ordered = {"kind": data.pop("kind")}
+    identity = {key: data.pop(key) for key in _IDENTITY}
     for key, value in data.items():
         ordered[key] = value.value if isinstance(value, StrEnum) else value
+    ordered.update((key, value) for key, value in identity.items() if value is not None)
     return ordered

@@ -315,6 +315,14 @@ class Escalation(_Model):
     pagerduty: PagerDuty | None = None
 
 
+class Hub(_Model):
+    """How the window is named on a NATS hub shared by a team (see `relboard sync`)."""
+
+    window: str = Field(
+        "", description="The window's name on the hub; default: made from release.change_ref and environment"
+    )
+
+
 class Plan(_Model):
     schema_version: Literal[1] = Field(alias="schema")
     release: Release
@@ -326,6 +334,7 @@ class Plan(_Model):
     troubleshooting: list[Troubleshooting] = Field(default_factory=_empty_list)
     notices: Notices = Notices()
     escalation: Escalation = Escalation()
+    hub: Hub = Hub()
 
     _step_index: dict[str, Step] = PrivateAttr(default_factory=dict)
 

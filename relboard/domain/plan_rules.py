@@ -10,6 +10,7 @@ from relboard.domain.dependencies import Edge, find_cycles
 from relboard.domain.durations import format_duration
 from relboard.domain.plan import COMMAND_PROBE_KEYS, HTTP_PROBE_KEYS, Plan, ProbeSpec
 from relboard.domain.plan_quote import format_path, show
+from relboard.domain.window_key import key_problem
 
 RulePath = tuple[str | int, ...]
 
@@ -33,7 +34,13 @@ def check_plan(plan: Plan) -> list[RuleProblem]:
     problems += _steps(plan)
     problems += _waits(plan)
     problems += _criteria(plan)
+    problems += _hub(plan)
     return problems
+
+
+def _hub(plan: Plan) -> list[RuleProblem]:
+    problem = key_problem(plan)
+    return [] if problem is None else [RuleProblem(problem.path, problem.message)]
 
 
 def _affected_users(plan: Plan) -> list[RuleProblem]:

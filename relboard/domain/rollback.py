@@ -23,6 +23,7 @@ from enum import StrEnum
 from relboard.domain.clock import DEADLINE_WARNING, ClockReading
 from relboard.domain.durations import format_clock
 from relboard.domain.events import CriterionMarked, Decision, StepStatus
+from relboard.domain.identity import is_later, is_later_or_same
 from relboard.domain.plan import Criterion, Phase, Plan, Step
 from relboard.domain.state import WindowState
 
@@ -154,9 +155,13 @@ def _mark_stands(
 ) -> bool:
     """An operator's mark speaks for what was known when it was made: a linked step failing, blocked or
     skipped after it, or a later phase beginning after it while a linked step is pending, is news."""
-    news = [state.steps[sid].at for sid, _ in tripping]
-    news += [state.steps[u.step].at if u.status is StepStatus.SKIP else u.begun_at for u in unverified]
-    return not any(_after(at, mark.at) for at in news)
+    # A step's own mark is ordered by hybrid clock when both have one (a fast laptop clock does not win).
+    marks = [state.steps[sid].source for sid, _ in tripping]
+    marks += [state.steps[u.step].source for u in unverified if u.status is StepStatus.SKIP]
+    if any(source is not None and is_later(source, mark) for source in marks):
+        return False
+    begun = [u.begun_at for u in unverified if u.status is not StepStatus.SKIP]
+    return not any(_after(at, mark.at) for at in begun)
 
 
 def evaluate_criterion(state: WindowState, criterion: Criterion) -> CriterionStatus:
@@ -199,7 +204,8 @@ def recommendation(state: WindowState, clock: ClockReading) -> str:
     unverified = [s for s in statuses if s.state is CriterionState.UNVERIFIED]
     owners = " and ".join(state.plan.decision_owners)
     last = state.last_decision
-    standing = last is not None and last.at >= max((s.mark.at for s in statuses if s.mark), default=last.at)
+    # A decision stands until a criterion is marked after it (by hybrid clock, or wall time for older events).
+    standing = last is not None and all(is_later_or_same(last, s.mark) for s in statuses if s.mark)
     decided = f"Decided: {last.decision.value} ({last.by or 'operator'})." if standing and last else ""
     unchecked = (
         f" Unverified: {', '.join(s.criterion.id for s in unverified)} ("

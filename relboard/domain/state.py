@@ -23,12 +23,14 @@ from relboard.domain.events import (
     StepStarted,
     StepStatus,
 )
+from relboard.domain.identity import is_later_or_same
 from relboard.domain.plan import Plan, Step
 
 
-def _is_newer(at: datetime, than: datetime | None) -> bool:
-    # Two writers append in lock order, not clock order: the latest mark wins wherever it sits.
-    return than is None or at >= than
+def _is_newer(event: Event, than: Event | None) -> bool:
+    # Two writers append in lock order, and machines in the order the hub delivers: the latest mark
+    # (by hybrid clock when both have one, by wall time otherwise) wins wherever it sits.
+    return than is None or is_later_or_same(event, than)
 
 
 @dataclass
@@ -44,6 +46,8 @@ class StepState:
     last_probe: ProbeRan | None = None  # the latest probe result of any outcome, `error` included
     # Every event on this step in the order it was folded: marks, notes, probe results, starts.
     history: list[Event] = field(default_factory=list)
+    source: StepMarked | ProbeRan | None = None  # the event that set the status, to order later ones against
+    start_source: StepStarted | None = None
 
     @property
     def probe_error(self) -> ProbeRan | None:
@@ -54,21 +58,22 @@ class StepState:
         self.history.append(event)
         match event:
             case StepMarked():
-                if _is_newer(event.at, self.at):
+                if _is_newer(event, self.source):
                     self.status, self.note, self.by, self.at = event.status, event.note, event.by, event.at
+                    self.source = event
             case NoteAdded():
                 self.notes.append(event)
             case ProbeRan():
-                if _is_newer(event.at, self.last_probe.at if self.last_probe else None):
+                if _is_newer(event, self.last_probe):
                     self.last_probe = event
                 # A probe that could not check says nothing about the service: the step keeps its status.
-                if not event.errored and _is_newer(event.at, self.at):
-                    self.probe = event
+                if not event.errored and _is_newer(event, self.source):
+                    self.probe, self.source = event, event
                     self.status = StepStatus.PASS if event.passed else StepStatus.FAIL
                     self.note, self.by, self.at = f"probe: {event.reason}", event.by or "probe", event.at
             case StepStarted():
-                if _is_newer(event.at, self.started_at):
-                    self.started_at, self.started_by = event.at, event.by
+                if _is_newer(event, self.start_source):
+                    self.started_at, self.started_by, self.start_source = event.at, event.by, event
 
     def without(self, event: Event) -> StepState:
         """The step as it would be had `event` never happened (what an undo brings back)."""
@@ -144,10 +149,16 @@ class WindowState:
         self.approvals: list[CommandsApproved] = []
         self.events: list[Event] = []
         self.last_plan: PlanLoaded | None = None
+        self.last_decision: DecisionRecorded | None = None
+        self._ids: set[str] = set()
         for event in events:
             self.apply(event)
 
     def apply(self, event: Event) -> None:
+        if event.id is not None:
+            if event.id in self._ids:
+                return  # the same event again (from the hub and from the journal): it counts once
+            self._ids.add(event.id)
         self.events.append(event)
         match event:
             case StepMarked() | NoteAdded() | StepStarted():
@@ -178,10 +189,12 @@ class WindowState:
                             setattr(issue, name, getattr(event, name))
             case CriterionMarked():
                 previous = self.criteria_marks.get(event.criterion)
-                if previous is None or _is_newer(event.at, previous.at):
+                if _is_newer(event, previous):
                     self.criteria_marks[event.criterion] = event
             case DecisionRecorded():
                 self.decisions.append(event)
+                if _is_newer(event, self.last_decision):
+                    self.last_decision = event
             case NoticeSent():
                 self.notices.append(event)
             case PlanLoaded():
@@ -208,10 +221,6 @@ class WindowState:
     @property
     def open_issues(self) -> list[IssueState]:
         return [i for i in self.issues.values() if i.open]
-
-    @property
-    def last_decision(self) -> DecisionRecorded | None:
-        return self.decisions[-1] if self.decisions else None
 
     @property
     def completion_notice_recorded(self) -> bool:

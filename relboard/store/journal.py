@@ -144,16 +144,20 @@ class Journal:
 
     def append(self, event: Event) -> list[Event]:
         """Write `event` and fsync it; return the events other writers added since our last read, in file order."""
+        return self.append_all([event])
+
+    def append_all(self, events: list[Event]) -> list[Event]:
+        """`append` for several events at once: one write and one fsync (events arriving from a hub)."""
         if self.damage is not None:
             # Repaired since? Then the read takes in the repaired file (and refuses while it is not).
             self.read_new()
             if self.damage is not None:
                 raise JournalDamaged(self.path, self.damage)
-        block = encode_block(event)
+        block = b"".join(encode_block(event) for event in events)
         try:
             make_folder(self.path.parent)
             with locked(self.lock_path, timeout=_LOCK_TIMEOUT):
-                return self._append_locked(block, event)
+                return self._append_locked(block, events)
         except LockTimeout:
             raise self._error(
                 f"another relboard process has held {self.lock_path.name} for over {_LOCK_TIMEOUT:g} s; "
@@ -164,7 +168,7 @@ class Journal:
         except OSError as exc:
             raise self._error(f"could not save the event ({exc.strerror}); the event was not saved") from None
 
-    def _append_locked(self, block: bytes, event: Event) -> list[Event]:
+    def _append_locked(self, block: bytes, events: list[Event]) -> list[Event]:
         fd = self._open(os.O_RDWR | os.O_APPEND)
         if fd is None and self._has_header:
             # The file went away with its folder (an unmounted disk, a removed folder) and the folder
@@ -202,7 +206,7 @@ class Journal:
                     os.ftruncate(fd, start)
                 raise
             st = os.fstat(fd)
-            self._known.append(event)
+            self._known.extend(events)
             self._offset = start + len(block)
             self._seen = (st.st_ino, st.st_size, st.st_mtime_ns)
             return foreign

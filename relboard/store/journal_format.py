@@ -28,6 +28,7 @@ from typing import Any
 import tomli_w
 
 from relboard.domain.events import Event, event_to_dict, utc_now
+from relboard.domain.identity import content_id
 from relboard.store.toml_errors import decode_error_position
 
 STATE_SCHEMA = 1
@@ -207,7 +208,16 @@ def verified_body(piece: bytes) -> bytes | None:
 
 
 def read_body(body: bytes) -> dict[str, Any]:
-    """The block's keys and values; raises ValueError with the reason when it is not TOML."""
+    """The block's keys and values; raises ValueError with the reason when it is not TOML.
+
+    A block saved before events had ids gets one from its bytes: the same on every load and machine."""
+    fields = _read_fields(body)
+    if "id" not in fields and isinstance(fields.get("at"), datetime):
+        fields["id"] = content_id(fields["at"], body)
+    return fields
+
+
+def _read_fields(body: bytes) -> dict[str, Any]:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from relboard.domain.events import Event, utc_now
+from relboard.domain.identity import Stamper
 from relboard.domain.intents import Intent, Refusal, Stamp
 from relboard.domain.state import WindowState
 
@@ -44,6 +45,7 @@ class Recorder:
         now: Callable[[], datetime] = utc_now,
         read_only: bool = False,
         recorded: Callable[[Event], object] | None = None,
+        stamper: Stamper | None = None,
     ) -> None:
         self.state = state
         self._save = save
@@ -51,6 +53,8 @@ class Recorder:
         self._now = now
         self.read_only = read_only
         self._recorded = recorded
+        # Gives each event its id, writer and hybrid clock stamp (see domain/identity).
+        self._stamper = stamper
 
     def stamp(self) -> Stamp:
         return Stamp(at=self._now(), by=self._operator(), nonce=secrets.token_hex(2))
@@ -65,6 +69,8 @@ class Recorder:
         event = self.check(intent)
         if isinstance(event, Refusal):
             return event
+        if self._stamper is not None:
+            event = self._stamper(event, self.state.events)
         self._save(event)
         self.state.apply(event)
         if self._recorded is not None:

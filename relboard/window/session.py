@@ -7,11 +7,13 @@ from datetime import datetime
 from pathlib import Path
 
 from relboard.domain.events import Event, PlanLoaded, utc_now
+from relboard.domain.identity import Stamper
 from relboard.domain.intents import OpenWindow, Stamp
 from relboard.domain.plan import Plan
 from relboard.domain.state import PlanChange, WindowState
 from relboard.store.journal import Journal
 from relboard.store.plan_file import LoadedPlan, load_plan
+from relboard.store.writer_id import writer_for
 from relboard.window.recorder import Recorder
 
 
@@ -23,6 +25,7 @@ class WindowSession:
         self.journal = journal
         self.state = WindowState(loaded.plan, events)
         self.plan_change: PlanChange | None = self.state.plan_change(loaded.hash)
+        self.stamper = Stamper(writer_for(journal.path))
 
     @classmethod
     def open(cls, plan_path: Path | str, state_path: Path | str | None = None) -> WindowSession:
@@ -57,13 +60,14 @@ class WindowSession:
 
     def recorder(self, *, by: str, now: Callable[[], datetime] = utc_now) -> Recorder:
         """A recorder whose every event is on disk before it is folded: a command reports success only then."""
-        return Recorder(self.state, self._save_durably, operator=lambda: by, now=now)
+        return Recorder(self.state, self._save_durably, operator=lambda: by, now=now, stamper=self.stamper)
 
     def _save_durably(self, event: Event) -> None:
         if not isinstance(event, PlanLoaded):
             # A window's record starts with the plan it runs against.
             plan_event = self.open_window().event(self.state, Stamp(at=event.at, by=event.by))
             if isinstance(plan_event, PlanLoaded):
+                plan_event = self.stamper(plan_event, self.state.events)
                 self._append(plan_event)
                 self.state.apply(plan_event)
         self._append(event)
