@@ -51,6 +51,7 @@ def _board_parser() -> argparse.ArgumentParser:
     # `relboard serve` gives this to every browser viewer who may record: each says who they are, and
     # none of them is remembered as the server user's name.
     parser.add_argument("--ask-operator", action="store_true", help=argparse.SUPPRESS)
+    add_hub(parser)
     parser.add_argument("--version", action="version", version=f"relboard {__version__}")
     return parser
 

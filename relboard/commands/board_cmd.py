@@ -6,6 +6,7 @@ import argparse
 import time
 
 from relboard.commands.common import err, loading_modules, open_session, operator, parse_now, plan_path
+from relboard.commands.hub_option import hub_address
 from relboard.domain.clock import RehearsalClock
 
 
@@ -54,6 +55,7 @@ def run(args: argparse.Namespace) -> int:
         remember_operator=not args.ask_operator,
         cannot_write=cannot_write,
         notes=notes,
+        hub=hub_address(args),
     )
     app.run()
     return 0

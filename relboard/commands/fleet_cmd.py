@@ -18,6 +18,14 @@ def run(args: argparse.Namespace) -> int:
     from relboard.hub.fleet import fleet_rows
     from relboard.hub.link import HubUnreachable
 
+    if not args.json and sys.stdout.isatty():
+        # In a terminal: the live screen. Piped or for scripts (--json): the rows once.
+        from relboard.commands.common import loading_modules
+
+        with loading_modules():
+            from relboard.ui.fleet import FleetApp
+        FleetApp(address).run()
+        return 0
     try:
         rows = fleet_rows(address)
     except HubUnreachable as error:

@@ -10,13 +10,12 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
 from textual.containers import Container
-from textual.message import Message
 from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
@@ -34,6 +33,7 @@ from relboard.ui.clock_strip import ClockStrip
 from relboard.ui.damage import BoardDamage
 from relboard.ui.dialogs import Dialogs
 from relboard.ui.footer import BoardFooter
+from relboard.ui.hub_view import BoardHub, HubReport
 from relboard.ui.palette import BoardCommands
 from relboard.ui.panes.checklist import ChecklistPane
 from relboard.ui.panes.issues import IssuesPane
@@ -42,29 +42,18 @@ from relboard.ui.panes.pane import Pane, PaneHooks
 from relboard.ui.panes.rollback import RollbackPane
 from relboard.ui.preferences import BoardPreferences
 from relboard.ui.probing import BoardProbes
+from relboard.ui.saving import WriterMessage, show_report
 from relboard.ui.times import board_zone
 from relboard.ui.watch import BoardWatch
 from relboard.window.recorder import Recorded, Recorder
 from relboard.window.session import WindowSession
 from relboard.window.writer import (
-    DamageFound,
-    EventDropped,
     EventWriter,
-    ForeignEvents,
-    ReadProblem,
     SaveState,
-    SaveStatus,
-    WriterReport,
-    saving_after,
 )
 
-
-class WriterMessage(Message):
-    """A report of the journal's writer thread, brought to the UI thread."""
-
-    def __init__(self, report: WriterReport) -> None:
-        super().__init__()
-        self.report = report
+if TYPE_CHECKING:
+    from relboard.hub.address import HubAddress
 
 
 class RelboardApp(App[None]):
@@ -80,6 +69,7 @@ class RelboardApp(App[None]):
     save_state: var[SaveState] = var(SaveState.SAVED, init=False)
     save_error: var[str] = var("", init=False)
     operator: var[str] = var("", init=False)
+    hub_state: var[str] = var("", init=False)
     open_issues: var[int] = var(0, init=False)
     forecast: var[Forecast | None] = var(None, init=False)
     standing: var[Standing] = var(Standing(), init=False)
@@ -99,6 +89,7 @@ class RelboardApp(App[None]):
         remember_operator: bool = True,
         cannot_write: str = "",
         notes: Sequence[str] = (),
+        hub: HubAddress | None = None,
     ) -> None:
         super().__init__()
         self.session = session
@@ -125,11 +116,13 @@ class RelboardApp(App[None]):
             now=self.now,
             read_only=read_only,
             recorded=self._recorded,
+            stamper=session.stamper,
         )
         self.probing = BoardProbes(self)
         self.dialogs = Dialogs(self)
         self.damage = BoardDamage(self, may_repair=not self.watching)
         self.watcher = BoardWatch(self, quiet=quiet)
+        self.hub = BoardHub(self, hub) if hub is not None else None
         self._quit_armed = False
         self._refresh_pending = False
         self.set_reactive(RelboardApp.reading, read_clock(self.plan.window, self.now()))
@@ -155,6 +148,7 @@ class RelboardApp(App[None]):
             RelboardApp.complete,
             RelboardApp.forecast,
             RelboardApp.standing,
+            RelboardApp.hub_state,
         )
         yield Tabs(*(Tab(PANE_TITLES[name], id=f"tab-{name}") for name in PANES), id="pane-tabs")
         hooks = PaneHooks(
@@ -183,6 +177,9 @@ class RelboardApp(App[None]):
         elif not self.read_only:
             self._open_window()
         self.call_after_refresh(self.watcher.start)
+        if self.hub is not None:
+            self.hub_state = "hub: connecting"
+            self.hub.start()
         # A daemon thread rather than a worker: an exit that skips unmount (SIGTERM from `serve`)
         # must not wait forever on the writer loop. A normal quit still stops and flushes it.
         threading.Thread(target=self.writer.run, name="relboard-journal", daemon=True).start()
@@ -203,6 +200,8 @@ class RelboardApp(App[None]):
 
     def on_unmount(self) -> None:
         self.writer.stop()
+        if self.hub is not None:
+            self.hub.stop()
 
     # --- the clock and the record ----------------------------------------------------------------
 
@@ -249,6 +248,9 @@ class RelboardApp(App[None]):
         self._quit_armed = False
         self._changed()
 
+    def notify_changed(self) -> None:
+        self._changed()
+
     def _changed(self) -> None:
         # Many events in one go (a burst from another writer) redraw the panes once.
         if not self._refresh_pending:
@@ -263,32 +265,14 @@ class RelboardApp(App[None]):
         self.watcher.changed()
         self.revision += 1
 
+    @on(HubReport)
+    def _hub_report(self, message: HubReport) -> None:
+        if self.hub is not None:
+            self.hub.report(message)
+
     @on(WriterMessage)
     def _writer_report(self, message: WriterMessage) -> None:
-        match message.report:
-            case SaveStatus() as status if not self.read_only:
-                self.save_state, self.save_error, said = saving_after(self.save_state, status, self.writer.pending)
-                if said:
-                    failed = self.save_state is SaveState.FAILED
-                    severity: SeverityLevel = "error" if failed else "information"
-                    self.notify(said, title="Save failed" if failed else "Saved", severity=severity, markup=False)
-            case ForeignEvents(events=foreign):
-                for event in foreign:
-                    self.state.apply(event)
-                self._changed()
-            case EventDropped(error=error):
-                self.notify(
-                    f"One change could not be saved and is shown on this board only ({error}).",
-                    title="Not saved",
-                    severity="error",
-                    markup=False,
-                    timeout=15,
-                )
-            case DamageFound():
-                # Keeps working from memory: what is typed waits in the writer's queue until the repair.
-                self.damage.offer()
-            case ReadProblem(error=error):
-                self.notify(error, title="Cannot follow other writers", severity="warning", markup=False, timeout=10)
+        show_report(self, message.report)
 
     # --- global actions (keys from the action table's "app" rows) --------------------------------
 

@@ -62,6 +62,7 @@ class ClockStrip(Widget):
     complete: reactive[bool] = reactive(False)
     forecast: reactive[Forecast | None] = reactive(None)
     standing: reactive[Standing] = reactive(Standing())
+    hub_state: reactive[str] = reactive("")
 
     def __init__(self, plan: Plan, zone: tzinfo, *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -111,6 +112,9 @@ class ClockStrip(Widget):
             parts.append(Content.styled(f"? UNVERIFIED: {words}", WARNING))
         if self.complete:
             parts.append(Content.styled("✔ COMPLETE", "bold reverse $text-success"))
+        if self.hub_state:
+            look = "$text-success" if self.hub_state.startswith("hub: live") else "$text-warning"
+            parts.append(plain_line(self.hub_state, look))
         parts.append(Content.styled(text, style))
         return Content("  ").join(parts)
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from relboard.domain.events import Event
 from relboard.store.journal import Journal
-from relboard.ui.app import RelboardApp, WriterMessage
+from relboard.ui.app import RelboardApp
+from relboard.ui.saving import WriterMessage
 from relboard.window.session import WindowSession
 from relboard.window.writer import ForeignEvents
 from tests.conftest import DATA, minimal_data  # noqa: F401  (re-exported for the board's tests)
