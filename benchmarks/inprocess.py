@@ -23,8 +23,11 @@ def window_clock(plan) -> Callable[[], datetime]:
     return lambda: base + timedelta(seconds=time.monotonic() - began)
 
 
-async def key_to_frame(driver: FrameDriver, key: str, shows: Callable[[str], bool], timeout: float = 10.0) -> float:
-    """Seconds from sending `key` to the first frame for which `shows(frame)` holds."""
+async def key_to_frame(
+    driver: FrameDriver, key: str, shows: Callable[[str], bool], timeout: float = 10.0, character: str | None = None
+) -> float:
+    """Seconds from sending `key` (typing `character`, by default the key's name) to the first frame for which
+    `shows(frame)` holds."""
     loop = asyncio.get_running_loop()
     seen: asyncio.Future[float] = loop.create_future()
 
@@ -34,7 +37,7 @@ async def key_to_frame(driver: FrameDriver, key: str, shows: Callable[[str], boo
 
     driver.on_frame = on_frame
     start = time.monotonic()
-    driver.send_message(events.Key(key, key))
+    driver.send_message(events.Key(key, key if character is None else character))
     try:
         return await asyncio.wait_for(seen, timeout) - start
     finally:

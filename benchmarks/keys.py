@@ -22,11 +22,12 @@ from relboard.ui.panes.checklist import ChecklistPane
 from relboard.window.session import WindowSession
 
 MEDIAN_MS, P95_MS = 16.0, 50.0
+HUGE_RATIO = 2.0  # the median on the huge plans against the large plan's
 GLYPH = {"p": "✔", "b": "⊘"}
 
 
-def board_samples(ws: Workspace, presses: int) -> list[float]:
-    session = WindowSession.open(ws.large, ws.copy_of_large_state("keys.state.toml"))
+def board_samples(ws: Workspace, presses: int, plan=None, state=None) -> list[float]:
+    session = WindowSession.open(plan or ws.large, state or ws.copy_of_large_state("keys.state.toml"))
     app = RelboardApp(session, now=window_clock(session.plan), operator="bench")
     times: list[float] = []
 
@@ -83,6 +84,25 @@ def measure(ws: Workspace) -> list[Figure]:
                 target=f"≤ {target:g} ms",
                 met=value <= target,
                 details={"presses": len(board), "max_ms": round(max(board), 1)},
+            )
+        )
+    base = median(board)
+    for steps in ws.sizes.huge_steps:
+        plan = ws.plan_of(steps)
+        huge = [t * 1000 for t in board_samples(ws, ws.sizes.huge_presses, plan, ws.path(f"keys-{steps}.state.toml"))]
+        value = median(huge)
+        r = ratio(value, base)
+        figures.append(
+            Figure(
+                figure=f"key to frame median, {steps:,} steps",
+                relboard=value,
+                reference=base,
+                reference_name=f"{ws.sizes.large_steps:,} steps",
+                unit="ms",
+                ratio=r,
+                target=f"≤ {HUGE_RATIO:g}× {ws.sizes.large_steps:,} steps",
+                met=r is not None and r <= HUGE_RATIO,
+                details={"presses": len(huge), "p95_ms": round(percentile(huge, 95), 1), "max_ms": round(max(huge), 1)},
             )
         )
     return figures

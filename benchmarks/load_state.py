@@ -10,7 +10,6 @@ import time
 import zlib
 from pathlib import Path
 
-from benchmarks import synthetic
 from benchmarks.results import Figure, ratio
 from benchmarks.stats import median
 from benchmarks.workspace import Workspace
@@ -21,7 +20,7 @@ TARGET_S = 1.0
 
 def measure(ws: Workspace) -> list[Figure]:
     count = ws.sizes.journal_events
-    path = synthetic.state_file(ws.large, ws.path("long.state.toml"), count)
+    path = ws.copy_of_long_state("load.state.toml")
     cache = Journal(path).cache_path
     firsts, loads, floors = [], [], []
     for _ in range(ws.sizes.load_runs):

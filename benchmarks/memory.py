@@ -1,5 +1,5 @@
-"""Memory: peak resident set (VmHWM) at the first full frame, large plan open, against the minimal app, and
-against the minimal app that first opens the same window session."""
+"""Memory: peak resident set (VmHWM) at the first full frame, large plan open (seen before), against the
+minimal app, and against the minimal app that first opens the same window session."""
 
 from __future__ import annotations
 

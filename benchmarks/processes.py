@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 
@@ -44,15 +45,35 @@ def run_once(command: list[str], env: dict[str, str], *, expect_codes=(0,), time
     return run
 
 
-def alternate(commands: dict[str, tuple[list[str], dict[str, str]]], rounds: int, warmups: int = 1) -> Samples:
+Argv = list[str] | Callable[[], list[str]]
+
+
+@dataclass
+class Command:
+    """A measured process. `argv` may be made afresh for each run; `before` runs, untimed, before each run."""
+
+    argv: Argv
+    env: dict[str, str]
+    before: Callable[[], object] | None = None
+
+    def run(self) -> Run:
+        if self.before is not None:
+            self.before()
+        return run_once(self.argv() if callable(self.argv) else self.argv, self.env)
+
+
+def alternate(
+    commands: dict[str, Command | tuple[list[str], dict[str, str]]], rounds: int, warmups: int = 1
+) -> Samples:
     """Each round runs every command once, starting from a different one each round."""
-    kinds = list(commands)
+    made = {kind: c if isinstance(c, Command) else Command(*c) for kind, c in commands.items()}
+    kinds = list(made)
     for _ in range(warmups):
         for kind in kinds:
-            run_once(*commands[kind])
+            made[kind].run()
     samples = Samples({kind: [] for kind in kinds})
     for number in range(rounds):
         shift = number % len(kinds)
         for kind in kinds[shift:] + kinds[:shift]:
-            samples.runs[kind].append(run_once(*commands[kind]))
+            samples.runs[kind].append(made[kind].run())
     return samples

@@ -20,6 +20,12 @@ class Sizes:
     command_runs: int
     hub_samples: int
     hub_events: int
+    huge_steps: tuple[int, ...]  # the open and key figures at these plan sizes, beside the large plan's
+    huge_runs: int  # per kind for the huge plans' opens, after one warm-up each
+    huge_presses: int
+    mark_events: int  # the journal a `mark` appends to, beside the same mark on an empty journal
+    typing_keys: int  # keys typed into the lookup while it holds `symptoms` symptoms
+    applied: int  # events applied one at a time on a board of the largest huge plan
 
 
 FULL = Sizes(
@@ -36,6 +42,12 @@ FULL = Sizes(
     command_runs=9,
     hub_samples=200,
     hub_events=10_000,
+    huge_steps=(20_000, 50_000),
+    huge_runs=3,
+    huge_presses=40,
+    mark_events=50_000,
+    typing_keys=120,
+    applied=60,
 )
 
 QUICK = Sizes(
@@ -52,4 +64,10 @@ QUICK = Sizes(
     command_runs=1,
     hub_samples=5,
     hub_events=300,
+    huge_steps=(1_000,),
+    huge_runs=1,
+    huge_presses=3,
+    mark_events=1_000,
+    typing_keys=12,
+    applied=5,
 )

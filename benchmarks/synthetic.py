@@ -317,3 +317,15 @@ def plan_with_dependencies(steps: int, seed: int = SEED) -> Plan:
         extra.append(step)
     document["steps"] = own + extra
     return Plan.model_validate(document)
+
+
+def plan_with_symptoms(folder: Path, count: int, seed: int = SEED) -> Path:
+    """The demo plan with `count` more troubleshooting entries (symptoms up to 400 characters)."""
+    rng = random.Random(seed)
+    document = tomllib.loads(demo_plan().read_text(encoding="utf-8"))
+    document["troubleshooting"] = document.get("troubleshooting", []) + [
+        {"symptom": _sentence(rng, 12, 400), "checks": [_sentence(rng, 10, 60) for _ in range(3)]} for _ in range(count)
+    ]
+    path = folder / f"plan-symptoms-{count}.toml"
+    path.write_text(tomli_w.dumps(document), encoding="utf-8")
+    return path

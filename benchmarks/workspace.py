@@ -27,6 +27,9 @@ class Workspace:
         # Themes, keymap and preferences from empty folders, never the user's own.
         os.environ["XDG_CONFIG_HOME"] = str(self.folder / "config")
         os.environ["XDG_DATA_HOME"] = str(self.folder / "data")
+        # The validated-plan cache too: a figure "plan seen before" fills it, "first open" empties it.
+        os.environ["XDG_CACHE_HOME"] = str(self.folder / "cache")
+        self._plans: dict[int, Path] = {}
 
     def close(self) -> None:
         shutil.rmtree(self.folder, ignore_errors=True)
@@ -52,6 +55,29 @@ class Workspace:
     @cached_property
     def large_state(self) -> Path:
         return synthetic.state_file(self.large, self.folder / "large.state.toml", self.sizes.large_events)
+
+    @cached_property
+    def long_state(self) -> Path:
+        """The large plan's state after a window left open for days (`journal_events` events, 5 % of them
+        issues opened); its `.cache` is made by the first load."""
+        return synthetic.state_file(self.large, self.folder / "long.state.toml", self.sizes.journal_events)
+
+    def copy_of_long_state(self, name: str) -> Path:
+        target = self.folder / name
+        shutil.copy(self.long_state, target)
+        return target
+
+    def plan_of(self, steps: int) -> Path:
+        """A generated plan of `steps` steps (the large plan when that is its size)."""
+        if steps == self.sizes.large_steps:
+            return self.large
+        if steps not in self._plans:
+            self._plans[steps] = synthetic.large_plan(self.folder, steps)
+        return self._plans[steps]
+
+    def forget_plans(self) -> None:
+        """Empty the user cache folder: the next open of any plan is its first."""
+        shutil.rmtree(self.folder / "cache", ignore_errors=True)
 
     def copy_of_large_state(self, name: str) -> Path:
         target = self.folder / name

@@ -55,12 +55,27 @@ def peak_rss_kib() -> int:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
 
 
+def footer_drawn(app) -> bool:
+    """Whether the frame just written holds the footer's keys: a Footer composes its keys only once the
+    screen's bindings are known, after the first frames. An app without a footer is whole at once."""
+    from textual.widgets import Footer
+
+    try:
+        footers = list(app.screen.query(Footer))
+    except Exception:  # noqa: BLE001 - no screen yet: nothing drawn
+        return False
+    if not footers:
+        return True
+    return any(key.region.area for key in footers[0].query("FooterKey"))
+
+
 class FirstFrameDriver(FrameDriver):
     """Reports the first full frame on stdout as one JSON line, then ends the app.
 
-    "Full" means settled: after the first frame, the report waits until the screen has nothing left to
-    lay out or repaint, and gives the time of the last frame written before that moment (later frames
-    that only complete the first, e.g. after on_mount handlers, count as part of opening).
+    "Full" means the whole screen, footer included, and settled: from the first frame that shows the
+    footer's keys, the report waits until the screen has nothing left to lay out or repaint, and gives the
+    time of the last frame written before that moment (later frames that only complete the first, e.g.
+    after on_mount handlers, count as part of opening).
     """
 
     def __init__(self, app, **kwargs) -> None:
@@ -68,6 +83,8 @@ class FirstFrameDriver(FrameDriver):
         self.on_frame = self._first
 
     def _first(self, now: float, data: str) -> None:
+        if not footer_drawn(self.app_running):
+            return
         self.on_frame = None
         self.app_running.call_after_refresh(self._report)
 
