@@ -16,12 +16,14 @@ from relboard.domain.events import (
     IssueUpdated,
     NoteAdded,
     PlanLoaded,
+    ProbeOutcome,
     ProbeRan,
     StepMarked,
     StepStatus,
     event_to_dict,
 )
 from relboard.domain.plan import Plan, Troubleshooting
+from relboard.domain.plan_model import validate_plan
 from relboard.store.paths import demo_plan
 from relboard.store.plan_file import load_plan
 
@@ -213,7 +215,14 @@ def _events(plan_path: Path, count: int, seed: int) -> list:
             )
         elif roll < 0.98:
             events.append(
-                ProbeRan(at=at, by=by, step=step, passed=rng.random() < 0.8, status_code=200, latency_ms=12.5)
+                ProbeRan(
+                    at=at,
+                    by=by,
+                    step=step,
+                    outcome=ProbeOutcome.PASS if rng.random() < 0.8 else ProbeOutcome.FAIL,
+                    status_code=200,
+                    latency_ms=12.5,
+                )
             )
         else:
             events.append(
@@ -316,7 +325,7 @@ def plan_with_dependencies(steps: int, seed: int = SEED) -> Plan:
             step["after"] = [f"step-{i:05d}" for i in rng.sample(earlier, min(len(earlier), rng.randint(1, 3)))]
         extra.append(step)
     document["steps"] = own + extra
-    return Plan.model_validate(document)
+    return validate_plan(document)
 
 
 def plan_with_symptoms(folder: Path, count: int, seed: int = SEED) -> Path:

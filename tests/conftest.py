@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from relboard.domain.plan import Plan
+from relboard.domain.plan_model import validate_plan
 from tests.hostile import hostile_strings
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +40,7 @@ def make_plan(**changes) -> Plan:
             data[key].update(value)
         else:
             data[key] = value
-    return Plan.model_validate(data)
+    return validate_plan(data)
 
 
 @pytest.fixture

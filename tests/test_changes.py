@@ -11,6 +11,7 @@ from relboard.domain.events import (
     NoteAdded,
     NoticeKind,
     NoticeSent,
+    ProbeOutcome,
     ProbeRan,
     StepMarked,
     StepStatus,
@@ -28,7 +29,7 @@ def test_each_kind_of_event_names_what_it_changed(plan):
 
     state.apply(StepMarked(at=T0, step="login", status=StepStatus.PASS))
     state.apply(NoteAdded(at=T0, step="apply", note="slow"))
-    state.apply(ProbeRan(at=T0, step="confirm-scope", passed=True))
+    state.apply(ProbeRan(at=T0, step="confirm-scope", outcome=ProbeOutcome.PASS))
     assert cursor.take() == Touched(steps=frozenset({"login", "apply", "confirm-scope"}))
 
     state.apply(IssueOpened(at=T0, issue="issue-1", title="Exports late"))

@@ -9,13 +9,16 @@ import signal
 import subprocess
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import tomli_w
 
+from relboard.domain import plan_model
 from relboard.domain.events import ProbeOutcome, StepStatus
 from relboard.domain.plan import Step
+from relboard.domain.plan_model import domain_of
 from relboard.domain.rollback import evaluate
 from relboard.domain.state import WindowState
 from relboard.net.command_check import KEEP_BYTES
@@ -27,8 +30,10 @@ SECRET = "kube-s3cr3t-9f8e7d"
 
 
 def check(probe: dict, step_id: str = "smoke") -> Step:
-    return Step.model_validate(
-        {"id": step_id, "phase": "validate", "title": "Smoke", "owner": "Lee QA", "probe": probe}
+    return domain_of(
+        plan_model.Step.model_validate(
+            {"id": step_id, "phase": "validate", "title": "Smoke", "owner": "Lee QA", "probe": probe}
+        )
     )
 
 
@@ -84,7 +89,7 @@ def test_a_command_that_exits_0_with_the_expected_output_passes(tmp_path):
 
 def test_a_wrong_exit_status_fails_marks_the_step_and_trips_its_criterion(tmp_path):
     plan = make_plan()
-    login = plan.step("login").model_copy(update={"probe": check(py("import sys; print('no'); sys.exit(3)")).probe})
+    login = replace(plan.step("login"), probe=check(py("import sys; print('no'); sys.exit(3)")).probe)
     event = run_probe(login, tmp_path, env={}, allow_commands=True)
     assert event.outcome is ProbeOutcome.FAIL
     assert event.exit_code == 3
@@ -215,7 +220,7 @@ def test_a_missing_program_is_an_error_not_a_failure(tmp_path):
     relative = run_probe(check({"run": ["./nope.sh"]}), tmp_path, env={}, allow_commands=True)
     assert relative.outcome is ProbeOutcome.ERROR
     assert relative.reason == "command not found: ./nope.sh (in .)"
-    state = WindowState(make_plan(), [event.model_copy(update={"step": "login"})])
+    state = WindowState(make_plan(), [replace(event, step="login")])
     assert state.steps["login"].status is StepStatus.PENDING
     assert state.steps["login"].probe_error is not None
     assert not any(c.tripped for c in evaluate(state))

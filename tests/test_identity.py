@@ -8,8 +8,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from relboard.domain.close_code import CloseCode, close_outcome
+from relboard.domain.event_model import validate_event
 from relboard.domain.events import (
-    EVENT_ADAPTER,
     CriterionMarked,
     Decision,
     DecisionRecorded,
@@ -83,7 +83,7 @@ def test_identity_is_saved_last_and_left_out_when_unset():
     event = stamped(StepMarked(at=REAL, step="apply", status=StepStatus.PASS), clock_at("lapa", REAL))
     data = event_to_dict(event)
     assert list(data)[-3:] == ["id", "writer", "hlc"]
-    assert EVENT_ADAPTER.validate_python(data) == event
+    assert validate_event(data) == event
     assert "id" not in event_to_dict(StepMarked(at=REAL, step="apply", status=StepStatus.PASS))
 
 
@@ -92,7 +92,7 @@ def test_malformed_identity_is_refused(bad):
     data = event_to_dict(stamped(StepMarked(at=REAL, step="a", status=StepStatus.PASS), clock_at("lapa", REAL)))
     data[bad] = "relboard.*.events.>"
     with pytest.raises(ValueError, match=bad):
-        EVENT_ADAPTER.validate_python(data)
+        validate_event(data)
 
 
 def _fast_then_slow(plan: Plan):

@@ -17,6 +17,7 @@ from relboard.domain.events import (
     NoticeKind,
     NoticeSent,
     PlanLoaded,
+    ProbeOutcome,
     ProbeRan,
     StepMarked,
     StepStatus,
@@ -173,11 +174,11 @@ def test_notices_and_probe_results_are_stamped_by_the_recorder(state):
     notice = RecordNotice(NoticeKind.AFTER, delivered=False, channel="webhook", detail="HTTP 500").event(state, STAMP)
     assert isinstance(notice, NoticeSent)
     assert (notice.at, notice.by, notice.delivered) == (AT, "lee", False)
-    result = ProbeRan(at=datetime(2020, 1, 1, tzinfo=UTC), by="probe", step="login", passed=True)
+    result = ProbeRan(at=datetime(2020, 1, 1, tzinfo=UTC), by="probe", step="login", outcome=ProbeOutcome.PASS)
     probe = RecordProbe(result).event(state, STAMP)
     assert isinstance(probe, ProbeRan)
     assert (probe.at, probe.by, probe.passed) == (AT, "lee", True)
-    assert RecordProbe(result.model_copy(update={"step": "gone"})).event(state, STAMP) == Refusal(
+    assert RecordProbe(replace(result, step="gone")).event(state, STAMP) == Refusal(
         "there is no step 'gone' in the plan (was it renamed or removed?)"
     )
 

@@ -18,6 +18,7 @@ from relboard.domain.events import (
 )
 from relboard.domain.notice_moment import Result, after_result, preview_choice
 from relboard.domain.notices import draft_after
+from relboard.domain.plan_model import model_of
 from relboard.domain.state import WindowState
 from relboard.store.plan_file import load_plan
 from tests.conftest import ROOT, make_plan
@@ -91,7 +92,7 @@ def test_after_the_window_open_critical_steps_mean_failed():
 
 def test_the_communicate_phase_never_decides_the_result():
     # Every validation passed; the "communicate completion" step, even critical and even failed, does not count.
-    data = [s.model_dump(mode="json", exclude_none=True) for s in PLAN.steps]
+    data = [model_of(s).model_dump(mode="json", exclude_none=True) for s in PLAN.steps]
     for step in data:
         if step["id"] == "notify-done":
             step["critical"] = True
@@ -123,7 +124,8 @@ def test_a_rollback_or_reschedule_ends_the_change_at_any_moment():
 
 def test_a_pause_in_the_window_is_not_the_final_word():
     state = WindowState(
-        PLAN, [mark("apply", StepStatus.PASS), DecisionRecorded(at=at(30), by="Sam", decision="pause", rationale="x")]
+        PLAN,
+        [mark("apply", StepStatus.PASS), DecisionRecorded(at=at(30), by="Sam", decision=Decision.PAUSE, rationale="x")],
     )
     found = after_result(state, IN_WINDOW)
     assert (found.result, found.final, found.unfinished) == (Result.PAUSED, False, ("login (pending)",))

@@ -6,7 +6,8 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from relboard.domain.plan import Category, Phase, Plan
+from relboard.domain import plan_model
+from relboard.domain.plan import Category, Phase
 from relboard.store.plan_file import load_plan
 
 text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=40)
@@ -15,7 +16,7 @@ minutes = st.integers(min_value=1, max_value=24 * 60)
 
 
 @st.composite
-def plans(draw) -> Plan:
+def plans(draw) -> plan_model.Plan:
     duration = draw(st.integers(min_value=2, max_value=12 * 60))
     rollback = draw(st.integers(min_value=1, max_value=duration - 1))
     step_ids = draw(st.lists(ids, min_size=1, max_size=6, unique=True))
@@ -71,7 +72,7 @@ def plans(draw) -> Plan:
         "troubleshooting": [{"symptom": draw(text), "checks": draw(st.lists(text, min_size=1, max_size=3))}],
         "notices": {"support_contact": draw(st.text(max_size=20)), "webhook_env": "RELBOARD_WEBHOOK"},
     }
-    return Plan.model_validate(data)
+    return plan_model.Plan.model_validate(data)
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -81,5 +82,5 @@ def test_a_plan_written_as_toml_loads_back_equal(tmp_path, plan):
     document = plan.model_dump(mode="python", by_alias=True, exclude_none=True)
     path.write_bytes(tomli_w.dumps(document).encode("utf-8"))
     loaded = load_plan(path).plan
-    assert loaded == plan
+    assert loaded == plan_model.to_domain(plan)
     assert loaded.window.end - loaded.window.start == plan.window.duration

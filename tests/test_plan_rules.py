@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from relboard.domain.plan import Plan
+from relboard.domain.plan_model import Plan
 from relboard.domain.plan_rules import RuleProblem, check_plan
 from relboard.store.plan_file import load_plan, plan_problems
 

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from relboard.domain import plan_model
 from relboard.domain.clock import read_clock
 from relboard.domain.events import ProbeOutcome, ProbeRan, StepStatus
-from relboard.domain.plan import Step
+from relboard.domain.plan_model import domain_of
 from relboard.domain.rollback import evaluate
 from relboard.domain.state import WindowState
 from relboard.domain.summary import status_json, status_text
@@ -56,14 +57,16 @@ def test_a_later_check_that_runs_clears_the_error_from_the_step():
 
 
 def test_a_name_that_does_not_resolve_here_is_an_error(tmp_path):
-    step = Step.model_validate(
-        {
-            "id": "api-health",
-            "phase": "validate",
-            "title": "API answers",
-            "owner": "Lee QA",
-            "probe": {"url": "https://no-such-host.invalid/health", "timeout": "5s"},
-        }
+    step = domain_of(
+        plan_model.Step.model_validate(
+            {
+                "id": "api-health",
+                "phase": "validate",
+                "title": "API answers",
+                "owner": "Lee QA",
+                "probe": {"url": "https://no-such-host.invalid/health", "timeout": "5s"},
+            }
+        )
     )
     event = run_probe(step, tmp_path, env={})
     assert event.outcome is ProbeOutcome.ERROR

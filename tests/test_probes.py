@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 
-from relboard.domain.events import ProbeOutcome, StepMarked, StepStatus
+from relboard.domain import plan_model
+from relboard.domain.events import ProbeOutcome, StepMarked, StepStatus, event_to_dict
 from relboard.domain.plan import Step
+from relboard.domain.plan_model import domain_of
 from relboard.domain.state import WindowState
 from relboard.net.probes import run_probe, run_probes, summary_line
 from tests.conftest import make_plan
@@ -18,8 +21,10 @@ SECRET = "s3cr3t-key-4f9a"
 
 
 def step(probe: dict, step_id: str = "api-health") -> Step:
-    return Step.model_validate(
-        {"id": step_id, "phase": "validate", "title": "API answers", "owner": "Lee QA", "probe": probe}
+    return domain_of(
+        plan_model.Step.model_validate(
+            {"id": step_id, "phase": "validate", "title": "API answers", "owner": "Lee QA", "probe": probe}
+        )
     )
 
 
@@ -161,7 +166,7 @@ def test_a_secret_echoed_by_the_server_is_scrubbed_from_the_reason(httpserver, t
     }
     event = run_probe(step(probe), tmp_path, env={"RB_API_KEY": SECRET})
     assert not event.passed
-    assert SECRET not in event.model_dump_json()
+    assert SECRET not in str(event_to_dict(event))
     assert "***" in event.reason
 
 
@@ -225,7 +230,7 @@ def test_probes_run_concurrently_and_report_as_each_finishes(httpserver, silent,
 def test_a_failed_probe_fails_the_step_unless_marked_by_hand_later(httpserver, tmp_path):
     httpserver.expect_request("/login").respond_with_data("", status=500)
     plan = make_plan()
-    login = plan.step("login").model_copy(update={"probe": step({"url": httpserver.url_for("/login")}).probe})
+    login = replace(plan.step("login"), probe=step({"url": httpserver.url_for("/login")}).probe)
     event = run_probe(login, tmp_path, env={})
     state = WindowState(plan, [event])
     assert state.steps["login"].status is StepStatus.FAIL

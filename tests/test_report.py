@@ -124,7 +124,7 @@ def scenario(plan: Plan, ending: CloseCode) -> list:
                     at=at(0.6 * number / len(steps), 1),
                     by="probe",
                     step=step.id,
-                    passed=status is StepStatus.PASS,
+                    outcome=ProbeOutcome.PASS if status is StepStatus.PASS else ProbeOutcome.FAIL,
                     status_code=200 if status is StepStatus.PASS else 503,
                     latency_ms=84.25,
                     reason="200 OK" if status is StepStatus.PASS else "expected 200, got 503",

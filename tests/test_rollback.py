@@ -1,7 +1,8 @@
 from datetime import UTC, datetime, timedelta
 
 from relboard.domain.clock import read_clock
-from relboard.domain.events import CriterionMarked, DecisionRecorded, StepMarked, StepStarted, StepStatus
+from relboard.domain.events import CriterionMarked, Decision, DecisionRecorded, StepMarked, StepStarted, StepStatus
+from relboard.domain.plan_model import model_of
 from relboard.domain.rollback import CriterionState, criterion_steps, evaluate, recommendation
 from relboard.domain.state import WindowState
 from relboard.store.plan_file import load_plan
@@ -52,10 +53,10 @@ def test_recommendation_in_plain_words(plan):
         "Rollback criteria tripped: login-broken. Decide with Sam Platform and Rio Product now: pause, roll back"
         " or reschedule. 1:00:00 left to decide."
     )
-    state.apply(DecisionRecorded(at=t(31), by="sam", decision="rollback", rationale="login down"))
+    state.apply(DecisionRecorded(at=t(31), by="sam", decision=Decision.ROLLBACK, rationale="login down"))
     passed = read_clock(plan.window, t(95))
     assert recommendation(state, passed) == "Decided: rollback (sam). Criteria tripped: login-broken."
-    state.apply(DecisionRecorded(at=t(96), by="rio", decision="continue", rationale="fixed forward"))
+    state.apply(DecisionRecorded(at=t(96), by="rio", decision=Decision.CONTINUE, rationale="fixed forward"))
     assert recommendation(state, passed).startswith("Decided: continue (rio). Rollback criteria tripped: login-broken.")
     assert recommendation(state, passed).endswith(
         "The rollback deadline has passed: a rollback now overruns the window."
@@ -64,7 +65,7 @@ def test_recommendation_in_plain_words(plan):
 
 def test_a_decision_made_before_a_later_mark_no_longer_stands(plan):
     state = WindowState(plan, [StepMarked(at=t(10), step="login", status=StepStatus.FAIL)])
-    state.apply(DecisionRecorded(at=t(12), by="sam", decision="pause", rationale="look first"))
+    state.apply(DecisionRecorded(at=t(12), by="sam", decision=Decision.PAUSE, rationale="look first"))
     in_window = read_clock(plan.window, t(30))
     assert recommendation(state, in_window) == "Decided: pause (sam). Criteria tripped: login-broken."
     # Marked tripped again after the decision: the decision no longer answers it.
@@ -183,7 +184,7 @@ def test_the_apply_step_marked_with_the_prepare_step_never_marked_and_validation
 
 def test_the_communicate_phase_and_non_critical_steps_never_move_the_change_on():
     plan = make_plan(rollback=SCOPE_CRITERION)
-    data_steps = [s.model_dump(mode="json", exclude_none=True) for s in plan.steps]
+    data_steps = [model_of(s).model_dump(mode="json", exclude_none=True) for s in plan.steps]
     for step in data_steps:
         if step["id"] == "notify-done":
             step["critical"] = True  # a critical communicate step, like the demo's start notice

@@ -12,6 +12,7 @@ import pytest
 
 from relboard.domain.catalog import TROUBLESHOOTING, TYPICAL_VALIDATION, VALIDATION_STEPS
 from relboard.domain.plan import Category, Phase, Plan
+from relboard.domain.plan_model import validate_plan
 from relboard.store.paths import demo_plan
 
 try:
@@ -31,7 +32,7 @@ CATALOG_SYMPTOMS = {entry.symptom.casefold() for entry in TROUBLESHOOTING}
 
 def read(name: str) -> Plan:
     with open(SAMPLES / name, "rb") as handle:
-        return Plan.model_validate(tomllib.load(handle))
+        return validate_plan(tomllib.load(handle))
 
 
 def test_the_folder_holds_one_plan_per_category_and_the_demo():

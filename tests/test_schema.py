@@ -10,7 +10,7 @@ from typing import Any
 import jsonschema
 import pytest
 
-from relboard.domain.plan import Plan
+from relboard.domain.plan_model import Plan
 from relboard.domain.plan_schema import plan_json_schema
 
 MINIMAL = Path(__file__).parent / "data" / "minimal.toml"

@@ -12,6 +12,7 @@ import pytest
 
 from relboard.domain.catalog import TYPICAL_VALIDATION, VALIDATION_STEPS
 from relboard.domain.plan import Category, Phase, Plan
+from relboard.domain.plan_model import validate_plan
 from relboard.domain.starter import PLACEHOLDER, starter_plan
 
 try:
@@ -25,7 +26,7 @@ START = datetime(2026, 12, 5, 22, 0, tzinfo=BERLIN)
 
 
 def parse(text: str) -> Plan:
-    return Plan.model_validate(tomllib.loads(text))
+    return validate_plan(tomllib.loads(text))
 
 
 def filled_in(text: str) -> str:

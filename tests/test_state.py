@@ -2,12 +2,15 @@ from datetime import UTC, datetime, timedelta
 
 from relboard.domain import progress
 from relboard.domain.events import (
+    Decision,
     DecisionRecorded,
     IssueOpened,
     IssueUpdated,
     NoteAdded,
+    NoticeKind,
     NoticeSent,
     PlanLoaded,
+    ProbeOutcome,
     ProbeRan,
     StepMarked,
     StepStatus,
@@ -50,8 +53,8 @@ def test_notes_issues_decisions_and_notices_fold(plan):
             IssueOpened(at=t(2), by="a", issue="w1", title="Slow login", owner=""),
             IssueUpdated(at=t(3), by="b", issue="w1", changed=["owner"], owner="Lee QA", title="ignored"),
             IssueUpdated(at=t(4), by="b", issue="plan-1", changed=["resolved"], resolved=True),
-            DecisionRecorded(at=t(5), by="a", decision="continue", rationale="all good"),
-            NoticeSent(at=t(6), by="a", notice="after", delivered=True, channel="manual"),
+            DecisionRecorded(at=t(5), by="a", decision=Decision.CONTINUE, rationale="all good"),
+            NoticeSent(at=t(6), by="a", notice=NoticeKind.AFTER, delivered=True, channel="manual"),
         ],
     )
     assert [n.note for n in state.steps["apply"].notes] == ["started"]
@@ -62,7 +65,9 @@ def test_notes_issues_decisions_and_notices_fold(plan):
 
 
 def test_a_failed_probe_marks_its_step_failed_until_a_later_hand_mark(plan):
-    state = WindowState(plan, [ProbeRan(at=t(1), step="login", passed=False, status_code=500, reason="HTTP 500")])
+    state = WindowState(
+        plan, [ProbeRan(at=t(1), step="login", outcome=ProbeOutcome.FAIL, status_code=500, reason="HTTP 500")]
+    )
     assert state.steps["login"].status is StepStatus.FAIL
     state.apply(StepMarked(at=t(2), by="lee", step="login", status=StepStatus.PASS, note="checked by hand"))
     assert state.steps["login"].status is StepStatus.PASS
@@ -100,7 +105,7 @@ def test_progress_and_completion_follow_the_seed(plan):
         "completion notice not recorded",
     ]
     state.apply(IssueUpdated(at=t(11), issue="w1", changed=["owner"], owner="Dana Ops"))
-    state.apply(NoticeSent(at=t(12), notice="after", delivered=True))
+    state.apply(NoticeSent(at=t(12), notice=NoticeKind.AFTER, delivered=True))
     assert progress.is_complete(state)
     assert [(p.label, p.done, p.total) for p in progress.by_phase(state)] == [
         ("prepare", 1, 1),

@@ -14,6 +14,7 @@ from relboard.domain.events import (
     NoticeKind,
     NoticeSent,
     PlanLoaded,
+    ProbeOutcome,
     ProbeRan,
     StepMarked,
     StepStatus,
@@ -78,8 +79,8 @@ def test_each_kind_of_event_in_plain_words():
         DecisionRecorded(
             at=at(10), by="Sam Platform", decision=Decision.ROLLBACK, rationale="SSO down", tripped=["login-broken"]
         ),
-        ProbeRan(at=at(11), by="probe", step="login", passed=True, status_code=200, latency_ms=84.6),
-        ProbeRan(at=at(12), by="probe", step="gone", passed=False, reason="connection refused"),
+        ProbeRan(at=at(11), by="probe", step="login", outcome=ProbeOutcome.PASS, status_code=200, latency_ms=84.6),
+        ProbeRan(at=at(12), by="probe", step="gone", outcome=ProbeOutcome.FAIL, reason="connection refused"),
         NoticeSent(
             at=at(13), by="Dana Ops", notice=NoticeKind.DECISION, delivered=True, channel="webhook", detail="HTTP 200"
         ),

@@ -16,7 +16,7 @@ def run(args: argparse.Namespace) -> int:
     from relboard.store.plan_file import PlanError, load_plan
 
     try:
-        plan = load_plan(args.plan).plan
+        plan = load_plan(args.plan, cached=True).plan
     except PlanError as error:
         raise UsageError(str(error)) from None
     data = window_calendar(plan, utc_now())

@@ -19,7 +19,7 @@ def run(args: argparse.Namespace) -> int:
     if not words:
         raise UsageError("relboard lookup: give a query, e.g. relboard lookup connector fails")
     try:
-        plan = load_plan(plan_path(plan_arg)).plan
+        plan = load_plan(plan_path(plan_arg), cached=True).plan
     except PlanError as error:
         raise UsageError(str(error)) from None
     matches = SymptomIndex(troubleshooting_for(plan)).search(" ".join(words), limit=args.limit)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from relboard.domain.events import Event, NoticeSent
 from relboard.domain.intents import Refusal, Stamp
@@ -16,4 +16,4 @@ class RecordSent:
     sent: NoticeSent
 
     def event(self, state: WindowState, stamp: Stamp) -> Event | Refusal:
-        return self.sent.model_copy(update={"at": stamp.at, "by": stamp.by or self.sent.by})
+        return replace(self.sent, at=stamp.at, by=stamp.by or self.sent.by)

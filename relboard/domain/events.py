@@ -1,18 +1,17 @@
 """Everything that happens during a window is an event; the window state is their fold.
 
 Events are flat (scalars and lists of strings) so that each one is a single `[[event]]` block in
-the TOML journal.
+the TOML journal. They are plain frozen dataclasses: what comes from outside (a journal block, the
+hub) is checked where it enters (`event_input`, with the models of `event_model` deciding and
+wording anything unusual); what relboard makes itself is made right.
 """
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from enum import StrEnum
-from typing import Annotated, Any, Literal
-
-from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, TypeAdapter, model_validator
-
-from relboard.domain.identity import HLC_PATTERN, ID_PATTERN, WRITER_PATTERN
+from typing import Any, Literal
 
 
 class StepStatus(StrEnum):
@@ -49,17 +48,17 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-class _Event(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-    at: AwareDatetime
+@dataclass(frozen=True, slots=True, kw_only=True)
+class _Event:
+    at: datetime
     by: str = ""
     # Who made it and when, across machines (see identity); optional so that older journals load as they are.
-    id: Annotated[str, Field(pattern=ID_PATTERN)] | None = None
-    writer: Annotated[str, Field(pattern=WRITER_PATTERN)] | None = None
-    hlc: Annotated[str, Field(pattern=HLC_PATTERN)] | None = None
+    id: str | None = None
+    writer: str | None = None
+    hlc: str | None = None
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PlanLoaded(_Event):
     """The window was opened against a plan; its hash and steps, to notice later edits."""
 
@@ -68,6 +67,7 @@ class PlanLoaded(_Event):
     step_ids: list[str]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StepMarked(_Event):
     kind: Literal["step_marked"] = "step_marked"
     step: str
@@ -76,24 +76,27 @@ class StepMarked(_Event):
     # An undo is a mark of its own that brings the step back: the status it took back ("" otherwise).
     undoes: str = ""
     # Prerequisites that had not passed when the step was marked anyway (reality wins, on the record).
-    waited_on: list[str] = Field(default_factory=list)
+    waited_on: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StepStarted(_Event):
     """Work on a step began: its elapsed time runs from here."""
 
     kind: Literal["step_started"] = "step_started"
     step: str
     note: str = ""
-    waited_on: list[str] = Field(default_factory=list)
+    waited_on: list[str] = field(default_factory=list)
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class NoteAdded(_Event):
     kind: Literal["note_added"] = "note_added"
     step: str
     note: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class IssueOpened(_Event):
     """A known issue found during the window (accepted limitations come from the plan)."""
 
@@ -106,12 +109,13 @@ class IssueOpened(_Event):
     step: str = ""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class IssueUpdated(_Event):
     """Changes to a known issue; only the fields listed in `changed` apply."""
 
     kind: Literal["issue_updated"] = "issue_updated"
     issue: str
-    changed: list[str] = Field(default_factory=list)
+    changed: list[str] = field(default_factory=list)
     title: str = ""
     impact: str = ""
     workaround: str = ""
@@ -120,6 +124,7 @@ class IssueUpdated(_Event):
     resolved: bool = False
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CriterionMarked(_Event):
     kind: Literal["criterion_marked"] = "criterion_marked"
     criterion: str
@@ -127,17 +132,19 @@ class CriterionMarked(_Event):
     reason: str
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class DecisionRecorded(_Event):
     kind: Literal["decision_recorded"] = "decision_recorded"
     decision: Decision
     rationale: str
-    tripped: list[str] = Field(default_factory=list)
+    tripped: list[str] = field(default_factory=list)
     business_owner: str = ""
     technical_owner: str = ""
     impact_statement: str = ""
     next_update: str = ""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class ProbeRan(_Event):
     kind: Literal["probe_ran"] = "probe_ran"
     step: str
@@ -145,18 +152,9 @@ class ProbeRan(_Event):
     status_code: int = 0
     latency_ms: float = 0.0
     reason: str = ""
-    command: str = Field("", description="A command check: the argv that ran, shell-quoted")
+    command: str = ""  # a command check: the argv that ran, shell-quoted
     exit_code: int = 0
-    output: str = Field("", description="A command check's output: first and last 4 KiB, masked")
-
-    @model_validator(mode="before")
-    @classmethod
-    def _two_outcomes(cls, data: Any) -> Any:
-        # Journals written before `error` existed say `passed = true/false`.
-        if isinstance(data, dict) and "passed" in data and "outcome" not in data:
-            data = dict(data)
-            data["outcome"] = ProbeOutcome.PASS if data.pop("passed") else ProbeOutcome.FAIL
-        return data
+    output: str = ""  # a command check's output: first and last 4 KiB, masked
 
     @property
     def passed(self) -> bool:
@@ -171,6 +169,7 @@ class ProbeRan(_Event):
         return self.outcome is ProbeOutcome.ERROR
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class NoticeSent(_Event):
     kind: Literal["notice_sent"] = "notice_sent"
     notice: NoticeKind
@@ -178,11 +177,12 @@ class NoticeSent(_Event):
     channel: str = ""
     detail: str = ""
     text: str = ""
-    action: str = Field("", description="What the channel was asked to do: create, update, trigger, resolve, ...")
-    ref: str = Field("", description="The channel's id for what it made (a maintenance id, a dedup key)")
-    covers: list[str] = Field(default_factory=list, description="A page: the trips and decisions it told of")
+    action: str = ""  # what the channel was asked to do: create, update, trigger, resolve, ...
+    ref: str = ""  # the channel's id for what it made (a maintenance id, a dedup key)
+    covers: list[str] = field(default_factory=list)  # a page: the trips and decisions it told of
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class CommandsApproved(_Event):
     """The operator approved the plan's command checks, exactly as listed, for this plan hash."""
 
@@ -192,6 +192,7 @@ class CommandsApproved(_Event):
     commands: list[str]
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Handover(_Event):
     """A shift change: `by` hands the window over to `incoming`; `summary` is what they were given."""
 
@@ -201,17 +202,18 @@ class Handover(_Event):
     summary: str = ""
 
 
+@dataclass(frozen=True, slots=True, kw_only=True)
 class StateRepaired(_Event):
     """The state file was repaired: its damaged byte ranges were copied aside and every intact event kept."""
 
     kind: Literal["state_repaired"] = "state_repaired"
     damaged: int  # how many damaged ranges were set aside
-    lines: list[str] = Field(default_factory=list)  # their lines in the damaged file, "2031-2040"
+    lines: list[str] = field(default_factory=list)  # their lines in the damaged file, "2031-2040"
     side_file: str = ""  # the file beside the state that holds their bytes
     kept: int = 0  # intact events kept
 
 
-Event = Annotated[
+Event = (
     PlanLoaded
     | StepMarked
     | NoteAdded
@@ -224,23 +226,53 @@ Event = Annotated[
     | StepStarted
     | Handover
     | CommandsApproved
-    | StateRepaired,
-    Field(discriminator="kind"),
-]
+    | StateRepaired
+)
 
-EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
-
+EVENT_TYPES: tuple[type[Event], ...] = (
+    PlanLoaded,
+    StepMarked,
+    NoteAdded,
+    IssueOpened,
+    IssueUpdated,
+    CriterionMarked,
+    DecisionRecorded,
+    ProbeRan,
+    NoticeSent,
+    StepStarted,
+    Handover,
+    CommandsApproved,
+    StateRepaired,
+)
 
 _IDENTITY = ("id", "writer", "hlc")
+_FIELDS: dict[type[Any], tuple[str, ...]] = {cls: tuple(f.name for f in fields(cls)) for cls in EVENT_TYPES}
+# Each kind's name (its `kind` field's default) and its class.
+KINDS: dict[str, type[Event]] = {
+    str(next(f.default for f in fields(cls) if f.name == "kind")): cls for cls in EVENT_TYPES
+}
+
+
+def event_fields(cls: type[Event]) -> tuple[str, ...]:
+    """The event's fields in the order they are saved: the common ones first, then the kind's own."""
+    return _FIELDS[cls]
 
 
 def event_to_dict(event: Event) -> dict[str, Any]:
     """A TOML-ready dict: kind first, the identity last (left out when unset), datetimes kept as datetimes,
     enums as strings."""
-    data = event.model_dump(mode="python")
-    ordered = {"kind": data.pop("kind")}
-    identity = {key: data.pop(key) for key in _IDENTITY}
-    for key, value in data.items():
-        ordered[key] = value.value if isinstance(value, StrEnum) else value
-    ordered.update((key, value) for key, value in identity.items() if value is not None)
+    ordered: dict[str, Any] = {"kind": event.kind}
+    for name in _FIELDS[type(event)]:
+        if name == "kind" or name in _IDENTITY:
+            continue
+        value = getattr(event, name)
+        if isinstance(value, StrEnum):
+            value = value.value
+        elif isinstance(value, list):
+            value = list(value)
+        ordered[name] = value
+    for name in _IDENTITY:
+        value = getattr(event, name)
+        if value is not None:
+            ordered[name] = value
     return ordered

@@ -18,10 +18,9 @@ import re
 import secrets
 import time
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime
 from typing import Protocol, TypeVar
-
-from pydantic import BaseModel
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 ID_PATTERN = r"^[0-9A-HJKMNP-TV-Z]{26}$"
@@ -111,7 +110,7 @@ class _Stamped(Protocol):
     def hlc(self) -> str | None: ...
 
 
-_E = TypeVar("_E", bound=BaseModel)
+_E = TypeVar("_E", bound="_Stamped")
 
 
 def stamped(event: _E, clock: HybridClock) -> _E:
@@ -120,7 +119,7 @@ def stamped(event: _E, clock: HybridClock) -> _E:
         return event
     stamp = clock.stamp()
     wall = int(stamp[:13])
-    return event.model_copy(update={"id": new_id(wall), "writer": clock.writer, "hlc": stamp})
+    return replace(event, id=new_id(wall), writer=clock.writer, hlc=stamp)  # type: ignore[type-var]
 
 
 class Stamper:

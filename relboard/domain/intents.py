@@ -6,7 +6,7 @@ wherever it comes from. Nothing here knows who is asking or when: the recorder p
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
 
@@ -364,4 +364,4 @@ class RecordProbe:
     def event(self, state: WindowState, stamp: Stamp) -> Event | Refusal:
         if self.result.step not in state.steps:
             return _no_step(self.result.step)
-        return self.result.model_copy(update={"at": stamp.at, "by": stamp.by or self.result.by})
+        return replace(self.result, at=stamp.at, by=stamp.by or self.result.by)

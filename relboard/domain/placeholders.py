@@ -8,11 +8,9 @@ with its place in the file, so `validate` names every one and the board does not
 from __future__ import annotations
 
 import re
+from dataclasses import fields, is_dataclass
 from typing import Any
 
-from pydantic import BaseModel
-
-from relboard.domain.plan import Plan
 from relboard.domain.plan_quote import format_path, show
 
 # Every value the engineer has to replace in a starter plan starts with this.
@@ -20,6 +18,7 @@ PLACEHOLDER = "Change me"
 _PLACEHOLDER = re.compile(r"\bchange me\s*:", re.IGNORECASE)
 
 PlaceholderPath = tuple[str | int, ...]
+_ALIASES = {"schema_version": "schema"}
 
 
 def may_hold_placeholders(text: str) -> bool:
@@ -34,10 +33,19 @@ def is_placeholder(value: str) -> bool:
 def _walk(value: Any, path: PlaceholderPath) -> list[tuple[PlaceholderPath, str]]:
     if isinstance(value, str):
         return [(path, value)] if is_placeholder(value) else []
-    if isinstance(value, BaseModel):
+    if is_dataclass(value):
+        # The domain's plan: its fields are the file's keys, but for `schema`.
         found = []
-        for name, field in type(value).model_fields.items():
-            found += _walk(getattr(value, name), (*path, field.alias or name))
+        for field in fields(value):
+            if field.init:
+                found += _walk(getattr(value, field.name), (*path, _ALIASES.get(field.name, field.name)))
+        return found
+    model_fields = getattr(type(value), "model_fields", None)
+    if model_fields is not None:
+        # A validated model of the plan file (see plan_model), walked before the domain's plan is made.
+        found = []
+        for name, info in model_fields.items():
+            found += _walk(getattr(value, name), (*path, info.alias or name))
         return found
     if isinstance(value, list | tuple):
         return [hit for index, item in enumerate(value) for hit in _walk(item, (*path, index))]
@@ -46,8 +54,9 @@ def _walk(value: Any, path: PlaceholderPath) -> list[tuple[PlaceholderPath, str]
     return []
 
 
-def placeholder_problems(plan: Plan) -> list[tuple[PlaceholderPath, str]]:
-    """(path, message) for every value that still holds a placeholder, in the plan's order."""
+def placeholder_problems(plan: object) -> list[tuple[PlaceholderPath, str]]:
+    """(path, message) for every value that still holds a placeholder, in the plan's order: of the domain's
+    plan or of a validated plan model."""
     return [
         (path, f"{format_path(path)} is still the starter's placeholder {show(value)}: write the real value")
         for path, value in _walk(plan, ())

@@ -1,30 +1,19 @@
-"""The plan an engineer writes before the window (TOML, `schema = 1`).
+"""The plan an engineer writes before the window (TOML, `schema = 1`), as the domain reads it.
 
 relboard never modifies a plan; everything that happens during the window is a state event.
+
+These are plain frozen dataclasses: a plan file is checked once, at the boundary, by the models of
+`plan_model` (every message and position comes from there), and a plan seen before is read back from
+the validated-plan cache without them. Field names and order are the models' own.
 """
 
 from __future__ import annotations
 
-import re
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
-from typing import Annotated, Any, Literal
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
-
-from pydantic import (
-    AfterValidator,
-    BaseModel,
-    BeforeValidator,
-    ConfigDict,
-    Field,
-    PlainSerializer,
-    PrivateAttr,
-    Strict,
-    WithJsonSchema,
-    field_validator,
-)
-
-from relboard.domain.durations import DURATION_PATTERN, format_duration, parse_duration
+from typing import Any, Literal
+from zoneinfo import ZoneInfo
 
 PLAN_SCHEMA = 1
 
@@ -46,110 +35,34 @@ class Phase(StrEnum):
     COMMUNICATE = "communicate"
 
 
-def _to_duration(value: Any) -> Any:
-    if isinstance(value, str):
-        return parse_duration(value)
-    if isinstance(value, timedelta):
-        return value
-    # A bare number would be taken as seconds: `duration = 2` must not become a two-second window.
-    raise ValueError('must be a duration in quotes, like "2h30m", "90m" or "45s"')
+HTTP_PROBE_KEYS = ("method", "expect_status", "expect_body", "expect_json", "headers", "ca_bundle")
+COMMAND_PROBE_KEYS = ("cwd", "env", "expect_exit", "expect_output")
+DEFAULT_HTTP_TIMEOUT = timedelta(seconds=10)
+DEFAULT_COMMAND_TIMEOUT = timedelta(minutes=1)
 
 
-Duration = Annotated[
-    timedelta,
-    BeforeValidator(_to_duration),
-    PlainSerializer(format_duration, return_type=str),
-    WithJsonSchema({"type": "string", "pattern": DURATION_PATTERN, "examples": ["2h30m", "90m"]}),
-]
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Release:
+    title: str
+    environment: str
+    deployment_model: str
+    scope: str
+    category: Category
+    change_ref: str = ""
+    release_notes: str = ""
 
 
-def _require_offset(value: Any) -> Any:
-    if isinstance(value, datetime) and value.tzinfo is None:
-        raise ValueError("is a local datetime without an offset; write the offset too, e.g. 2026-12-05T22:00:00+01:00")
-    if not isinstance(value, datetime):
-        raise ValueError("must be a TOML offset datetime (unquoted), e.g. 2026-12-05T22:00:00+01:00")
-    return value
-
-
-OffsetDatetime = Annotated[
-    datetime,
-    BeforeValidator(_require_offset),
-    WithJsonSchema({"type": "string", "format": "date-time"}),
-]
-
-_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]*$")
-
-
-def _check_id(value: str) -> str:
-    if not _ID.match(value):
-        raise ValueError(
-            f"{value!r} is not a usable id: letters, digits, '.', '_' and '-', starting with a letter or digit"
-        )
-    return value
-
-
-Id = Annotated[str, AfterValidator(_check_id), WithJsonSchema({"type": "string", "pattern": _ID.pattern})]
-Text = Annotated[str, Field(min_length=1)]
-
-
-# Plain functions, not the builtins `list` and `dict`: pydantic inspects each default factory's
-# signature, and for a builtin that means parsing its text signature with the tokenizer, a few
-# milliseconds of every start-up.
-def _empty_list() -> list[Any]:
-    return []
-
-
-def _empty_dict() -> dict[str, Any]:
-    return {}
-
-
-class _Model(BaseModel):
-    # Built on first use: validating a Plan builds the nested models inside its own validator, so
-    # a command that loads a plan never pays for a dozen validators it does not call.
-    # Strict: TOML has its own types, and a value of the wrong one is a mistake to point at, never a
-    # value to convert (lax mode would read critical = "yes" as true and "200" as 200).
-    model_config = ConfigDict(extra="forbid", frozen=True, populate_by_name=True, defer_build=True, strict=True)
-
-
-class Release(_Model):
-    title: Text
-    environment: Text = Field(description="The exact environment that changes, e.g. prod-eu")
-    deployment_model: Text = Field(description="saas, private cloud, on-premises, ...")
-    scope: Text = Field(description="Release scope: what changes, from which version to which")
-    category: Annotated[Category, Strict(False)]
-    change_ref: str = Field("", description="Change ticket id in the customer's change process")
-    release_notes: str = Field("", description="Link to the release notes or change description")
-
-
-class Window(_Model):
-    start: OffsetDatetime
-    timezone: str = Field(
-        "", description="IANA zone the window is announced in, e.g. Europe/Berlin; defaults to the start's offset"
-    )
-    duration: Duration
-    rollback_time: Duration = Field(description="How long a rollback takes once decided")
-    communication_owner: Text
-    validation_owner: Text
-    technical_owner: Text
-    business_owner: Text
-    escalation: list[Text] = Field(default_factory=_empty_list, description="Escalation path, in order")
-
-    @field_validator("timezone")
-    @classmethod
-    def _known_zone(cls, value: str) -> str:
-        if value:
-            try:
-                ZoneInfo(value)
-            except (ZoneInfoNotFoundError, ValueError):
-                raise ValueError(f"{value!r} is not a known IANA time zone (e.g. Europe/Berlin)") from None
-        return value
-
-    @field_validator("duration")
-    @classmethod
-    def _positive(cls, value: timedelta) -> timedelta:
-        if value <= timedelta(0):
-            raise ValueError("must be longer than zero")
-        return value
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Window:
+    start: datetime
+    timezone: str = ""
+    duration: timedelta
+    rollback_time: timedelta
+    communication_owner: str
+    validation_owner: str
+    technical_owner: str
+    business_owner: str
+    escalation: list[str] = field(default_factory=list)
 
     @property
     def end(self) -> datetime:
@@ -164,58 +77,31 @@ class Window(_Model):
         return ZoneInfo(self.timezone) if self.timezone else self.start.tzinfo
 
 
-class AffectedUsers(_Model):
-    group: Text
-    impact: Text
+@dataclass(frozen=True, slots=True, kw_only=True)
+class AffectedUsers:
+    group: str
+    impact: str
     access_interrupted: bool = False
-    workflows_to_wait: list[Text] = Field(default_factory=_empty_list)
+    workflows_to_wait: list[str] = field(default_factory=list)
 
 
-def _argv(value: Any) -> Any:
-    if isinstance(value, str):
-        raise ValueError(
-            "must be a list of arguments, not one string: relboard never runs a shell, so write"
-            f" run = {_as_list_hint(value)}"
-        )
-    return value
-
-
-def _as_list_hint(text: str) -> str:
-    import json  # only a plan with this mistake pays for it
-
-    # A JSON list of strings is also a TOML array: the hint can be pasted back as it is.
-    return json.dumps(text.split()[:8] or ["./check.sh"], ensure_ascii=False)
-
-
-Argv = Annotated[list[str], BeforeValidator(_argv), Field(min_length=1)]
-EnvName = Annotated[str, Field(pattern=r"^[A-Za-z_][A-Za-z0-9_]*$")]
-
-HTTP_PROBE_KEYS = ("method", "expect_status", "expect_body", "expect_json", "headers", "ca_bundle")
-COMMAND_PROBE_KEYS = ("cwd", "env", "expect_exit", "expect_output")
-DEFAULT_HTTP_TIMEOUT = timedelta(seconds=10)
-DEFAULT_COMMAND_TIMEOUT = timedelta(minutes=1)
-
-
-class ProbeSpec(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProbeSpec:
     """A check a machine can make for a validation step: an HTTP request (`url`) or a command (`run`)."""
 
-    url: Annotated[str, Field(pattern=r"^https?://")] | None = None
+    url: str | None = None
     method: Literal["GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"] = "GET"
-    expect_status: int | None = Field(None, ge=100, le=599, description="Default: any 2xx")
-    expect_body: str | None = Field(None, description="Substring the body must contain")
-    expect_json: dict[str, Any] | None = Field(None, description="Fields a JSON body must have, with these values")
-    headers: dict[str, str] = Field(
-        default_factory=_empty_dict, description='Values may be "env:NAME" to read a secret from the environment'
-    )
-    timeout: Duration | None = Field(None, description="Whole-check deadline; default 10s for url, 1m for run")
-    ca_bundle: str | None = Field(None, description="CA bundle path, relative to the plan's folder")
-    run: Argv | None = Field(None, description="A command's argv, run without a shell (instead of url)")
-    cwd: str = Field(".", description="The command's working folder, relative to the plan's folder")
-    env: list[EnvName] = Field(
-        default_factory=_empty_list, description="Environment variables passed to the command; nothing else is"
-    )
-    expect_exit: int = Field(0, ge=0, le=255, description="The exit status that passes")
-    expect_output: str | None = Field(None, description="Substring of the command's stdout and stderr")
+    expect_status: int | None = None
+    expect_body: str | None = None
+    expect_json: dict[str, Any] | None = None
+    headers: dict[str, str] = field(default_factory=dict)
+    timeout: timedelta | None = None
+    ca_bundle: str | None = None
+    run: list[str] | None = None
+    cwd: str = "."
+    env: list[str] = field(default_factory=list)
+    expect_exit: int = 0
+    expect_output: str | None = None
 
     @property
     def is_command(self) -> bool:
@@ -228,122 +114,113 @@ class ProbeSpec(_Model):
         return DEFAULT_COMMAND_TIMEOUT if self.is_command else DEFAULT_HTTP_TIMEOUT
 
 
-class Step(_Model):
-    id: Id
-    phase: Annotated[Phase, Strict(False)]
-    title: Text
-    owner: Text
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Step:
+    id: str
+    phase: Phase
+    title: str
+    owner: str
     details: str = ""
     critical: bool = False
     probe: ProbeSpec | None = None
-    expected: Duration | None = Field(None, description='How long the step usually takes, e.g. "10m"')
-    after: list[str] | None = Field(
-        None,
-        description="Step ids that must pass first. Left out: the step before this one in the plan;"
-        " [] : it can start at any time (a parallel track)",
-    )
+    expected: timedelta | None = None
+    after: list[str] | None = None
 
 
-class Criterion(_Model):
-    id: Id
-    condition: Text
-    trips_on: list[str] = Field(default_factory=_empty_list, description="Step ids whose failure trips this criterion")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Criterion:
+    id: str
+    condition: str
+    trips_on: list[str] = field(default_factory=list)
 
 
-class Rollback(_Model):
-    impact_statement: Text
-    decision_owners: list[Text] = Field(
-        default_factory=_empty_list, description="Who decides; defaults to the window's technical and business owners"
-    )
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rollback:
+    impact_statement: str
+    decision_owners: list[str] = field(default_factory=list)
     criteria: list[Criterion]
 
 
-class KnownIssue(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class KnownIssue:
     """An accepted limitation known before the window."""
 
-    title: Text
+    title: str
     workaround: str = ""
-    owner: str = Field("", description="Follow-up owner")
+    owner: str = ""
     impact: str = ""
 
 
-class Troubleshooting(_Model):
-    symptom: Text
-    checks: list[Text] = Field(min_length=1)
-    categories: list[Annotated[Category, Strict(False)]] = Field(
-        default_factory=_empty_list, description="Empty: applies to every category"
-    )
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Troubleshooting:
+    symptom: str
+    checks: list[str]
+    categories: list[Category] = field(default_factory=list)
 
 
-_VARIABLE = r"^[A-Za-z_][A-Za-z0-9_]*$"
-VariableName = Annotated[str, Field(pattern=_VARIABLE)]
-HttpUrl = Annotated[str, Field(pattern=r"^https?://[^\s]+$")]
-
-
-class Statuspage(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Statuspage:
     """Atlassian Statuspage: the window as a scheduled maintenance on the company status page."""
 
-    page_id: Annotated[str, Field(pattern=r"^[A-Za-z0-9]+$")]
-    api_key_env: VariableName = Field(description="Name of the environment variable holding the API key")
-    components: list[Text] = Field(default_factory=_empty_list, description="Component ids the window affects")
-    api_url: HttpUrl = "https://api.statuspage.io"
+    page_id: str
+    api_key_env: str
+    components: list[str] = field(default_factory=list)
+    api_url: str = "https://api.statuspage.io"
 
 
-class Notices(_Model):
-    support_contact: str = Field("", description="Who owns support during the window")
-    webhook_env: str = Field(
-        "",
-        pattern=r"^$|^[A-Za-z_][A-Za-z0-9_]*$",
-        description="Name of the environment variable holding the webhook URL (never the URL itself)",
-    )
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Notices:
+    support_contact: str = ""
+    webhook_env: str = ""
     statuspage: Statuspage | None = None
 
 
-class PagerDuty(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PagerDuty:
     """PagerDuty: page the escalation path (Events API v2); silence the window's own alerts (REST API)."""
 
-    routing_key_env: VariableName = Field(description="Name of the variable holding the Events API v2 routing key")
-    api_url: HttpUrl = "https://events.pagerduty.com"
+    routing_key_env: str
+    api_url: str = "https://events.pagerduty.com"
     severity: Literal["critical", "error", "warning", "info"] = "critical"
-    api_token_env: VariableName | None = Field(None, description="Name of the variable holding a REST API token")
-    services: list[Text] = Field(default_factory=_empty_list, description="Service ids to put in maintenance")
-    from_email: str = Field("", description="The PagerDuty user's email sent as From, for account-level tokens")
-    rest_url: HttpUrl = "https://api.pagerduty.com"
+    api_token_env: str | None = None
+    services: list[str] = field(default_factory=list)
+    from_email: str = ""
+    rest_url: str = "https://api.pagerduty.com"
 
 
-class Escalation(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Escalation:
     pagerduty: PagerDuty | None = None
 
 
-class Hub(_Model):
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Hub:
     """How the window is named on a NATS hub shared by a team (see `relboard sync`)."""
 
-    window: str = Field(
-        "", description="The window's name on the hub; default: made from release.change_ref and environment"
-    )
+    window: str = ""
 
 
-class Plan(_Model):
-    schema_version: Literal[1] = Field(alias="schema")
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Plan:
+    schema_version: Literal[1] = 1
     release: Release
     window: Window
     affected_users: list[AffectedUsers]
-    steps: list[Step] = Field(default_factory=_empty_list)
+    steps: list[Step] = field(default_factory=list)
     rollback: Rollback
-    known_issues: list[KnownIssue] = Field(default_factory=_empty_list)
-    troubleshooting: list[Troubleshooting] = Field(default_factory=_empty_list)
-    notices: Notices = Notices()
-    escalation: Escalation = Escalation()
-    hub: Hub = Hub()
+    known_issues: list[KnownIssue] = field(default_factory=list)
+    troubleshooting: list[Troubleshooting] = field(default_factory=list)
+    notices: Notices = field(default_factory=Notices)
+    escalation: Escalation = field(default_factory=Escalation)
+    hub: Hub = field(default_factory=Hub)
+    _step_index: dict[str, Step] = field(init=False, repr=False, compare=False)
 
-    _step_index: dict[str, Step] = PrivateAttr(default_factory=dict)
-
-    def model_post_init(self, context: Any) -> None:
+    def __post_init__(self) -> None:
         # Duplicate ids are reported by the plan rules; the first one wins here.
         index: dict[str, Step] = {}
         for step in self.steps:
             index.setdefault(step.id, step)
-        self._step_index = index
+        object.__setattr__(self, "_step_index", index)
 
     def step(self, step_id: str) -> Step | None:
         return self._step_index.get(step_id)

@@ -19,7 +19,8 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 from pydantic.fields import FieldInfo
 
-from relboard.domain.plan import PLAN_SCHEMA, Plan
+from relboard.domain.plan import PLAN_SCHEMA
+from relboard.domain.plan_model import Plan
 from relboard.domain.plan_quote import format_path, is_bare_key, show
 
 Loc = tuple[str | int, ...]

@@ -5,10 +5,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from typing import cast
 
+from relboard.domain import plan as domain
 from relboard.domain.dependencies import Edge, find_cycles
 from relboard.domain.durations import format_duration
-from relboard.domain.plan import COMMAND_PROBE_KEYS, HTTP_PROBE_KEYS, Plan, ProbeSpec
+from relboard.domain.plan import COMMAND_PROBE_KEYS, HTTP_PROBE_KEYS
+from relboard.domain.plan_model import Plan, ProbeSpec
 from relboard.domain.plan_quote import format_path, show
 from relboard.domain.window_key import key_problem
 
@@ -26,6 +29,11 @@ class RuleProblem:
     message: str
 
 
+def _as_read(plan: Plan) -> domain.Plan:
+    # The model has the domain plan's fields and names: what reads one reads the other.
+    return cast("domain.Plan", plan)
+
+
 def check_plan(plan: Plan) -> list[RuleProblem]:
     """Every rule problem in `plan`, in the order the plan's sections are written."""
     problems: list[RuleProblem] = []
@@ -39,7 +47,7 @@ def check_plan(plan: Plan) -> list[RuleProblem]:
 
 
 def _hub(plan: Plan) -> list[RuleProblem]:
-    problem = key_problem(plan)
+    problem = key_problem(_as_read(plan))
     return [] if problem is None else [RuleProblem(problem.path, problem.message)]
 
 
@@ -100,7 +108,7 @@ def _waits(plan: Plan) -> list[RuleProblem]:
                 problems.append(RuleProblem(where, f"{format_path(where)}: step {show(step.id)} cannot wait on itself"))
             elif step_id not in known:
                 problems.append(RuleProblem(where, _unknown_step(format_path(where), step_id, step_ids)))
-    for cycle in find_cycles(plan):
+    for cycle in find_cycles(_as_read(plan)):
         problems.append(_cycle_problem(plan, cycle))
     return problems
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from relboard.domain.plan import PLAN_SCHEMA, Plan
+from relboard.domain.plan import PLAN_SCHEMA
+from relboard.domain.plan_model import Plan
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

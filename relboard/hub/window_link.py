@@ -19,8 +19,8 @@ from pydantic import ValidationError
 
 from relboard.domain.events import Event, utc_now
 from relboard.domain.fleet import window_summary
-from relboard.domain.plan import Plan
 from relboard.domain.plan_diff import step_differences
+from relboard.domain.plan_model import validate_plan
 from relboard.domain.state import WindowState
 from relboard.domain.window_key import window_key
 from relboard.hub.link import HubLink, Pulled
@@ -196,7 +196,7 @@ class WindowLink:
         if data is None:
             return start + "; the hub does not hold its text"
         try:
-            theirs = Plan.model_validate(tomllib.loads(data.decode("utf-8").removeprefix("\ufeff")))
+            theirs = validate_plan(tomllib.loads(data.decode("utf-8").removeprefix("\ufeff")))
         except (UnicodeDecodeError, tomllib.TOMLDecodeError, ValidationError, ValueError, RecursionError):
             return start + "; the hub's copy cannot be read as a plan"
         return f"{start}: {step_differences(self.loaded.plan, theirs).text()}"

@@ -11,16 +11,17 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, get_args
+from typing import Any
 
 from pydantic import ValidationError
 
-from relboard.domain.events import EVENT_ADAPTER, Event, event_to_dict
+from relboard.domain.event_model import validate_event
+from relboard.domain.events import KINDS, Event, event_to_dict
 from relboard.domain.text import one_line
 
 MAX_MESSAGE = 256 * 1024
-# Every kind this relboard knows, read off the event union (kind is each event class's literal).
-EVENT_KINDS = frozenset(cls.model_fields["kind"].default for cls in get_args(get_args(Event)[0]))
+# Every kind this relboard knows.
+EVENT_KINDS = frozenset(KINDS)
 _SHOWN = 60
 
 
@@ -57,7 +58,7 @@ def decode(subject: str, payload: bytes) -> Event | Refused:
     if kind not in EVENT_KINDS:
         return Refused(subject, f"unknown kind {_short(str(kind))!r}" if kind is not None else "no kind")
     try:
-        event = EVENT_ADAPTER.validate_python(data)
+        event = validate_event(data)
     except ValidationError as error:
         problem = error.errors()[0]
         where = ".".join(str(part) for part in problem["loc"][1:])

@@ -23,8 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
-
+from relboard.domain.event_input import read_events
 from relboard.domain.events import Event
 from relboard.store.files import cannot_write, folder_of, make_folder, write_all, write_atomically
 from relboard.store.gc_pause import paused_gc
@@ -51,8 +50,6 @@ _CACHE_AFTER = 1 << 20
 _KEEP_FOLDER = "pass --state PATH with a file path instead"
 _KEEP_REOPEN = "nothing more was written to it; reopen the window to read it again"
 _MOVED = "the state file was moved or deleted while the window was open; " + _KEEP_REOPEN
-
-_EVENTS: TypeAdapter[list[Event]] = TypeAdapter(list[Event])
 
 
 class _Anomaly(Exception):
@@ -359,8 +356,8 @@ def _parse_blocks(data: bytes, start: int) -> _Parsed:
         if len(set(blocks)) != len(blocks):
             raise _Anomaly  # the same block twice
         try:
-            events = _EVENTS.validate_python(dicts)
-        except ValidationError:
+            events = read_events(dicts)
+        except ValueError:  # pydantic's ValidationError among others
             raise _Anomaly from None
     return _Parsed(events, end)
 

@@ -7,7 +7,8 @@ so a relboard whose events changed shape does not read an older copy. A copy tha
 or damaged is ignored (the journal is read in full and the copy written again); it is replaced atomically,
 and failing to write it (a read-only folder, a full disk) only costs speed.
 
-The file is one line of JSON describing it, then the events as a JSON array:
+The events are read back like journal blocks (relboard.domain.event_input): as relboard writes them, without
+the models. The file is one line of JSON describing it, then the events as a JSON array:
 
     {"relboard_journal_cache": 1, "length": 19908260, "sha256": "...", "schema": "...", "count": 100000, ...}
     [{"at":"2026-12-05T21:00:00Z","by":"bench","kind":"plan_loaded",...},...]
@@ -18,14 +19,14 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+from dataclasses import fields
 from datetime import datetime
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from pydantic import TypeAdapter, ValidationError
-
-from relboard.domain.events import Event
+from relboard.domain.event_input import read_events
+from relboard.domain.events import EVENT_TYPES, Event, event_to_dict
 from relboard.store.files import write_atomically
 from relboard.store.gc_pause import paused_gc
 
@@ -63,8 +64,8 @@ def read_cache(path: Path, journal: bytes) -> tuple[int, list[Event]] | None:
             if not isinstance(dicts, list) or len(dicts) != facts.get("count"):
                 return None
             _restore_datetimes(dicts)
-            events = _adapter().validate_python(dicts)
-    except (ValueError, KeyError, TypeError, ValidationError):
+            events = read_events(dicts)
+    except (ValueError, KeyError, TypeError):
         # ValueError also covers bad JSON and bad datetimes: any of them means a copy not to be trusted.
         return None
     return length, events
@@ -72,7 +73,7 @@ def read_cache(path: Path, journal: bytes) -> tuple[int, list[Event]] | None:
 
 def write_cache(path: Path, journal: bytes, length: int, events: list[Event]) -> None:
     """Save `events`, read from journal[:length], as the copy; silently leave things as they are on failure."""
-    body = _adapter().dump_json(events)
+    body = json.dumps([_jsonable(event) for event in events], ensure_ascii=False, separators=(",", ":")).encode()
     facts = {
         _KEY: FORMAT,
         "length": length,
@@ -89,22 +90,21 @@ def _sha256(data: bytes | memoryview) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-@cache
-def _adapter() -> TypeAdapter[list[Event]]:
-    return TypeAdapter(list[Event])
+def _jsonable(event: Event) -> dict[str, Any]:
+    data = event_to_dict(event)
+    for name in _schema()[1]:
+        if name in data:
+            data[name] = data[name].isoformat()
+    return data
 
 
 @cache
 def _schema() -> tuple[str, frozenset[str]]:
-    """A fingerprint of the events' JSON schema, and the names of the fields that hold datetimes."""
-    schema = _adapter().json_schema()
-    fingerprint = _sha256(json.dumps(schema, sort_keys=True).encode("utf-8"))
-    moments = frozenset(
-        name
-        for model in schema.get("$defs", {}).values()
-        for name, field in model.get("properties", {}).items()
-        if field.get("format") == "date-time"
-    )
+    """A fingerprint of the events' shape (each kind's fields and types), and the names of the fields that
+    hold datetimes."""
+    kinds = [(cls.__name__, [(f.name, str(f.type)) for f in fields(cls)]) for cls in EVENT_TYPES]
+    fingerprint = _sha256(json.dumps(kinds).encode("utf-8"))
+    moments = frozenset(name for _, shape in kinds for name, hint in shape if hint == "datetime")
     return fingerprint, moments
 
 

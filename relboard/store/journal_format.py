@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import json
 import re
-import tomllib
 import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -29,7 +28,6 @@ import tomli_w
 
 from relboard.domain.events import Event, event_to_dict, utc_now
 from relboard.domain.identity import content_id
-from relboard.store.toml_errors import decode_error_position
 
 STATE_SCHEMA = 1
 
@@ -151,11 +149,17 @@ def read_header(data: bytes) -> Header:
                 end, True, HeaderProblem(1, 1, f"it has no `schema = {STATE_SCHEMA}` header before its events")
             )
         return Header(end, False)
-    try:
-        header = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        line, col, reason = decode_error_position(exc, text)
-        return Header(end, True, HeaderProblem(line, col, reason))
+    header = _quick_header(text)
+    if header is None:
+        import tomllib
+
+        from relboard.store.toml_errors import decode_error_position
+
+        try:
+            header = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            line, col, reason = decode_error_position(exc, text)
+            return Header(end, True, HeaderProblem(line, col, reason))
     tables = [key for key, value in header.items() if _is_table(value)]
     if tables:
         # A plan given as --state by mistake also starts with `schema = 1`; its tables give it away.
@@ -225,10 +229,23 @@ def _read_fields(body: bytes) -> dict[str, Any]:
     quick = _quick_parse(text)
     if quick is not None:
         return quick
+    import tomllib
+
+    from relboard.store.toml_errors import decode_error_position
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise ValueError(decode_error_position(exc, text)[2]) from None
+
+
+def _quick_header(text: str) -> dict[str, Any] | None:
+    """The header as relboard writes it (`schema`, `created`, a comment line), read without tomllib; None for
+    anything else, which tomllib reads (and words what is wrong)."""
+    lines = text.splitlines(keepends=True)
+    if not text.endswith("\n") or any(line.lstrip().startswith("#") and not line.startswith("# ") for line in lines):
+        return None
+    return _quick_parse("".join(line for line in lines if not line.startswith("# ")))
 
 
 def _quick_parse(text: str) -> dict[str, Any] | None:

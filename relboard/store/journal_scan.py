@@ -14,14 +14,13 @@ whose checksum does not match is damage like any other: it was fsynced once.
 from __future__ import annotations
 
 import re
-import typing
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from pydantic import ValidationError
-
-from relboard.domain.events import EVENT_ADAPTER, Event
+from relboard.domain.event_input import quick_event
+from relboard.domain.events import EVENT_TYPES, Event, event_fields
+from relboard.domain.events import KINDS as _KINDS
 from relboard.store.journal_format import (
     MARKER,
     SCALAR,
@@ -35,9 +34,8 @@ from relboard.store.journal_format import (
     read_header,
 )
 
-_MODELS = typing.get_args(typing.get_args(Event)[0])
-KINDS = frozenset(model.model_fields["kind"].default for model in _MODELS)
-_FIELDS = frozenset(name for model in _MODELS for name in model.model_fields)
+KINDS = frozenset(_KINDS)
+_FIELDS = frozenset(name for cls in EVENT_TYPES for name in event_fields(cls))
 
 _SINGLE = re.compile(r"([A-Za-z0-9_]+) = (?:" + SCALAR + r"|\[\])")
 _ARRAY_OPEN = re.compile(r"([A-Za-z0-9_]+) = \[")
@@ -271,8 +269,16 @@ def _check(body: bytes, sum_line: bytes) -> Event | tuple[str, int]:
     if kind not in KINDS:
         shown = repr(kind)
         return f"not a valid event: unknown kind {shown if len(shown) <= 60 else shown[:59] + '…'}", -1
+    quick = quick_event(data)
+    if quick is not None:
+        return quick
+    # Only an unusual block pays for the models, which also say what is wrong with it.
+    from pydantic import ValidationError
+
+    from relboard.domain.event_model import validate_event
+
     try:
-        return EVENT_ADAPTER.validate_python(data)
+        return validate_event(data)
     except ValidationError as exc:
         problem = exc.errors()[0]
         where = ".".join(str(part) for part in problem["loc"][1:] if not isinstance(part, int))

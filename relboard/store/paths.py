@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from platformdirs import user_config_path, user_data_path
+from platformdirs import user_cache_path, user_config_path, user_data_path
 
 APP = "relboard"
 # relboard/store/paths.py: the package is two folders up.
@@ -32,6 +32,15 @@ def demo_plan() -> Path:
 def data_dir() -> Path:
     """States of plans whose own folder is not writable (the bundled demo, a read-only share)."""
     return user_data_path(APP, appauthor=False)
+
+
+def cache_dir() -> Path:
+    """Copies relboard can make again (validated plans): deleting it at any time only costs speed."""
+    return user_cache_path(APP, appauthor=False)
+
+
+def plan_cache_dir() -> Path:
+    return cache_dir() / "plans"
 
 
 def config_dir() -> Path:

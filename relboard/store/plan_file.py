@@ -4,25 +4,23 @@ A plan is the first thing an engineer hands relboard, often minutes before a win
 file holds, the answer is a list of lines they can act on, never a traceback.
 
 What only a broken plan needs (positions of keys, pydantic errors in plain words) is imported where
-a problem is found, so loading a good plan, which every command does first, stays quick.
+a problem is found, so loading a good plan, which every command does first, stays quick. A plan seen
+before comes from the validated-plan cache (see plan_cache) when the caller allows it: no TOML parser,
+no pydantic.
 """
 
 from __future__ import annotations
 
-import ast
 import hashlib
 import re
-import tomllib
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
-
-from relboard.domain.placeholders import may_hold_placeholders, placeholder_problems
 from relboard.domain.plan import Plan
-from relboard.domain.plan_quote import format_path
-from relboard.domain.plan_rules import check_plan
+
+if TYPE_CHECKING:
+    import tomllib
 
 # tomllib names keys as Python tuples ("cannot declare ('window',) twice"); plans speak TOML.
 _TOML_KEY_TUPLE = re.compile(
@@ -61,11 +59,14 @@ class LoadedPlan:
     hash: str
 
 
-def load_plan(path: Path | str) -> LoadedPlan:
-    """Read and validate the plan at `path`; raise PlanError listing every problem."""
+def load_plan(path: Path | str, *, cached: bool = False) -> LoadedPlan:
+    """Read and validate the plan at `path`; raise PlanError listing every problem.
+
+    `cached`: a plan whose very bytes this relboard validated before is read from the validated-plan cache
+    instead (`validate` never asks for that). Every plan validated here is kept there for next time."""
     name = str(path)
     try:
-        return _load(Path(path), name)
+        return _load(Path(path), name, cached)
     except PlanError:
         raise
     except Exception as error:  # noqa: BLE001 - the promise is: never a traceback
@@ -117,6 +118,8 @@ def _decode(data: bytes, name: str) -> str:
 
 
 def _parse(text: str, name: str) -> dict[str, Any]:
+    import tomllib
+
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
@@ -139,6 +142,10 @@ def _syntax_problem(error: tomllib.TOMLDecodeError, text: str, name: str) -> Pro
 
 
 def _dotted_key(match: re.Match[str]) -> str:
+    import ast
+
+    from relboard.domain.plan_quote import format_path
+
     try:
         keys = ast.literal_eval(match.group())
     except (ValueError, SyntaxError):
@@ -148,9 +155,16 @@ def _dotted_key(match: re.Match[str]) -> str:
     return "[" + format_path(keys) + "]"
 
 
-def _load(path: Path, name: str) -> LoadedPlan:
+def _load(path: Path, name: str, cached: bool) -> LoadedPlan:
     data = _read(path, name)
     text = _decode(data, name)
+    plan_hash = hashlib.sha256(data).hexdigest()
+    if cached:
+        from relboard.store.plan_cache import read_cached_plan
+
+        seen = read_cached_plan(plan_hash)
+        if seen is not None:
+            return LoadedPlan(path=path, plan=seen, text=text, hash=plan_hash)
     if not text.strip():
         raise PlanError(
             [
@@ -164,17 +178,27 @@ def _load(path: Path, name: str) -> LoadedPlan:
             ]
         )
     document = _parse(text, name)
+    from pydantic import ValidationError
+
+    from relboard.domain import plan_model
+    from relboard.domain.placeholders import may_hold_placeholders, placeholder_problems
+    from relboard.domain.plan_rules import check_plan
+
     try:
-        plan = Plan.model_validate(document)
+        model = plan_model.Plan.model_validate(document)
     except ValidationError as error:
         from relboard.domain.plan_messages import schema_messages
 
         _raise_positioned(schema_messages(error), text, name)
-    found = [(problem.path, problem.message) for problem in check_plan(plan)]
+    found = [(problem.path, problem.message) for problem in check_plan(model)]
     if may_hold_placeholders(text):
-        found += placeholder_problems(plan)
+        found += placeholder_problems(model)
     _raise_positioned(found, text, name)
-    return LoadedPlan(path=path, plan=plan, text=text, hash=hashlib.sha256(data).hexdigest())
+    plan = plan_model.to_domain(model)
+    from relboard.store.plan_cache import write_cached_plan
+
+    write_cached_plan(plan_hash, plan)
+    return LoadedPlan(path=path, plan=plan, text=text, hash=plan_hash)
 
 
 def _raise_positioned(found: list[tuple[tuple[str | int, ...], str]], text: str, name: str) -> None:

@@ -16,7 +16,7 @@ def open_window(plan_path: Path | str, state_path: Path | str | None = None, *, 
     Raises PlanError or StateError; never writes."""
     if not salvage:
         return WindowSession.open(plan_path, state_path)
-    loaded = load_plan(plan_path)
+    loaded = load_plan(plan_path, cached=True)
     if state_path:
         path = Path(state_path)
     else:

@@ -30,7 +30,7 @@ class WindowSession:
     @classmethod
     def open(cls, plan_path: Path | str, state_path: Path | str | None = None) -> WindowSession:
         """Raises PlanError or StateError; never writes."""
-        loaded = load_plan(plan_path)
+        loaded = load_plan(plan_path, cached=True)
         if state_path:
             path = Path(state_path)
         else:

@@ -8,7 +8,7 @@ from datetime import timedelta
 from board_helpers import IN_WINDOW, WIDE, arrive, make_app, screen_text, wait_until
 from textual.widgets import Input, Select
 
-from relboard.domain.events import NoteAdded, ProbeRan, StepMarked, StepStatus
+from relboard.domain.events import NoteAdded, ProbeOutcome, ProbeRan, StepMarked, StepStatus
 from relboard.domain.intents import AddNote, MarkStep
 from relboard.ui.screens.timeline import TimelineList, TimelineScreen
 
@@ -42,7 +42,7 @@ async def test_t_lists_the_events_in_order_with_time_who_and_what(session):
                 at=IN_WINDOW + timedelta(seconds=9),
                 by="tester",
                 step="login",
-                passed=False,
+                outcome=ProbeOutcome.FAIL,
                 status_code=503,
                 reason="expected 200, got 503",
             ),
@@ -91,7 +91,13 @@ def large_window(state, count: int) -> int:
         else:
             probes += 1
             event = ProbeRan(
-                at=at, by="probe", step=step, passed=True, status_code=200, latency_ms=12.0, reason="200 in 12 ms"
+                at=at,
+                by="probe",
+                step=step,
+                outcome=ProbeOutcome.PASS,
+                status_code=200,
+                latency_ms=12.0,
+                reason="200 in 12 ms",
             )
         state.apply(event)
     state.apply(NoteAdded(at=at, by="Lee QA", step="login", note="the needle in the haystack"))
