@@ -45,14 +45,18 @@ def measure(ws: Workspace) -> list[Figure]:
     board = ws.relboard_command()
     status = [*board, "status", str(ws.demo), "--state", str(ws.demo_state)]
     mark = mark_argv(ws, ws.demo, ws.demo_state)
+    # validate keeps what it validated in the cache: its own copy (one byte more), so that it never makes the
+    # demo's first open a second one.
+    validated = ws.path("demo-validate.toml")
+    validated.write_bytes(demo_plan().read_bytes() + b"\n")
     commands = {
         "pydantic": Command([sys.executable, "-c", "import pydantic"], env),
         "basemodel": Command([sys.executable, "-c", "from pydantic import BaseModel"], env),
-        "validate": Command([*board, "validate", str(demo_plan())], env),
+        "validate": Command([*board, "validate", str(validated)], env),
         "status": Command(status, env),
-        "status-new": Command(status, env, ws.forget_plans),
+        "status-new": Command(status, env, ws.forgetting(ws.demo)),
         "mark": mark,
-        "mark-new": Command(mark.argv, env, ws.forget_plans),
+        "mark-new": Command(mark.argv, env, ws.forgetting(ws.demo)),
     }
     s = alternate(commands, rounds=ws.sizes.command_runs)
 

@@ -28,7 +28,7 @@ def minimal(ws: Workspace) -> Command:
 
 def board(ws: Workspace, plan, state, *, first_open: bool = False) -> Command:
     argv = [*ws.relboard_command(), str(plan), "--state", str(state), "--operator", "bench"]
-    return Command(argv, frame_env(ws), ws.forget_plans if first_open else None)
+    return Command(argv, frame_env(ws), ws.forgetting(plan) if first_open else None)
 
 
 def samples(ws: Workspace) -> Samples:

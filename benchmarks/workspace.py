@@ -5,10 +5,12 @@ Plan copies, large plans and states made from a seed, and a private config home.
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import sys
 import tempfile
+from collections.abc import Callable
 from functools import cached_property
 from pathlib import Path
 
@@ -75,9 +77,12 @@ class Workspace:
             self._plans[steps] = synthetic.large_plan(self.folder, steps)
         return self._plans[steps]
 
-    def forget_plans(self) -> None:
-        """Empty the user cache folder: the next open of any plan is its first."""
-        shutil.rmtree(self.folder / "cache", ignore_errors=True)
+    def forgetting(self, plan: Path) -> Callable[[], None]:
+        """What makes the next open of `plan` its first: its validated copy gone from the user cache (and only
+        its own, so that another figure's plan stays seen)."""
+        digest = hashlib.sha256(plan.read_bytes()).hexdigest()
+        copy = self.folder / "cache" / "relboard" / "plans" / f"{digest}.json"
+        return lambda: copy.unlink(missing_ok=True)
 
     def copy_of_large_state(self, name: str) -> Path:
         target = self.folder / name
