@@ -82,6 +82,7 @@ def _status(sub: _Subparsers) -> None:
     common.add_now(p)
     p.add_argument("--json", action="store_true", help="the folded state as JSON")
     add_hub(p)
+    p.add_argument("--utc", action="store_true", help="every time in UTC (default: the window's zone)")
 
 
 def _mark(sub: _Subparsers) -> None:
@@ -183,6 +184,7 @@ def _report(sub: _Subparsers) -> None:
     p.add_argument("--format", choices=("md", "html"), default="md", help="md (default) or html")
     p.add_argument("--out", metavar="FILE", help="file to write (replaced atomically); default: standard output")
     add_hub(p)
+    p.add_argument("--utc", action="store_true", help="every time in UTC (default: the window's zone)")
 
 
 def _serve(sub: _Subparsers) -> None:

@@ -270,18 +270,6 @@ async def run_probe_async(
     )
 
 
-def run_probe(
-    step: Step,
-    plan_dir: Path,
-    *,
-    env: Mapping[str, str] = os.environ,
-    by: str = "probe",
-    allow_commands: bool = False,
-) -> ProbeRan:
-    """Blocking form, for a worker thread or a script; do not call from a running event loop."""
-    return asyncio.run(run_probe_async(step, plan_dir, env=env, by=by, allow_commands=allow_commands))
-
-
 async def _cancellable(
     step: Step, cancel: CancelHandle | None, by: str, check: Callable[[], Coroutine[Any, Any, ProbeRan]]
 ) -> ProbeRan:
