@@ -99,16 +99,16 @@ def step_line(
         (CRITICAL, "bold $text-warning") if step.critical else " ",
         " ",
         plain_line(step.title, "bold" if step.critical else ""),
-        ("  · ", "$text-muted"),
-        plain_line(step.owner, "$text-muted"),
     ]
-    if state.at is not None:
-        parts += [("  · ", "$text-muted"), plain_line(f"{hhmm(state.at, zone)} {state.by}".rstrip(), "$text-muted")]
+    # What is running or waiting comes first after the title: a narrow pane cuts the end of the line.
     if spinner is not None:
         parts += [("  · ", "$text-muted"), (RUNNING_TEXT, "bold $text-accent")]
     if timing is not None and timing.words():
         look = "bold $text-warning" if timing.over else "$text-accent"
         parts += [("  · ", "$text-muted"), (timing.words(), look if timing.elapsed else "$text-muted")]
+    parts += [("  · ", "$text-muted"), plain_line(step.owner, "$text-muted")]
+    if state.at is not None:
+        parts += [("  · ", "$text-muted"), plain_line(f"{hhmm(state.at, zone)} {state.by}".rstrip(), "$text-muted")]
     return Content.assemble(*parts)
 
 
