@@ -81,10 +81,6 @@ def probe_steps(plan: Plan) -> list[Step]:
     return [s for s in plan.steps if s.probe is not None]
 
 
-def command_steps(plan: Plan) -> list[Step]:
-    return [s for s in plan.steps if s.probe is not None and s.probe.is_command]
-
-
 def summary_line(event: ProbeRan) -> str:
     """'PASS api-health 200 in 85 ms' / 'FAIL login-page: expected 200, got 503' /
     'ERROR login-page: could not check: environment variable RB_KEY is not set'."""
