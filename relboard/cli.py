@@ -9,7 +9,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from relboard import __version__
 from relboard.commands import common
@@ -19,7 +19,7 @@ from relboard.commands.hub_option import add_hub
 class _Parser(argparse.ArgumentParser):
     """argparse exits 2 on bad usage already; keep its message short and on stderr."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         raise common.UsageError(f"{self.prog}: {message}")
 
