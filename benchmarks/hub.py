@@ -19,8 +19,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -202,26 +201,12 @@ async def _bare_read(url: str, count: int) -> float:
     return took
 
 
-@contextmanager
-def _replicating(url: str, session: WindowSession) -> Iterator[None]:
-    """A replicator on the board's journal, live and with nothing unsent, until the block ends."""
-    address = hub_address(url)
-    assert address is not None
-    replicator = Replicator(address, session.loaded, session.state_path, "bench")
-    replicator.start()
-    try:
-        _wait(lambda: replicator.status.text == "live", "the board's journal is on the hub")
-        yield
-    finally:
-        replicator.stop()
-
-
 def save_beside_hub(ws: Workspace, url: str) -> tuple[float, float]:
-    """Median key to fsynced on the large state without a hub, then with a replicator on its journal."""
+    """Median key to fsynced on the large state without a hub, then on a board with `--hub`."""
     from benchmarks.save import board_samples
 
     plain, _, _ = board_samples(ws, ws.sizes.saves)
-    with_hub, _, _ = board_samples(ws, ws.sizes.saves, beside=lambda session: _replicating(url, session))
+    with_hub, _, _ = board_samples(ws, ws.sizes.saves, hub=hub_address(url))
     return median(with_hub) * 1000, median(plain) * 1000
 
 

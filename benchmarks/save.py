@@ -8,8 +8,7 @@ import asyncio
 import os
 import threading
 import time
-from collections.abc import Callable
-from contextlib import AbstractContextManager, nullcontext
+from typing import TYPE_CHECKING
 
 from textual import events
 
@@ -23,6 +22,9 @@ from relboard.store.journal import Journal
 from relboard.store.plan_file import load_plan
 from relboard.ui.app import RelboardApp
 from relboard.window.session import WindowSession
+
+if TYPE_CHECKING:
+    from relboard.hub.address import HubAddress
 
 TARGET_MS = 10.0
 
@@ -42,16 +44,19 @@ class TimedJournal(Journal):
 
 
 def board_samples(
-    ws: Workspace, saves: int, beside: Callable[[WindowSession], AbstractContextManager[object]] | None = None
+    ws: Workspace, saves: int, hub: HubAddress | None = None
 ) -> tuple[list[float], list[float], set[int]]:
-    """`beside` runs something next to the board while it saves (the hub's replicator, for one figure)."""
+    """With `hub`, the board runs its own replicator to that hub (live before the first key), as `--hub` does."""
     journal = TimedJournal(ws.copy_of_large_state("save.state.toml"))
     session = WindowSession(load_plan(ws.large), journal, journal.load())
-    app = RelboardApp(session, now=window_clock(session.plan), operator="bench")
+    app = RelboardApp(session, now=window_clock(session.plan), operator="bench", hub=hub)
     latencies: list[float] = []
 
     async def scenario(pilot) -> None:
         driver = FrameDriver.latest
+        deadline = time.monotonic() + 60
+        while hub is not None and not app.hub_state.startswith("hub: live") and time.monotonic() < deadline:
+            await asyncio.sleep(0.05)
         for _ in range(saves + 1):
             await pilot.press("down")
             await pilot.pause()
@@ -69,8 +74,7 @@ def board_samples(
             latencies.append(journal.appended[count][1] - start)
         del latencies[0]
 
-    with beside(session) if beside is not None else nullcontext():
-        run(app, scenario)
+    run(app, scenario)
     own = [end - begin for begin, end, _ in journal.appended]
     return latencies, own, {thread for _, _, thread in journal.appended}
 

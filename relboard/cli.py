@@ -9,7 +9,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 from relboard import __version__
 from relboard.commands import common
@@ -19,7 +19,7 @@ from relboard.commands.hub_option import add_hub
 class _Parser(argparse.ArgumentParser):
     """argparse exits 2 on bad usage already; keep its message short and on stderr."""
 
-    def error(self, message: str) -> None:  # type: ignore[override]
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
         raise common.UsageError(f"{self.prog}: {message}")
 
@@ -82,6 +82,7 @@ def _status(sub: _Subparsers) -> None:
     common.add_now(p)
     p.add_argument("--json", action="store_true", help="the folded state as JSON")
     add_hub(p)
+    p.add_argument("--utc", action="store_true", help="every time in UTC (default: the window's zone)")
 
 
 def _mark(sub: _Subparsers) -> None:
@@ -183,6 +184,7 @@ def _report(sub: _Subparsers) -> None:
     p.add_argument("--format", choices=("md", "html"), default="md", help="md (default) or html")
     p.add_argument("--out", metavar="FILE", help="file to write (replaced atomically); default: standard output")
     add_hub(p)
+    p.add_argument("--utc", action="store_true", help="every time in UTC (default: the window's zone)")
 
 
 def _serve(sub: _Subparsers) -> None:

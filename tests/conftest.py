@@ -27,6 +27,17 @@ def pytest_configure(config: pytest.Config) -> None:
         os.environ[name] = str(home / name.lower())
 
 
+def plan_problems(path: Path | str) -> list:
+    """Every problem `validate` would report for the plan at `path`; [] when it is valid."""
+    from relboard.store.plan_file import PlanError, load_plan
+
+    try:
+        load_plan(path)
+    except PlanError as error:
+        return error.problems
+    return []
+
+
 def minimal_data() -> dict:
     with open(MINIMAL, "rb") as handle:
         return tomllib.load(handle)

@@ -240,3 +240,17 @@ def test_hostile_text_never_reaches_the_terminal_as_escapes(plan_file):
     status = relboard("status", str(plan_file))
     assert "\x1b" not in status.stdout
     assert "[/] red" in status.stdout
+
+
+def test_status_and_report_show_every_time_in_one_zone_or_utc(plan_file):
+    relboard("mark", str(plan_file), "apply", "pass", "--by", "Sam", "--now", "2026-12-05T22:20:00+01:00")
+    status = relboard("status", str(plan_file), "--now", "2026-12-05T22:40:00+01:00")
+    assert "Window: 2026-12-05 22:00 UTC+01:00 to 2026-12-06 00:00 UTC+01:00\n" in status.stdout
+    assert "local" not in status.stdout
+    utc = relboard("status", str(plan_file), "--now", "2026-12-05T22:40:00+01:00", "--utc")
+    assert "Window: 2026-12-05 21:00 UTC to 2026-12-05 23:00 UTC\n" in utc.stdout
+    assert "+01:00" not in utc.stdout
+    report = relboard("report", str(plan_file), "--utc")
+    assert "Times in UTC." in report.stdout
+    assert "+01:00" not in report.stdout
+    assert "2026-12-05 21:20:00 UTC" in report.stdout

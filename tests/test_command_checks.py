@@ -22,8 +22,9 @@ from relboard.domain.plan_model import domain_of
 from relboard.domain.rollback import evaluate
 from relboard.domain.state import WindowState
 from relboard.net.command_check import KEEP_BYTES
-from relboard.net.probes import NOT_APPROVED, CancelHandle, run_probe, run_probes, summary_line
+from relboard.net.probes import NOT_APPROVED, CancelHandle, run_probes, summary_line
 from tests.conftest import make_plan
+from tests.probing import run_probe
 
 PY = sys.executable
 SECRET = "kube-s3cr3t-9f8e7d"

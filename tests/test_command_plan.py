@@ -10,9 +10,9 @@ from relboard.domain.commands import approved_in_state, command_list
 from relboard.domain.events import CommandsApproved
 from relboard.store.approvals import ApprovalStore
 from relboard.store.journal import Journal
-from relboard.store.plan_file import plan_problems
 from relboard.window.recorder import Recorded
 from relboard.window.session import WindowSession
+from tests.conftest import plan_problems
 
 MINIMAL = (Path(__file__).parent / "data" / "minimal.toml").read_text(encoding="utf-8")
 

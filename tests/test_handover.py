@@ -9,7 +9,7 @@ from relboard.domain.events import (
     IssueOpened,
     StepStatus,
 )
-from relboard.domain.handover import current_operator, handover_event, handover_summary
+from relboard.domain.handover import handover_event, handover_summary
 from relboard.domain.step_events import mark_event
 from relboard.domain.timeline import timeline
 from tests.test_forecast import SEQUENTIAL, passed, started, t, window_of
@@ -56,11 +56,11 @@ def test_the_next_ready_steps_are_listed_with_their_expectations():
 
 def test_the_handover_event_carries_the_summary_and_shows_in_the_timeline():
     state = window_of(*SEQUENTIAL)
-    assert current_operator(state) is None
+    assert state.handovers == []
     event = handover_event(state, t(23, 0), "lee", "sam")
     assert (event.by, event.outgoing, event.incoming, event.at) == ("lee", "lee", "sam", t(23, 0))
     assert event.summary == handover_summary(state, t(23, 0), "lee", "sam")
     state.apply(event)
-    assert current_operator(state) == "sam"
+    assert state.handovers[-1].incoming == "sam"
     texts = [entry.text for entry in timeline(state) if entry.kind == "handover"]
     assert texts == ["Handover: lee handed the window to sam"]

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from relboard.store.plan_file import PlanError, load_plan, plan_problems
+from relboard.store.plan_file import PlanError, load_plan
+from tests.conftest import plan_problems
 from tests.hostile import external, invalid_toml, invalid_toml_corpus
 
 

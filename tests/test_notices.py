@@ -6,18 +6,15 @@ from datetime import UTC, timedelta
 
 import pytest
 
-from relboard.domain.clock import read_clock
 from relboard.domain.durations import format_duration
 from relboard.domain.events import (
     Decision,
     DecisionRecorded,
     IssueOpened,
-    NoticeKind,
-    NoticeSent,
     StepMarked,
     StepStatus,
 )
-from relboard.domain.notices import current_kind, draft_after, draft_before, draft_decision, touches_integrations
+from relboard.domain.notices import draft_after, draft_before, draft_decision, touches_integrations
 from relboard.domain.plan import Category, Plan
 from relboard.domain.state import WindowState
 from relboard.store.plan_file import load_plan
@@ -204,22 +201,6 @@ def test_the_decision_notice_names_exactly_who_decided(plan):
 def test_no_decision_no_decision_notice(plan):
     with pytest.raises(ValueError, match="no decision"):
         draft_decision(WindowState(plan))
-
-
-def test_current_moment(plan):
-    start = plan.window.start
-    before = read_clock(plan.window, start - timedelta(hours=1))
-    inside = read_clock(plan.window, start + timedelta(minutes=30))
-    assert current_kind(WindowState(plan), before) is NoticeKind.BEFORE
-    assert current_kind(WindowState(plan), inside) is NoticeKind.AFTER
-    pause = DecisionRecorded(at=start + timedelta(minutes=20), decision=Decision.PAUSE, rationale="slow migration")
-    assert current_kind(WindowState(plan, [pause]), inside) is NoticeKind.DECISION
-    undelivered = NoticeSent(at=start + timedelta(minutes=25), notice=NoticeKind.DECISION, delivered=False)
-    assert current_kind(WindowState(plan, [pause, undelivered]), inside) is NoticeKind.DECISION
-    told = NoticeSent(at=start + timedelta(minutes=26), notice=NoticeKind.DECISION, delivered=True)
-    assert current_kind(WindowState(plan, [pause, told]), inside) is NoticeKind.AFTER
-    go_on = DecisionRecorded(at=start + timedelta(minutes=40), decision=Decision.CONTINUE, rationale="ok")
-    assert current_kind(WindowState(plan, [pause, told, go_on]), inside) is NoticeKind.AFTER
 
 
 def test_hostile_text_in_state_never_reaches_a_notice(plan, naughty_strings):

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 import tomli_w
 
-from relboard.store.plan_file import LoadedPlan, PlanError, Problem, load_plan, plan_problems
+from relboard.store.plan_file import LoadedPlan, PlanError, Problem, load_plan
+from tests.conftest import plan_problems
 
 DATA = Path(__file__).parent / "data"
 MINIMAL = DATA / "minimal.toml"

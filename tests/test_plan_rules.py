@@ -8,7 +8,8 @@ import pytest
 
 from relboard.domain.plan_model import Plan
 from relboard.domain.plan_rules import RuleProblem, check_plan
-from relboard.store.plan_file import load_plan, plan_problems
+from relboard.store.plan_file import load_plan
+from tests.conftest import plan_problems
 
 MINIMAL = (Path(__file__).parent / "data" / "minimal.toml").read_text(encoding="utf-8")
 

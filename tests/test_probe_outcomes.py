@@ -13,8 +13,9 @@ from relboard.domain.rollback import evaluate
 from relboard.domain.state import WindowState
 from relboard.domain.summary import status_json, status_text
 from relboard.domain.timeline import timeline
-from relboard.net.probes import run_probe, summary_line
+from relboard.net.probes import summary_line
 from tests.conftest import make_plan
+from tests.probing import run_probe
 
 T0 = datetime(2026, 12, 5, 21, 30, tzinfo=UTC)
 

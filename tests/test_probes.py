@@ -13,8 +13,9 @@ from relboard.domain.events import ProbeOutcome, StepMarked, StepStatus, event_t
 from relboard.domain.plan import Step
 from relboard.domain.plan_model import domain_of
 from relboard.domain.state import WindowState
-from relboard.net.probes import run_probe, run_probes, summary_line
+from relboard.net.probes import run_probes, summary_line
 from tests.conftest import make_plan
+from tests.probing import run_probe
 from tests.tls import servers
 
 SECRET = "s3cr3t-key-4f9a"

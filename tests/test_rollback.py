@@ -95,7 +95,7 @@ def test_a_blocked_linked_step_trips_its_criterion_as_a_failure_does(plan):
     assert status.state is CriterionState.TRIPPED
     assert status.tripped
     assert status.why == "blocked: login"
-    assert status.failed_steps == ("login",)
+    assert status.tripping == (("login", StepStatus.BLOCKED),)
     assert recommendation(state, read_clock(plan.window, t(30))).startswith(
         "Rollback criteria tripped: login-broken. Decide with"
     )

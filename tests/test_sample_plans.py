@@ -142,7 +142,7 @@ def test_probes_point_at_reserved_hosts_and_keep_secrets_out_of_the_file(name):
 
 
 def test_command_checks_in_the_samples_pass_on_any_machine_with_python(tmp_path):
-    from relboard.net.probes import run_probe
+    from tests.probing import run_probe
 
     checks = [
         (name, step)

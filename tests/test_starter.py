@@ -148,6 +148,7 @@ def test_starter_plan_has_expectations_a_parallel_track_and_is_on_track(category
     apply_node = graph.index["apply"]
     checks = [graph.ids[d] for d in graph.dependents[apply_node]]
     assert len(checks) == len(TYPICAL_VALIDATION[category])
-    assert graph.prerequisite_ids("validate") == tuple(checks)
+    validate = graph.index["validate"]
+    assert tuple(graph.ids[p] for p in graph.prereqs[validate]) == tuple(checks)
     found = forecast(WindowState(plan), START)
     assert found.verdict is Verdict.ON_TRACK

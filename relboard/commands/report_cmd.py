@@ -22,7 +22,7 @@ FORMATS = ("md", "html")
 def run(args: argparse.Namespace) -> int:
     session = open_session(args.plan, args.state, reading=True)
     pull_before_read(session, args)
-    report = build_report(session.state)
+    report = build_report(session.state, utc=args.utc)
     text = _render(report, args.format)
     change = steps_changed(session.state, session.loaded.hash)
     if change:

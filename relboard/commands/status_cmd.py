@@ -33,7 +33,7 @@ def run(args: argparse.Namespace) -> int:
         )
         sys.stdout.write(escape_json(json.dumps(document, indent=2, ensure_ascii=False)) + "\n")
         return 0
-    out(status_text(session.state, clock, now.astimezone().tzinfo))
+    out(status_text(session.state, clock, utc=args.utc))
     if change:
         out(
             "\nThe plan changed since the state was written:"

@@ -43,10 +43,6 @@ class Graph:
     order: tuple[int, ...]  # prerequisites before the steps that wait on them
     rank: tuple[int, ...]  # each node's place in `order`
 
-    def prerequisite_ids(self, step_id: str) -> tuple[str, ...]:
-        node = self.index.get(step_id)
-        return () if node is None else tuple(self.ids[p] for p in self.prereqs[node])
-
 
 def edges(plan: Plan) -> list[Edge]:
     """Every wait between steps that exist, by index in plan.steps; unknown ids are left to the rules."""

@@ -38,11 +38,6 @@ def _more(lines: list[str], total: int) -> list[str]:
     return shown
 
 
-def current_operator(state: WindowState) -> str | None:
-    """Who holds the window after the last handover; None when there was none."""
-    return state.handovers[-1].incoming if state.handovers else None
-
-
 def handover_summary(
     state: WindowState, now: datetime, outgoing: str, incoming: str, forecaster: Forecaster | None = None
 ) -> str:

@@ -9,11 +9,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 
 from relboard.domain import progress
-from relboard.domain.clock import ClockReading, WindowPhase
 from relboard.domain.durations import format_duration
 from relboard.domain.events import Decision, DecisionRecorded, NoticeKind, StepStatus
 from relboard.domain.forecast_text import decision_forecast_line
-from relboard.domain.notice_moment import AfterResult, Result, after_result, pending_decision
+from relboard.domain.notice_moment import AfterResult, Result, after_result
 from relboard.domain.plan import AffectedUsers, Category, Phase, Plan
 from relboard.domain.state import WindowState
 from relboard.domain.text import clean
@@ -129,11 +128,6 @@ def draft_before(plan: Plan) -> str:
     return "\n".join(lines)
 
 
-def result_of(state: WindowState, now: datetime | None = None) -> str:
-    """The result an after notice announces at `now` (None: the window is over); see `after_result`."""
-    return after_result(state, now).result
-
-
 def _result_line(plan: Plan, found: AfterResult) -> str:
     text = f"Environment: {_c(plan.release.environment)}. Result: {found.result}"
     if found.result == Result.NOT_STARTED:
@@ -234,19 +228,6 @@ def draft_decision(state: WindowState, decision: DecisionRecorded | None = None)
         *_support_lines(plan),
     ]
     return "\n".join(lines)
-
-
-def current_kind(state: WindowState, clock: ClockReading) -> NoticeKind:
-    """The older choice of notice: an un-notified decision first, then before or after by the clock.
-
-    `notice_moment.preview_choice` supersedes it (the before notice when it was never sent, the after
-    notice marked as a draft while the window runs); kept while the board still calls it.
-    """
-    if pending_decision(state) is not None:
-        return NoticeKind.DECISION
-    if clock.phase is WindowPhase.BEFORE:
-        return NoticeKind.BEFORE
-    return NoticeKind.AFTER
 
 
 def draft(kind: NoticeKind, state: WindowState, now: datetime | None = None) -> str:

@@ -7,7 +7,7 @@ report. Strings are kept as recorded; the renderers clean and escape them for th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 
 from relboard.domain import progress
 from relboard.domain.catalog import CATEGORY_TITLES
@@ -253,7 +253,7 @@ def _window_rows(state: WindowState, zone: tzinfo | None) -> tuple[tuple[str, st
     )
 
 
-def _owners(state: WindowState) -> tuple[Field, ...]:
+def _owners(state: WindowState, zone: tzinfo | None) -> tuple[Field, ...]:
     window = state.plan.window
     fields = [
         Field("Technical owner", window.technical_owner),
@@ -266,9 +266,7 @@ def _owners(state: WindowState) -> tuple[Field, ...]:
     for decision in sorted(state.decisions, key=lambda d: d.at):
         who = decision.by.strip() or "not recorded"
         fields.append(
-            Field(
-                f"{decision.decision.value.capitalize()} decided by", f"{who} ({format_time(decision.at, window.zone)})"
-            )
+            Field(f"{decision.decision.value.capitalize()} decided by", f"{who} ({format_time(decision.at, zone)})")
         )
     if state.plan.notices.support_contact:
         fields.append(Field("Support contact", state.plan.notices.support_contact))
@@ -321,9 +319,10 @@ def _step_name(state: WindowState, step_id: str) -> str:
     return f"{step.title} ({step_id})" if step is not None else f"{step_id} (not in the plan)"
 
 
-def build_report(state: WindowState) -> Report:
+def build_report(state: WindowState, utc: bool = False) -> Report:
+    """Every time in the window's zone (named once, at the top), or in UTC."""
     plan = state.plan
-    zone = plan.window.zone
+    zone = UTC if utc else plan.window.zone
     issues = tuple(
         IssueLine(
             id=i.id,
@@ -378,9 +377,9 @@ def build_report(state: WindowState) -> Report:
         title=plan.release.title,
         change=_change_fields(state),
         close=close_outcome(state),
-        zone_name=_zone_name(state),
+        zone_name="UTC" if utc else _zone_name(state),
         window=_window_rows(state, zone),
-        owners=_owners(state),
+        owners=_owners(state, zone),
         phases=_phases(state, zone),
         timing=build_timing(state),
         criteria=tuple(

@@ -71,11 +71,6 @@ class CriterionStatus:
         return self.state is CriterionState.TRIPPED
 
     @property
-    def failed_steps(self) -> tuple[str, ...]:
-        """The linked steps that trip it (failed or blocked)."""
-        return tuple(step for step, _ in self.tripping)
-
-    @property
     def why(self) -> str:
         """Why the criterion is in its state, in a few words; "" for an ok criterion nobody touched."""
         if self.mark is not None:

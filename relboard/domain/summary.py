@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, tzinfo
+from datetime import UTC, datetime, tzinfo
 from typing import Any
 
 from relboard.domain import progress
@@ -80,16 +80,16 @@ def _local(value: datetime, zone: tzinfo | None) -> str:
     return value.astimezone(zone).strftime("%Y-%m-%d %H:%M %Z").strip()
 
 
-def status_text(state: WindowState, clock: ClockReading, local_zone: tzinfo | None = None) -> str:
+def status_text(state: WindowState, clock: ClockReading, utc: bool = False) -> str:
+    """Every time in one zone: the window's (named in the first time shown), or UTC."""
     plan = state.plan
-    window_zone = plan.window.zone
+    window_zone = UTC if utc else plan.window.zone
     found = forecast(state, clock.now)
     lines = [
         f"{plan.release.title} — {plan.release.environment} ({CATEGORY_TITLES[plan.release.category]})",
-        f"Window: {_local(clock.start, window_zone)} to {_local(clock.end, window_zone)}"
-        + (f" (local {_local(clock.start, local_zone)})" if local_zone is not None else ""),
+        f"Window: {_local(clock.start, window_zone)} to {_local(clock.end, window_zone)}",
         f"Clock: {clock.window_text()}",
-        f"Rollback: {clock.deadline_text(window_zone)}",
+        f"Rollback: {clock.deadline_text(window_zone or UTC)}",
         forecast_line(found, window_zone),
         "",
         "Progress:",

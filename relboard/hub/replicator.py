@@ -47,8 +47,9 @@ from relboard.store.plan_file import LoadedPlan
 from relboard.store.writer_id import writer_for
 
 _POLL = 0.2  # how often the journal is looked at for local appends when no one nudges
-_RETRY = 2.0
-_SUMMARY_EVERY = 1.0  # seconds between attempts to reach a hub that did not answer
+_RETRY = 2.0  # seconds between attempts to reach a hub that did not answer
+_SUMMARY_EVERY = 1.0  # the window's summary for the fleet is put at most once a second
+_COUNTS_EVERY = 0.25  # a moving count ("catching up 1,200/5,000", "3 unsent") is said at most this often
 _CATCH_UP_BATCH = 2_000
 
 
@@ -123,6 +124,7 @@ class Replicator:
         self.writer = writer_for(self.state_path)
         self._calls = _Callbacks(on_events, on_status, on_refused)
         self._status = HubStatus("connecting")
+        self._said_at, self._unsaid = 0.0, False
         self._thread: threading.Thread | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._wake: asyncio.Event | None = None
@@ -249,6 +251,7 @@ class Replicator:
                 next_presence = now + PRESENCE_EVERY
                 view.present = await self._presence(link, len(view.linked.unsent))
                 self._set(view.status())
+            self._flush_status()
             if changed and now >= next_summary:
                 # The summary folds the whole window: at most once a second, with the latest events.
                 next_summary, changed = now + _SUMMARY_EVERY, False
@@ -294,9 +297,22 @@ class Replicator:
             return 0
 
     def _set(self, status: HubStatus) -> None:
-        if status != self._status:
-            self._status = status
+        if status == self._status:
+            return
+        said, self._status = self._status, status
+        # A new state is said at once; a count moving within one state (thousands of events sent or
+        # taken in) at most every _COUNTS_EVERY, the last one by the publishing loop's `_flush_status`.
+        now = time.monotonic()
+        if status.state != said.state or now - self._said_at >= _COUNTS_EVERY:
+            self._said_at, self._unsaid = now, False
             self._call(self._calls.on_status, status)
+        else:
+            self._unsaid = True
+
+    def _flush_status(self) -> None:
+        if self._unsaid:
+            self._said_at, self._unsaid = time.monotonic(), False
+            self._call(self._calls.on_status, self._status)
 
     def _call(self, callback: Callable[..., None] | None, *args: object) -> None:
         if callback is None:

@@ -81,10 +81,6 @@ def probe_steps(plan: Plan) -> list[Step]:
     return [s for s in plan.steps if s.probe is not None]
 
 
-def command_steps(plan: Plan) -> list[Step]:
-    return [s for s in plan.steps if s.probe is not None and s.probe.is_command]
-
-
 def summary_line(event: ProbeRan) -> str:
     """'PASS api-health 200 in 85 ms' / 'FAIL login-page: expected 200, got 503' /
     'ERROR login-page: could not check: environment variable RB_KEY is not set'."""
@@ -268,18 +264,6 @@ async def run_probe_async(
         latency_ms=latency_ms,
         reason=one_line(scrub(reason, secrets)),
     )
-
-
-def run_probe(
-    step: Step,
-    plan_dir: Path,
-    *,
-    env: Mapping[str, str] = os.environ,
-    by: str = "probe",
-    allow_commands: bool = False,
-) -> ProbeRan:
-    """Blocking form, for a worker thread or a script; do not call from a running event loop."""
-    return asyncio.run(run_probe_async(step, plan_dir, env=env, by=by, allow_commands=allow_commands))
 
 
 async def _cancellable(

@@ -73,15 +73,6 @@ def load_plan(path: Path | str, *, cached: bool = False) -> LoadedPlan:
         raise PlanError([_problem(name, 1, 1, f"cannot read this plan: {type(error).__name__}: {error}")]) from None
 
 
-def plan_problems(path: Path | str) -> list[Problem]:
-    """Every problem in the plan at `path`; [] when it is valid."""
-    try:
-        load_plan(path)
-    except PlanError as error:
-        return error.problems
-    return []
-
-
 def _problem(file: str, line: int, col: int, message: str) -> Problem:
     # One problem is one line of output, and a plan's text must not drive the terminal.
     clean = _UNPRINTABLE.sub(lambda m: f"\\u{ord(m.group()):04X}" if m.group() not in "\n\t\r" else " ", message)

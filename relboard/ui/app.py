@@ -41,6 +41,7 @@ from relboard.ui.panes.lookup import LookupPane
 from relboard.ui.panes.pane import Pane, PaneHooks
 from relboard.ui.panes.rollback import RollbackPane
 from relboard.ui.preferences import BoardPreferences
+from relboard.ui.preload import preload
 from relboard.ui.probing import BoardProbes
 from relboard.ui.saving import WriterMessage, show_report
 from relboard.ui.times import board_zone
@@ -177,6 +178,8 @@ class RelboardApp(App[None]):
         elif not self.read_only:
             self._open_window()
         self.call_after_refresh(self.watcher.start)
+        # Every lazily imported module, once the board is up: a reinstall meanwhile cannot break a dialog.
+        self.call_after_refresh(preload, self.hub is not None)
         if self.hub is not None:
             self.hub_state = "hub: connecting"
             self.hub.start()

@@ -99,16 +99,16 @@ def step_line(
         (CRITICAL, "bold $text-warning") if step.critical else " ",
         " ",
         plain_line(step.title, "bold" if step.critical else ""),
-        ("  · ", "$text-muted"),
-        plain_line(step.owner, "$text-muted"),
     ]
-    if state.at is not None:
-        parts += [("  · ", "$text-muted"), plain_line(f"{hhmm(state.at, zone)} {state.by}".rstrip(), "$text-muted")]
+    # What is running or waiting comes first after the title: a narrow pane cuts the end of the line.
     if spinner is not None:
         parts += [("  · ", "$text-muted"), (RUNNING_TEXT, "bold $text-accent")]
     if timing is not None and timing.words():
         look = "bold $text-warning" if timing.over else "$text-accent"
         parts += [("  · ", "$text-muted"), (timing.words(), look if timing.elapsed else "$text-muted")]
+    parts += [("  · ", "$text-muted"), plain_line(step.owner, "$text-muted")]
+    if state.at is not None:
+        parts += [("  · ", "$text-muted"), plain_line(f"{hhmm(state.at, zone)} {state.by}".rstrip(), "$text-muted")]
     return Content.assemble(*parts)
 
 
@@ -121,10 +121,10 @@ def step_summary(step: Step, state: StepState, zone: tzinfo, timing: StepTiming 
         plain_line(step.title, "bold"),
         ("  critical" if step.critical else "", "$text-warning"),
     )
-    where = f"{step.id} · {step.phase.value} · owner {step.owner}"
+    lines = [head, plain_line(f"{step.id} · {step.phase.value} · owner {step.owner}", "$text-muted")]
     if timing is not None and timing.words():
-        where += f" · {timing.words()}"
-    lines = [head, plain_line(where, "$text-muted")]
+        look = "bold $text-warning" if timing.over else "$text-accent" if timing.elapsed else "$text-muted"
+        lines.append(plain_line(timing.words(), look))
     if state.at is not None:
         changed = f"last change {hhmm(state.at, zone)}" + (f" by {state.by}" if state.by else "")
         lines.append(plain_line(changed, "$text-muted"))
