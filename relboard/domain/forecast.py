@@ -22,7 +22,7 @@ changes the tails of the undone steps before it, which in a window that moves fo
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -127,6 +127,18 @@ class Forecaster:
         for node in range(count):
             self._count_pace(node)
         self._seen = len(state.events)
+        self._targets = [n for n, t in enumerate(self._target) if t]
+        # What a forecast reads of every step, kept between events (a board asks every second).
+        self._cached: dict[str, float] = {}
+
+    def _changed(self) -> None:
+        self._cached.clear()
+
+    def _once(self, name: str, compute: Callable[[], float]) -> float:
+        value = self._cached.get(name)
+        if value is None:
+            value = self._cached[name] = compute()
+        return value
 
     # -- following the state --------------------------------------------------------------
 
@@ -164,6 +176,7 @@ class Forecaster:
         for node in retime:
             self._count_pace(node)
         self._propagate(changed_tails)
+        self._changed()
 
     def _read(self, node: int) -> None:
         step = self.state.steps[self.graph.ids[node]]
@@ -238,8 +251,8 @@ class Forecaster:
     @property
     def pace(self) -> float:
         """Actual / expected over the passed steps with an expectation; 1.0 before any."""
-        counted = sum(self._counted)
-        return sum(self._actual) / counted if counted > 0 else 1.0
+        counted = self._once("counted", lambda: sum(self._counted))
+        return self._once("actual", lambda: sum(self._actual)) / counted if counted > 0 else 1.0
 
     def readiness(self, step_id: str) -> Readiness:
         node = self.graph.index[step_id]
@@ -308,11 +321,11 @@ class Forecaster:
             for n in self._in_progress
             if (s := self._started[n]) is not None
         ]
-        finish, finished = self._project(self._tail, origin, pace, running, all(self._done))
-        targets = [n for n, t in enumerate(self._target) if t]
-        validated_by, validated = self._project(
-            self._tail_target, origin, pace, running, all(self._done[n] for n in targets), targets
-        )
+        all_done = self._once("all done", lambda: float(all(self._done))) == 1.0
+        finish, finished = self._project(self._tail, origin, pace, running, all_done)
+        targets = self._targets
+        targets_done = self._once("targets done", lambda: float(all(self._done[n] for n in targets))) == 1.0
+        validated_by, validated = self._project(self._tail_target, origin, pace, running, targets_done, targets)
         overdue = tuple(
             self.graph.ids[n]
             for n in sorted(self._in_progress)
@@ -371,7 +384,8 @@ class Forecaster:
             chosen = range(len(self._done)) if nodes is None else nodes
             times = [t for n in chosen if (t := self._done_at[n]) is not None]
             return _dt(max(times) if times else origin), True
-        best = origin + pace * max(tails)
+        longest = self._once("tail" if tails is self._tail else "target tail", lambda: max(tails))
+        best = origin + pace * longest
         for node, floor in running:
             if tails[node] != _NONE:
                 best = max(best, floor + pace * tails[node])

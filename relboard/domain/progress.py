@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from relboard.domain.events import StepStatus
-from relboard.domain.plan import Phase
 from relboard.domain.state import WindowState
 
 
@@ -28,27 +28,24 @@ class Progress:
         return self.total - self.passed - self.failed - self.skipped - self.blocked
 
 
-def _count(label: str, statuses: list[StepStatus]) -> Progress:
+def _count(label: str, counts: Counter[StepStatus]) -> Progress:
     return Progress(
         label=label,
-        total=len(statuses),
-        passed=statuses.count(StepStatus.PASS),
-        failed=statuses.count(StepStatus.FAIL),
-        skipped=statuses.count(StepStatus.SKIP),
-        blocked=statuses.count(StepStatus.BLOCKED),
+        total=counts.total(),
+        passed=counts[StepStatus.PASS],
+        failed=counts[StepStatus.FAIL],
+        skipped=counts[StepStatus.SKIP],
+        blocked=counts[StepStatus.BLOCKED],
     )
 
 
 def by_phase(state: WindowState) -> list[Progress]:
-    """One entry per phase that has steps, in the order a window runs them."""
-    grouped: dict[Phase, list[StepStatus]] = {phase: [] for phase in Phase}
-    for step in state.plan.steps:
-        grouped[step.phase].append(state.steps[step.id].status)
-    return [_count(phase.value, statuses) for phase, statuses in grouped.items() if statuses]
+    """One entry per phase that has steps, in the order a window runs them (counted as events come)."""
+    return [_count(phase.value, counts) for phase, counts in state.tally.by_phase.items() if counts.total()]
 
 
 def overall(state: WindowState) -> Progress:
-    return _count("overall", [s.status for s in state.steps.values()])
+    return _count("overall", state.tally.overall)
 
 
 def completion_blockers(state: WindowState) -> list[str]:
@@ -69,4 +66,7 @@ def completion_blockers(state: WindowState) -> list[str]:
 
 
 def is_complete(state: WindowState) -> bool:
-    return not completion_blockers(state)
+    """completion_blockers(state) == [], without listing every critical step still open."""
+    if state.tally.critical_open or not state.completion_notice_recorded:
+        return False
+    return all(issue.owner.strip() for issue in state.open_issues)

@@ -24,7 +24,7 @@ from relboard.domain.clock import DEADLINE_WARNING, ClockReading
 from relboard.domain.durations import format_clock
 from relboard.domain.events import CriterionMarked, Decision, StepStatus
 from relboard.domain.identity import is_later, is_later_or_same
-from relboard.domain.plan import Criterion, Phase, Plan, Step
+from relboard.domain.plan import Criterion, Phase, Plan
 from relboard.domain.state import WindowState
 
 # A linked step in one of these states trips its criterion.
@@ -101,30 +101,13 @@ def _after(at: datetime | None, than: datetime) -> bool:
     return at is not None and at > than
 
 
-def _begun_at(state: WindowState, step: Step) -> datetime | None:
-    """When work on a step showed first in its state: its start, else its mark; None while untouched."""
-    s = state.steps[step.id]
-    if s.status is StepStatus.PENDING and s.started_at is None:
-        return None
-    times = [t for t in (s.started_at, s.at if s.status is not StepStatus.PENDING else None) if t is not None]
-    return min(times) if times else None
-
-
 def later_phase_begun(state: WindowState, phase: Phase) -> tuple[str, datetime] | None:
     """The critical step of a phase after `phase` (in the order prepare, apply, validate) that began
     first, and when: started, or marked anything but pending. None when none has. The communicate
-    phase neither counts nor is counted: it runs alongside the change."""
+    phase neither counts nor is counted: it runs alongside the change. Kept by the fold (tally.py)."""
     if phase not in CHANGE_PHASES:
         return None
-    later = CHANGE_PHASES[CHANGE_PHASES.index(phase) + 1 :]
-    first: tuple[str, datetime] | None = None
-    for step in state.plan.steps:
-        if not step.critical or step.phase not in later:
-            continue
-        at = _begun_at(state, step)
-        if at is not None and (first is None or at < first[1]):
-            first = (step.id, at)
-    return first
+    return state.tally.first_begun(CHANGE_PHASES[CHANGE_PHASES.index(phase) + 1 :])
 
 
 def _unverified(state: WindowState, criterion: Criterion) -> tuple[Unverified, ...]:

@@ -25,6 +25,7 @@ from relboard.domain.events import (
 )
 from relboard.domain.identity import is_later_or_same
 from relboard.domain.plan import Plan, Step
+from relboard.domain.tally import Tally, begun_at
 
 
 def _is_newer(event: Event, than: Event | None) -> bool:
@@ -151,6 +152,7 @@ class WindowState:
         self.last_plan: PlanLoaded | None = None
         self.last_decision: DecisionRecorded | None = None
         self._ids: set[str] = set()
+        self.tally = Tally(plan)
         for event in events:
             self.apply(event)
 
@@ -162,14 +164,10 @@ class WindowState:
         self.events.append(event)
         match event:
             case StepMarked() | NoteAdded() | StepStarted():
-                step = self.steps.get(event.step)
-                if step is not None:
-                    step.apply(event)
+                self._apply_step(event.step, event)
             case ProbeRan():
                 self.probes.append(event)
-                step = self.steps.get(event.step)
-                if step is not None:
-                    step.apply(event)
+                self._apply_step(event.step, event)
             case IssueOpened():
                 self.issues[event.issue] = IssueState(
                     id=event.issue,
@@ -203,6 +201,15 @@ class WindowState:
                 self.handovers.append(event)
             case CommandsApproved():
                 self.approvals.append(event)
+
+    def _apply_step(self, step_id: str, event: Event) -> None:
+        step = self.steps.get(step_id)
+        if step is None:
+            return
+        before = step.status
+        step.apply(event)
+        self.tally.moved(step_id, before, step.status)
+        self.tally.began(self.plan.step(step_id), begun_at(step.status, step.at, step.started_at))
 
     def plan_change(self, plan_hash: str) -> PlanChange | None:
         """None when the state has no record of the plan or it is unchanged."""
