@@ -10,7 +10,6 @@ from textual.widgets import Input
 
 from relboard.domain.events import StepStatus
 from relboard.domain.intents import AddNote, MarkStep
-from relboard.ui.panes.navlist import NavList
 from relboard.ui.rowlist import RowList
 from relboard.ui.screens.details import StepDetails
 from relboard.ui.screens.help import HelpScreen
@@ -130,8 +129,8 @@ async def test_slash_searches_symptoms_and_escape_returns(session):
         assert app.focused.id == "lookup-input"
         app.query_one("#lookup-input", Input).value = "conector fail upgrade"
         assert await wait_until(pilot, lambda: "1. Credential" in screen_text(app))
-        symptoms = app.query_one("#symptoms", NavList)
-        assert symptoms.get_option_at_index(0).prompt.plain == "Connector fails after upgrade"
+        symptoms = app.query_one("#symptoms", RowList)
+        assert symptoms.row_content(0).plain == "Connector fails after upgrade"
         await pilot.press("escape")
         await pilot.pause()
         assert app.focused is app.query_one("#steps", RowList)

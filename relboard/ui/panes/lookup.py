@@ -9,15 +9,14 @@ from textual.content import Content
 from textual.reactive import var
 from textual.timer import Timer
 from textual.widgets import Input, Static
-from textual.widgets.option_list import Option
 
 from relboard.domain.catalog import troubleshooting_for
 from relboard.domain.changes import ChangeCursor
 from relboard.domain.lookup import Match, SymptomIndex, related
 from relboard.domain.plan import Troubleshooting
 from relboard.domain.state import WindowState
-from relboard.ui.panes.navlist import NavList
 from relboard.ui.panes.pane import Pane, PaneHooks
+from relboard.ui.rowlist import RowList
 from relboard.ui.text import plain_line
 
 DEBOUNCE_SECONDS = 0.15
@@ -32,8 +31,9 @@ class LookupPane(Pane):
         self, state: WindowState, hooks: PaneHooks, *, id: str | None = None, classes: str | None = None
     ) -> None:
         super().__init__(state, hooks, id=id, classes=classes)
-        # Built once: searching is per keystroke, indexing is not.
-        self.index = SymptomIndex(troubleshooting_for(state.plan))
+        # Built once, after the first frame (a plan may hold thousands of symptoms): searching is per
+        # keystroke, indexing is not.
+        self._index: SymptomIndex | None = None
         self.matches: list[Match] = []
         self._debounce: Timer | None = None
         self.border_title = "2 Troubleshooting lookup"
@@ -41,12 +41,22 @@ class LookupPane(Pane):
 
     def compose(self) -> ComposeResult:
         yield Input(placeholder="symptom, e.g. connector fails after upgrade", id="lookup-input")
-        yield NavList(id="symptoms")
+        # The line-API list: results change at every key, and it never measures its rows.
+        yield RowList(self._row, 0, id="symptoms")
         with VerticalScroll(id="symptom-detail-scroll"):
             yield Static(id="symptom-detail")
 
+    @property
+    def index(self) -> SymptomIndex:
+        if self._index is None:
+            self._index = SymptomIndex(troubleshooting_for(self.state.plan))
+        return self._index
+
     def on_mount(self) -> None:
-        self.search(self.query_one("#lookup-input", Input).value)
+        self.call_after_refresh(lambda: self.search(self.query_one("#lookup-input", Input).value))
+
+    def _row(self, row: int) -> Content:
+        return plain_line(self.matches[row].entry.symptom) if row < len(self.matches) else Content()
 
     @on(Input.Changed, "#lookup-input")
     def _typed(self, event: Input.Changed) -> None:
@@ -62,32 +72,26 @@ class LookupPane(Pane):
         if self._debounce is not None:
             self._debounce.stop()
         self.search(event.value)
-        self.query_one("#symptoms", NavList).focus()
+        self.query_one("#symptoms", RowList).focus()
 
     def search(self, query: str) -> None:
         self.matches = self.index.search(query)
-        symptoms = self.query_one("#symptoms", NavList)
-        symptoms.set_options(
-            Option(plain_line(match.entry.symptom), id=f"m:{n}") for n, match in enumerate(self.matches)
-        )
-        if self.matches:
-            symptoms.highlighted = 0
-        self._show_detail()
+        self.query_one("#symptoms", RowList).set_rows(len(self.matches))  # highlights the first: detail follows
 
     @property
     def selected(self) -> Troubleshooting | None:
-        highlighted = self.query_one("#symptoms", NavList).highlighted
-        if highlighted is None or highlighted >= len(self.matches):
+        cursor = self.query_one("#symptoms", RowList).cursor
+        if cursor is None or cursor >= len(self.matches):
             return None
-        return self.matches[highlighted].entry
+        return self.matches[cursor].entry
 
-    @on(NavList.OptionHighlighted, "#symptoms")
-    def _highlighted(self, event: NavList.OptionHighlighted) -> None:
+    @on(RowList.Highlighted, "#symptoms")
+    def _highlighted(self, event: RowList.Highlighted) -> None:
         event.stop()
         self._show_detail()
 
-    @on(NavList.OptionSelected, "#symptoms")
-    def _chosen(self, event: NavList.OptionSelected) -> None:
+    @on(RowList.Selected, "#symptoms")
+    def _chosen(self, event: RowList.Selected) -> None:
         event.stop()
 
     def watch_revision(self) -> None:
