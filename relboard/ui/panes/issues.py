@@ -2,21 +2,21 @@
 
 from __future__ import annotations
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.content import Content
 from textual.reactive import var
-from textual.widgets.option_list import Option
 
 from relboard.domain.changes import ChangeCursor
 from relboard.domain.intents import IssueFields, ReopenIssue, ResolveIssue, UpdateIssue
 from relboard.domain.state import IssueState, WindowState
-from relboard.ui.panes.navlist import NavList
 from relboard.ui.panes.pane import Pane, PaneHooks
+from relboard.ui.rowlist import RowList
 from relboard.ui.text import plain_line
 
 
-def issue_prompt(issue: IssueState) -> Content:
+def issue_lines(issue: IssueState) -> list[Content]:
+    """The issue as its lines, title first."""
     if issue.resolved:
         head = Content.assemble(("✔ resolved ", "$text-success"), plain_line(issue.title, "$text-muted"))
     else:
@@ -38,7 +38,15 @@ def issue_prompt(issue: IssueState) -> Content:
     elif issue.opened_by:
         tail.append(plain_line(f"  · opened by {issue.opened_by}", "$text-muted"))
     lines.append(Content.assemble(*tail))
-    return Content("\n").join(lines)
+    return lines
+
+
+def wrapped(line: Content, width: int) -> list[Content]:
+    """`line` folded to `width`, the continuation indented under its label."""
+    if width <= 8 or len(line.plain) <= width:
+        return [line]
+    first, *rest = line.wrap(width - 4)
+    return [first, *(Content("    ") + part for part in rest)]
 
 
 class IssuesPane(Pane):
@@ -52,57 +60,80 @@ class IssuesPane(Pane):
         super().__init__(state, hooks, id=id, classes=classes)
         self.border_title = "3 Known issues"
         self._changes = ChangeCursor(state.events)
+        # Each issue is a few rows on the line-API list, so five thousand of them open in one frame; only its
+        # title row takes the cursor. The rows are folded to the pane's width, so they are made again on resize.
+        self._lines: list[Content] = []
+        self._issue_at: list[str | None] = []
+        self._width = 0
 
     def compose(self) -> ComposeResult:
-        yield NavList(id="issue-list")
+        yield RowList(self._line, 0, selectable=self._is_title, id="issue-list")
 
     def on_mount(self) -> None:
         self._rebuild()
 
+    def on_resize(self, event: events.Resize) -> None:
+        if self._list_width() != self._width:
+            self._rebuild()
+
     def watch_revision(self) -> None:
         if self._changes.take().issues:
             self._rebuild()
+
+    def _list_width(self) -> int:
+        return self.query_one("#issue-list", RowList).scrollable_content_region.width
 
     def _ordered(self) -> list[IssueState]:
         # Open ones first: they are what the window still has to answer for.
         issues = list(self.state.issues.values())
         return [i for i in issues if i.open] + [i for i in issues if not i.open]
 
+    def _line(self, row: int) -> Content:
+        return self._lines[row]
+
+    def _is_title(self, row: int) -> bool:
+        return self._issue_at[row] is not None
+
     def _rebuild(self) -> None:
-        issues_list = self.query_one("#issue-list", NavList)
+        rows = self.query_one("#issue-list", RowList)
         keep = self.selected_issue
+        self._width = self._list_width()
         ordered = self._ordered()
+        lines: list[Content] = []
+        issue_at: list[str | None] = []
+        title_row: dict[str, int] = {}
+        for issue in ordered:
+            title_row[issue.id] = len(lines)
+            for number, line in enumerate(issue_lines(issue)):
+                parts = wrapped(line, self._width)
+                lines += parts
+                issue_at += [issue.id if number == 0 and index == 0 else None for index in range(len(parts))]
         if not ordered:
-            issues_list.set_options(
-                [Option(Content.styled("No known issues. Press i to open one.", "$text-muted"), disabled=True)]
-            )
-            self.border_subtitle = ""
-            return
-        issues_list.set_options(Option(issue_prompt(i), id=f"issue:{i.id}") for i in ordered)
-        ids = [i.id for i in ordered]
-        issues_list.highlighted = ids.index(keep) if keep in ids else 0
+            lines, issue_at = [Content.styled("No known issues. Press i to open one.", "$text-muted")], [None]
+        self._lines, self._issue_at = lines, issue_at
+        rows.set_rows(len(lines))
+        if keep in title_row:
+            rows.move_cursor(title_row[keep])
         open_count = sum(1 for i in ordered if i.open)
-        self.border_subtitle = f"{open_count} open"
+        self.border_subtitle = f"{open_count} open" if ordered else ""
 
     @property
     def selected_issue(self) -> str | None:
-        option = self.query_one("#issue-list", NavList).highlighted_option
-        if option is None or option.id is None:
-            return None
-        return option.id.removeprefix("issue:")
+        cursor = self.query_one("#issue-list", RowList).cursor
+        return self._issue_at[cursor] if cursor is not None and cursor < len(self._issue_at) else None
 
-    @on(NavList.OptionHighlighted, "#issue-list")
-    def _highlighted(self, event: NavList.OptionHighlighted) -> None:
+    @on(RowList.Highlighted, "#issue-list")
+    def _highlighted(self, event: RowList.Highlighted) -> None:
         event.stop()
 
-    @on(NavList.OptionSelected, "#issue-list")
-    def _selected(self, event: NavList.OptionSelected) -> None:
+    @on(RowList.Selected, "#issue-list")
+    def _selected(self, event: RowList.Selected) -> None:
         event.stop()
         if not self.hooks.read_only():
             self.action_edit_issue()
 
     def focus_primary(self) -> None:
-        self.query_one("#issue-list", NavList).focus()
+        self.query_one("#issue-list", RowList).focus()
 
     # --- actions (the action table's "issues" rows) ------------------------------------
 
