@@ -158,6 +158,22 @@ async def test_number_keys_and_tab_move_between_panes(session):
         assert app.screen.active_pane == "lookup"
 
 
+async def test_the_footer_offers_the_keys_of_the_pane_in_use(session):
+    app = make_app(session)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+
+        def footer() -> str:
+            return screen_text(app).splitlines()[-1]
+
+        assert "space Pass" in footer()
+        await pilot.press("3")
+        assert await wait_until(pilot, lambda: "Pass" not in footer())
+        assert "Quit" in footer()
+        await pilot.press("1")
+        assert await wait_until(pilot, lambda: "space Pass" in footer())
+
+
 async def test_help_lists_every_key(session):
     app = make_app(session)
     async with app.run_test(size=WIDE) as pilot:
