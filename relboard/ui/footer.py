@@ -60,7 +60,12 @@ class BoardFooter(Footer):
         # and three times while the board opens; rebuilding some twenty keys each time costs a frame's
         # budget. One rebuild per refresh at most, and none when the keys shown are the same.
         self._bindings_ready = True
-        if not screen.app.app_focus or not self.is_attached or screen is not self.screen:
+        if not self.is_attached or screen is not self.screen:
+            return
+        # Textual leaves the keys as they were while the terminal (or the browser's tab) has no focus, so a
+        # blur does not flicker them. A board first drawn unfocused, as a browser often opens it, still
+        # shows its keys once.
+        if not screen.app.app_focus and self._shown is not None:
             return
         if not self._recompose_pending:
             self._recompose_pending = True

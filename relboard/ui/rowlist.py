@@ -86,6 +86,7 @@ class RowList(ScrollView, can_focus=True):
         self.cursor: int | None = None
         # Rows once turned into text, so scrolling back and forth does not rebuild them.
         self._made: LRUCache[int, Content] = LRUCache(1024)
+        self._laid_out: tuple[Size, Size, Size, Size] | None = None
 
     # --- the rows ------------------------------------------------------------------------------
 
@@ -112,6 +113,17 @@ class RowList(ScrollView, can_focus=True):
 
     def _update_virtual_size(self) -> None:
         self.virtual_size = Size(self.scrollable_content_region.width, self.count)
+
+    def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
+        # Every layout of the screen passes each widget its geometry again. A ScrollView takes any call as
+        # a change (the compositor's virtual size is never its own) and refreshes its scrollbars, and the
+        # screen then repaints a box spanning every list on it: a key in the lookup redrew the checklist.
+        # Unchanged geometry, and the same rows, change nothing.
+        laid_out = (size, virtual_size, container_size, self.virtual_size)
+        if laid_out == self._laid_out:
+            return False
+        self._laid_out = laid_out
+        return super()._size_updated(size, virtual_size, container_size, layout)
 
     def on_resize(self, event: events.Resize) -> None:
         self._update_virtual_size()
