@@ -669,8 +669,8 @@ def _another_windows_copy(data: bytes, other: bytes) -> bytes:
         _another_windows_copy,
         lambda data, other: b"",
         lambda data, other: bytes(range(256)) * 64,
-        lambda data, other: b'{"relboard_journal_cache": 1}\n[]',
-        lambda data, other: data.replace(b'"relboard_journal_cache": 1', b'"relboard_journal_cache": 99', 1),
+        lambda data, other: b'{"relboard_journal_cache": 2}\n[]',
+        lambda data, other: data.replace(b'"relboard_journal_cache": 2', b'"relboard_journal_cache": 99', 1),
     ],
     ids=["truncated", "one-letter", "header-only", "another-window", "empty", "binary", "no-facts", "newer-format"],
 )

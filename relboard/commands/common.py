@@ -198,13 +198,14 @@ def open_session(plan: str | None, state: str | None, *, reading: bool = False) 
     """Open the window or raise UsageError with the file's positioned problems.
 
     `reading`: a command that only reads opens a damaged state from its intact events and says on stderr
-    that it is damaged and how to repair it; a writing command is refused with that advice."""
+    that it is damaged and how to repair it; a writing command is refused with that advice. A writing
+    command folds only the parts of the window its rules look at (a long window's `mark` stays quick)."""
     from relboard.store.journal import JournalDamaged, StateError
     from relboard.store.plan_file import PlanError
     from relboard.window.salvage import open_window
 
     try:
-        session = open_window(plan_path(plan), state, salvage=reading)
+        session = open_window(plan_path(plan), state, salvage=reading, lazy=not reading)
     except PlanError as error:
         raise UsageError(str(error)) from None
     except JournalDamaged as error:

@@ -15,11 +15,19 @@ from relboard.commands.hub_option import pull_before_read
 from relboard.domain.plan_history import steps_changed
 from relboard.domain.report import Report, build_report
 from relboard.store.files import write_atomically
+from relboard.store.gc_pause import paused_gc
 
 FORMATS = ("md", "html")
 
 
 def run(args: argparse.Namespace) -> int:
+    # A one-shot command whose every object lives to its end: the cycle collector would only walk a long
+    # window's hundreds of thousands of them again and again.
+    with paused_gc():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     session = open_session(args.plan, args.state, reading=True)
     pull_before_read(session, args)
     report = build_report(session.state, utc=args.utc)

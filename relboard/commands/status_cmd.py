@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from relboard.commands.common import open_session, out, parse_now
 from relboard.commands.hub_option import pull_before_read
 from relboard.domain.clock import read_clock
 from relboard.domain.events import utc_now
+from relboard.domain.json_text import dumps_indented
 from relboard.domain.plan_history import steps_changed
 from relboard.domain.summary import status_json, status_text
 from relboard.domain.text import escape_json
+from relboard.store.gc_pause import paused_gc
 
 
 def run(args: argparse.Namespace) -> int:
+    # A one-shot command whose every object lives to its end: the cycle collector would only walk a long
+    # window's hundreds of thousands of them again and again.
+    with paused_gc():
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     now = parse_now(args.now) or utc_now()
     session = open_session(args.plan, args.state, reading=True)
     pull_before_read(session, args)
@@ -31,7 +39,7 @@ def run(args: argparse.Namespace) -> int:
             if damage
             else None
         )
-        sys.stdout.write(escape_json(json.dumps(document, indent=2, ensure_ascii=False)) + "\n")
+        sys.stdout.write(escape_json(dumps_indented(document)) + "\n")
         return 0
     out(status_text(session.state, clock, utc=args.utc))
     if change:

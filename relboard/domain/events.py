@@ -8,9 +8,11 @@ wording anything unusual); what relboard makes itself is made right.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from enum import StrEnum
+from operator import attrgetter
 from typing import Any, Literal
 
 
@@ -261,18 +263,32 @@ def event_fields(cls: type[Event]) -> tuple[str, ...]:
 def event_to_dict(event: Event) -> dict[str, Any]:
     """A TOML-ready dict: kind first, the identity last (left out when unset), datetimes kept as datetimes,
     enums as strings."""
-    ordered: dict[str, Any] = {"kind": event.kind}
-    for name in _FIELDS[type(event)]:
-        if name == "kind" or name in _IDENTITY:
-            continue
-        value = getattr(event, name)
+    values, enums, lists = _LAYOUT[type(event)]
+    ordered: dict[str, Any] = dict(zip(_ORDER[type(event)], values(event), strict=True))
+    for name in enums:
+        value = ordered[name]
         if isinstance(value, StrEnum):
-            value = value.value
-        elif isinstance(value, list):
-            value = list(value)
-        ordered[name] = value
+            ordered[name] = value.value
+    for name in lists:
+        ordered[name] = list(ordered[name])
     for name in _IDENTITY:
-        value = getattr(event, name)
-        if value is not None:
-            ordered[name] = value
+        if ordered[name] is None:
+            del ordered[name]
     return ordered
+
+
+def _layout(cls: type[Event]) -> tuple[Callable[[Event], tuple[Any, ...]], tuple[str, ...], tuple[str, ...]]:
+    # One C call reads every field in saving order; the enum and list fields are the ones to convert.
+    types = {f.name: str(f.type) for f in fields(cls)}
+    return (
+        attrgetter(*_ORDER[cls]),
+        tuple(name for name, hint in types.items() if hint in _ENUM_NAMES),
+        tuple(name for name, hint in types.items() if hint.startswith("list[")),
+    )
+
+
+_ENUM_NAMES = frozenset({"StepStatus", "Decision", "NoticeKind", "ProbeOutcome"})
+_ORDER = {
+    cls: ("kind", *(n for n in _FIELDS[cls] if n != "kind" and n not in _IDENTITY), *_IDENTITY) for cls in EVENT_TYPES
+}
+_LAYOUT = {cls: _layout(cls) for cls in EVENT_TYPES}

@@ -17,6 +17,7 @@ import hashlib
 import re
 import secrets
 import time
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime
@@ -65,6 +66,12 @@ def parse_hlc(stamp: str) -> tuple[int, int, str] | None:
     return int(wall), int(counter), writer
 
 
+def stamp_key(stamp: str) -> int | None:
+    """A stamp as one integer that sorts as the stamps do by time (wall ms, then counter); None when malformed."""
+    parsed = parse_hlc(stamp)
+    return None if parsed is None else parsed[0] * _COUNTER_LIMIT + parsed[1]
+
+
 class HybridClock:
     """One writer's clock: `stamp()` for each event it makes, `observe()` every stamp it sees."""
 
@@ -99,6 +106,14 @@ class HybridClock:
     def observe_all(self, events: Iterable[_Stamped]) -> None:
         for event in events:
             self.observe(event.hlc)
+
+    def observe_keys(self, keys: Sequence[int]) -> None:
+        """`observe` every stamp of `keys` (stamp_key values, sorted), without going through them one by one."""
+        limit = (self._wall_ms() + MAX_AHEAD_MS + 1) * _COUNTER_LIMIT
+        below = bisect_right(keys, limit - 1)
+        if below:
+            wall, counter = divmod(keys[below - 1], _COUNTER_LIMIT)
+            self._last = max(self._last, (wall, counter))
 
 
 class _Stamped(Protocol):
@@ -138,6 +153,12 @@ class Stamper:
         self.clock.observe_all(window_events[self._seen :])
         self._seen = len(window_events)
         return stamped(event, self.clock)
+
+    def skip(self, count: int, keys: Sequence[int]) -> None:
+        """Take the window's first `count` events as observed, given their stamps as sorted keys (a cached
+        fold keeps them so), so that a long window's events need not be read to stamp the next one."""
+        self.clock.observe_keys(keys)
+        self._seen = count
 
 
 def is_later(event: _Stamped, than: _Stamped) -> bool:

@@ -11,22 +11,32 @@ import re
 from relboard.domain.report import TITLE, Field, Report, tables
 from relboard.domain.text import clean
 
-# Every ASCII punctuation mark that starts or ends Markdown syntax anywhere in a line; CommonMark
-# turns a backslash before any ASCII punctuation into the plain character.
-_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|<>~&])")
+# Every ASCII punctuation mark that starts or ends Markdown syntax anywhere in a line gets a backslash
+# (the backslash itself first); CommonMark turns a backslash before any ASCII punctuation into the plain
+# character.
+_MARKS = "\\`*_{}[]()#+!|<>~&"
 # Characters that only mean something at the start of a line: list bullets, setext underlines,
 # ordered-list numbers.
-_LEADING_MARK = re.compile(r"^([-=])")
 _LEADING_NUMBER = re.compile(r"^(\d+)([.)])")
+
+_MARK = re.compile(r"[\\`*_{}\[\]()#+!|<>~&]")
 
 
 def md(text: str) -> str:
     """One data string as inert Markdown text on a single line."""
-    # Runs of whitespace, Unicode line and paragraph separators included, become one space.
-    text = " ".join(clean(text, single_line=True).split())
-    text = _SPECIAL.sub(r"\\\1", text)
-    text = _LEADING_MARK.sub(r"\\\1", text)
-    return _LEADING_NUMBER.sub(r"\1\\\2", text)
+    # Printable text has nothing for `clean` to remove and no whitespace but plain spaces (str methods,
+    # far quicker than patterns on a long report's half a million cells).
+    if not (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "):
+        # Runs of whitespace, Unicode line and paragraph separators included, become one space.
+        text = " ".join(clean(text, single_line=True).split())
+    if _MARK.search(text):
+        for mark in _MARKS:
+            if mark in text:
+                text = text.replace(mark, "\\" + mark)
+    first = text[:1]
+    if first == "-" or first == "=":
+        return "\\" + text
+    return _LEADING_NUMBER.sub(r"\1\\\2", text) if first.isdecimal() else text
 
 
 def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, MutableSet
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -125,23 +125,29 @@ class PlanChange:
 _ISSUE_FIELDS = ("title", "impact", "workaround", "owner", "step", "resolved")
 
 
+def plan_issues(plan: Plan) -> dict[str, IssueState]:
+    """The known issues a window starts with: the plan's accepted limitations."""
+    issues: dict[str, IssueState] = {}
+    for number, known in enumerate(plan.known_issues, start=1):
+        issue_id = f"plan-{number}"
+        issues[issue_id] = IssueState(
+            id=issue_id,
+            title=known.title,
+            impact=known.impact,
+            workaround=known.workaround,
+            owner=known.owner,
+            from_plan=True,
+        )
+    return issues
+
+
 class WindowState:
     """Apply events in journal order; every view of the window reads from here."""
 
     def __init__(self, plan: Plan, events: Iterable[Event] = ()) -> None:
         self.plan = plan
         self.steps: dict[str, StepState] = {s.id: StepState() for s in plan.steps}
-        self.issues: dict[str, IssueState] = {}
-        for number, known in enumerate(plan.known_issues, start=1):
-            issue_id = f"plan-{number}"
-            self.issues[issue_id] = IssueState(
-                id=issue_id,
-                title=known.title,
-                impact=known.impact,
-                workaround=known.workaround,
-                owner=known.owner,
-                from_plan=True,
-            )
+        self.issues: dict[str, IssueState] = plan_issues(plan)
         self.criteria_marks: dict[str, CriterionMarked] = {}
         self.decisions: list[DecisionRecorded] = []
         self.probes: list[ProbeRan] = []
@@ -151,7 +157,7 @@ class WindowState:
         self.events: list[Event] = []
         self.last_plan: PlanLoaded | None = None
         self.last_decision: DecisionRecorded | None = None
-        self._ids: set[str] = set()
+        self._ids: MutableSet[str] = set()
         self.tally = Tally(plan)
         for event in events:
             self.apply(event)
@@ -162,6 +168,10 @@ class WindowState:
                 return  # the same event again (from the hub and from the journal): it counts once
             self._ids.add(event.id)
         self.events.append(event)
+        self._fold(event)
+
+    def _fold(self, event: Event) -> None:
+        """What `event` changes, once it counts (a cached fold replays parts of the window through here)."""
         match event:
             case StepMarked() | NoteAdded() | StepStarted():
                 self._apply_step(event.step, event)

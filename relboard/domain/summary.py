@@ -8,6 +8,7 @@ from typing import Any
 from relboard.domain import progress
 from relboard.domain.catalog import CATEGORY_TITLES
 from relboard.domain.clock import ClockReading
+from relboard.domain.event_json import event_json
 from relboard.domain.events import StepStatus, event_to_dict
 from relboard.domain.forecast import forecast
 from relboard.domain.forecast_text import forecast_json, forecast_line
@@ -72,7 +73,7 @@ def status_json(state: WindowState, clock: ClockReading) -> dict[str, Any]:
         "notices": [{k: _jsonable(v) for k, v in event_to_dict(n).items()} for n in state.notices],
         "complete": progress.is_complete(state),
         "forecast": forecast_json(forecast(state, clock.now), plan.window.zone),
-        "events": [{k: _jsonable(v) for k, v in event_to_dict(e).items()} for e in state.events],
+        "events": [event_json(e) for e in state.events],
     }
 
 

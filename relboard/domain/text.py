@@ -42,4 +42,6 @@ def escape_json(document: str) -> str:
     """A JSON document (from json.dumps with ensure_ascii=False) with the characters a terminal acts on
     written as \\uXXXX: the same data for a parser, nothing hidden or reordered for a person. json.dumps
     escapes C0 already, and only strings can hold these characters, so the escapes land inside strings."""
+    if document.isascii() and "\x7f" not in document:
+        return document  # nothing to escape, found without a search by pattern (a long window's JSON)
     return _JSON_RAW.sub(lambda match: f"\\u{ord(match.group()):04x}", document)

@@ -19,12 +19,14 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal, overload
 
 from relboard.domain.event_input import read_events
 from relboard.domain.events import Event
+from relboard.domain.fold_index import EventLog
 from relboard.store.files import cannot_write, folder_of, make_folder, write_all, write_atomically
 from relboard.store.gc_pause import paused_gc
 from relboard.store.journal_format import (
@@ -58,7 +60,7 @@ class _Anomaly(Exception):
 
 @dataclass
 class _Parsed:
-    events: list[Event]
+    events: list[Event] | EventLog
     end: int  # just past the last valid block (or the header), relative to the bytes parsed
 
 
@@ -70,6 +72,7 @@ class Journal:
         self.lock_path = self.path.with_name(self.path.name + ".lock")
         self.cache_path = self.path.with_name(self.path.name + ".cache")
         self._salvage = False
+        self._lazy = False
         self._reset()
 
     def _reset(self) -> None:
@@ -77,7 +80,8 @@ class Journal:
         self._has_header = False
         self._offset = 0  # bytes already turned into events
         self._seen: tuple[int, int, int] | None = None  # (inode, size, mtime) when last read
-        self._known: list[Event] = []  # every event in the file, to write it again if the file vanishes
+        # Every event in the file, to write it again if the file vanishes.
+        self._known: list[Event] | EventLog = []
         # Set while the file is damaged (only a salvaging journal gets that far): its intact events and the
         # damage. Nothing is written to such a file.
         self.damage: JournalScan | None = None
@@ -86,13 +90,20 @@ class Journal:
     def exists(self) -> bool:
         return os.path.lexists(self.path)
 
-    def load(self, *, salvage: bool = False) -> list[Event]:
+    @overload
+    def load(self, *, salvage: bool = False, lazy: Literal[False] = False) -> list[Event]: ...
+    @overload
+    def load(self, *, salvage: bool = False, lazy: bool) -> Sequence[Event]: ...
+    def load(self, *, salvage: bool = False, lazy: bool = False) -> Sequence[Event]:
         """Every event in the file (none for a missing file); a torn last block is left out.
 
         A damaged file raises JournalDamaged, or with `salvage` gives its intact events and keeps the
-        damage report in `self.damage` (appending then raises JournalDamaged until it is repaired)."""
+        damage report in `self.damage` (appending then raises JournalDamaged until it is repaired).
+        `lazy`: the events that come from the journal's cached copy are an EventLog, decoded only when read
+        and indexed for a fold on demand (relboard.domain.state_lazy), as a writer wants them."""
         self._reset()
         self._salvage = salvage
+        self._lazy = lazy
         return self._read(use_cache=True)
 
     def read_new(self) -> list[Event]:
@@ -107,9 +118,10 @@ class Journal:
             raise self._error(f"cannot read the state file ({exc.strerror}); {KEEP}") from None
         if (st.st_ino, st.st_size, st.st_mtime_ns) == self._seen:
             return []
-        return self._read()
+        return list(self._read())
 
-    def _read(self, use_cache: bool = False) -> list[Event]:
+    def _read(self, use_cache: bool = False) -> Sequence[Event]:
+        # Only load() reads with the cache, and only it may get an EventLog back.
         fd = self._open(os.O_RDONLY | os.O_NONBLOCK)
         if fd is None:
             return []
@@ -176,7 +188,7 @@ class Journal:
             if fd is None:
                 raise self._error(_MOVED)
             self._catch_up(fd)  # our own events, written again: not news for anyone
-        foreign: list[Event] = []
+        foreign: Sequence[Event] = []
         try:
             if fd is not None:
                 foreign, torn = self._catch_up(fd, strict=True)
@@ -206,12 +218,12 @@ class Journal:
             self._known.extend(events)
             self._offset = start + len(block)
             self._seen = (st.st_ino, st.st_size, st.st_mtime_ns)
-            return foreign
+            return list(foreign)
         finally:
             if fd is not None:
                 os.close(fd)
 
-    def _create(self, events: list[Event] | None = None) -> None:
+    def _create(self, events: Sequence[Event] | None = None) -> None:
         """Write the header (and `events`, when the file is written again) atomically, so no reader sees
         half of it. A blank file is replaced; writing again never replaces a file that appeared meanwhile."""
         data = new_header() + b"".join(encode_block(e) for e in events or ())
@@ -230,7 +242,7 @@ class Journal:
         except OSError as exc:
             raise self._error(f"cannot open the state file ({exc.strerror}); {KEEP}") from None
 
-    def _catch_up(self, fd: int, use_cache: bool = False, strict: bool = False) -> tuple[list[Event], bool]:
+    def _catch_up(self, fd: int, use_cache: bool = False, strict: bool = False) -> tuple[Sequence[Event], bool]:
         """Parse what was added to the file since our offset; True when it ends in a torn block.
 
         With `use_cache`, a first read takes the events of the journal's start from the copy beside it
@@ -263,7 +275,10 @@ class Journal:
         self._ino = st.st_ino
         self._offset = base + parsed.end
         self._seen = (st.st_ino, st.st_size, st.st_mtime_ns)
-        self._known.extend(parsed.events)
+        if isinstance(parsed.events, EventLog):
+            self._known = parsed.events.copy()
+        else:
+            self._known.extend(parsed.events)
         return parsed.events, parsed.end < len(data)
 
     def _rescan(self, fd: int, st: os.stat_result, strict: bool) -> tuple[list[Event], bool]:
@@ -302,14 +317,23 @@ class Journal:
         # Only long journals need the copy; short ones do not pay for importing it.
         from relboard.store.journal_cache import read_cache, write_cache
 
-        start, known = header_end, list[Event]()
         found = read_cache(self.cache_path, data)
-        if found is not None and found[0] >= header_end:
-            start, known = found
+        known: list[Event] | EventLog = []
+        if found is not None and found.length >= header_end:
+            try:
+                known = found.log() if self._lazy else found.events()
+            except (ValueError, TypeError, IndexError, EOFError):
+                found = None  # a copy that does not decode (made by hand): read the journal instead
+        else:
+            found = None
+        start = found.length if found is not None else header_end
         parsed = _parse_blocks(data, start)
         if parsed.end - start >= _CACHE_AFTER:
-            write_cache(self.cache_path, data, parsed.end, known + parsed.events)
-        return _Parsed(known + parsed.events, parsed.end) if known else parsed
+            write_cache(self.cache_path, data, parsed.end, list(parsed.events), previous=found)
+        if found is None:
+            return parsed
+        known.extend(parsed.events)
+        return _Parsed(known, parsed.end)
 
     def _error(self, message: str) -> StateError:
         return StateError(self.path, 1, 1, message)

@@ -1,17 +1,21 @@
 """A disposable copy of a long journal's events beside it (`<state>.cache`), so a window left open for days opens fast.
 
 The journal stays the only source of truth. The copy is trusted only for the very bytes it was made from:
-it names the length of the journal's verified prefix and the SHA-256 of those bytes, so a journal that was
-replaced, cut short, edited or belongs to another window never matches it. It also names the events' schema,
-so a relboard whose events changed shape does not read an older copy. A copy that is missing, stale, foreign
-or damaged is ignored (the journal is read in full and the copy written again); it is replaced atomically,
-and failing to write it (a read-only folder, a full disk) only costs speed.
+it names the length of the journal's verified prefix and the CRC-32 of those bytes (the checksum that
+guards each block), so a journal that was replaced, cut short, edited or belongs to another window never
+matches it. It also names the shape of what it holds (the events' fields and types, relboard's version,
+Python's, the byte order), so nothing reads a copy of another shape. A copy that is missing, stale, foreign
+or damaged (its own CRC-32) is ignored (the journal is read in full and the copy written again); it is
+replaced atomically, and failing to write it (a read-only folder, a full disk) only costs speed.
 
-The events are read back like journal blocks (relboard.domain.event_input): as relboard writes them, without
-the models. The file is one line of JSON describing it, then the events as a JSON array:
+The events were checked when they were read from the journal and are not checked again: each is kept as a
+tuple of plain values in `marshal`'s format, one after the other, so that any one of them can be decoded
+alone. Beside them is their fold index (relboard.domain.fold_index): a writer folds only the parts of the
+window its rules look at, decoding only their events. When the journal has grown by a megabyte the copy is
+written again from the old one plus the new events, without decoding the old ones. The file is one line
+of JSON describing it, then the events' offsets, the events, and the index (`parts` gives their sizes):
 
-    {"relboard_journal_cache": 1, "length": 19908260, "sha256": "...", "schema": "...", "count": 100000, ...}
-    [{"at":"2026-12-05T21:00:00Z","by":"bench","kind":"plan_loaded",...},...]
+    {"relboard_journal_cache": 2, "length": 19908260, "journal_crc32": 123, "count": 100000, "parts": [...]}
 """
 
 from __future__ import annotations
@@ -19,100 +23,254 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import json
+import marshal
+import sys
+import zlib
+from array import array
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import fields
 from datetime import datetime
+from enum import StrEnum
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from relboard.domain.event_input import read_events
-from relboard.domain.events import EVENT_TYPES, Event, event_to_dict
+from relboard import __version__
+from relboard.domain import events as event_kinds
+from relboard.domain.events import EVENT_TYPES, Event, event_fields
+from relboard.domain.fold_index import EventLog, EventSource, FoldIndex, index_events
 from relboard.store.files import write_atomically
 from relboard.store.gc_pause import paused_gc
 
-FORMAT = 1
+FORMAT = 2
 _KEY = "relboard_journal_cache"
+_ENUMS: dict[str, type[StrEnum]] = {
+    "StepStatus": event_kinds.StepStatus,
+    "Decision": event_kinds.Decision,
+    "NoticeKind": event_kinds.NoticeKind,
+    "ProbeOutcome": event_kinds.ProbeOutcome,
+}
 
 
-def read_cache(path: Path, journal: bytes) -> tuple[int, list[Event]] | None:
-    """(length, events) when the copy at `path` was made from journal[:length]; None when it cannot be trusted."""
+class CachedCopy:
+    """The events of journal[:length] as the copy holds them, with their index; decoded when asked."""
+
+    def __init__(self, length: int, offsets: array[int], blob: bytes | memoryview, index: FoldIndex) -> None:
+        self.length = length
+        self._offsets = offsets
+        self._blob = blob
+        self.index = index
+
+    @property
+    def count(self) -> int:
+        return self.index.count
+
+    def decode(self, position: int) -> Event:
+        return _decode(marshal.loads(self._blob[self._offsets[position] : self._offsets[position + 1]]))
+
+    def events(self) -> list[Event]:
+        """Every event, decoded."""
+        offsets, blob, loads, decode = self._offsets, self._blob, marshal.loads, _decode
+        with paused_gc():
+            return [decode(loads(blob[offsets[i] : offsets[i + 1]])) for i in range(self.count)]
+
+    def log(self) -> EventLog:
+        """Every event, each decoded when first read."""
+        return EventLog(EventSource(self.index, self.decode), range(self.count))
+
+
+def read_cache(path: Path, journal: bytes) -> CachedCopy | None:
+    """The copy at `path` when it was made from journal[:length] by this relboard; None when it cannot be trusted."""
     try:
         raw = path.read_bytes()
     except (OSError, ValueError):
         return None
-    first_line_end = raw.find(b"\n")
-    if first_line_end == -1:
+    newline = raw.find(b"\n")
+    if newline == -1:
         return None
+    body = memoryview(raw)[newline + 1 :]  # not copied: the events stay in the file's bytes
     try:
-        facts = json.loads(raw[:first_line_end])
+        facts = json.loads(raw[:newline])
         if not isinstance(facts, dict):
             return None
-        length = facts.get("length")
+        length, count, parts = facts.get("length"), facts.get("count"), facts.get("parts")
         if (
             facts.get(_KEY) != FORMAT
-            or facts.get("schema") != _schema()[0]
+            or facts.get("shape") != _shape()
             or not isinstance(length, int)
+            or not isinstance(count, int)
             or not 0 < length <= len(journal)
-            or facts.get("sha256") != _sha256(memoryview(journal)[:length])
+            or not (isinstance(parts, list) and len(parts) == 3 and all(isinstance(p, int) and p >= 0 for p in parts))
+            or sum(parts) != len(body)
+            or facts.get("crc32") != zlib.crc32(body)
+            or facts.get("journal_crc32") != zlib.crc32(memoryview(journal)[:length])
         ):
             return None
-        body = memoryview(raw)[first_line_end + 1 :]
-        if facts.get("events_sha256") != _sha256(body):
+        offsets = array("q")
+        offsets.frombytes(body[: parts[0]])
+        blob = body[parts[0] : parts[0] + parts[1]]
+        index = _index_from(marshal.loads(body[parts[0] + parts[1] :]))
+        if index.count != count or len(offsets) != count + 1 or offsets[0] != 0 or offsets[-1] != len(blob):
             return None
-        with paused_gc():
-            dicts = json.loads(bytes(body))
-            if not isinstance(dicts, list) or len(dicts) != facts.get("count"):
-                return None
-            _restore_datetimes(dicts)
-            events = read_events(dicts)
-    except (ValueError, KeyError, TypeError):
-        # ValueError also covers bad JSON and bad datetimes: any of them means a copy not to be trusted.
+    except (ValueError, EOFError, TypeError, KeyError, IndexError, OverflowError):
+        # Any of them means a copy not to be trusted.
         return None
-    return length, events
+    return CachedCopy(length, offsets, blob, index)
 
 
-def write_cache(path: Path, journal: bytes, length: int, events: list[Event]) -> None:
-    """Save `events`, read from journal[:length], as the copy; silently leave things as they are on failure."""
-    body = json.dumps([_jsonable(event) for event in events], ensure_ascii=False, separators=(",", ":")).encode()
+def write_cache(
+    path: Path, journal: bytes, length: int, events: list[Event], previous: CachedCopy | None = None
+) -> None:
+    """Save the events read from journal[:length] as the copy: `previous`'s, then `events`. Silently leave
+    things as they are on failure."""
+    encode, dumps = _encode, marshal.dumps
+    with paused_gc():
+        blobs = [dumps(encode(event)) for event in events]
+        offsets = array("q", [0])
+        blob = bytearray()
+        if previous is not None:
+            offsets = array("q", previous._offsets)
+            blob += previous._blob
+        end = offsets[-1]
+        for piece in blobs:
+            end += len(piece)
+            offsets.append(end)
+        blob += b"".join(blobs)
+        index = index_events(events, previous.index if previous is not None else None)
+        parts = [offsets.tobytes(), bytes(blob), marshal.dumps(_index_to(index))]
+    body = b"".join(parts)
     facts = {
         _KEY: FORMAT,
         "length": length,
-        "sha256": _sha256(memoryview(journal)[:length]),
-        "schema": _schema()[0],
-        "count": len(events),
-        "events_sha256": _sha256(body),
+        "journal_crc32": zlib.crc32(memoryview(journal)[:length]),
+        "shape": _shape(),
+        "count": index.count,
+        "parts": [len(part) for part in parts],
+        "crc32": zlib.crc32(body),
     }
     with contextlib.suppress(OSError):
         write_atomically(path, json.dumps(facts).encode("ascii") + b"\n" + body)
 
 
-def _sha256(data: bytes | memoryview) -> str:
-    return hashlib.sha256(data).hexdigest()
+def _index_to(index: FoldIndex) -> tuple[Any, ...]:
+    # Positions as machine integers: a step's list is made only when that step is folded.
+    return (
+        index.count,
+        index.skipped,
+        {step: _packed(positions) for step, positions in index.by_step.items()},
+        {name: _packed(positions) for name, positions in index.groups.items()},
+        index.ids,
+        tuple(sorted(index.other_ids)),
+        _packed(index.stamps),
+    )
 
 
-def _jsonable(event: Event) -> dict[str, Any]:
-    data = event_to_dict(event)
-    for name in _schema()[1]:
-        if name in data:
-            data[name] = data[name].isoformat()
-    return data
+def _index_from(data: Any) -> FoldIndex:
+    count, skipped, by_step, groups, ids, other_ids, stamps = data
+    if not (isinstance(count, int) and isinstance(by_step, dict) and isinstance(groups, dict)):
+        raise TypeError("not an index")
+    return FoldIndex(
+        count,
+        tuple(skipped),
+        _Unpacked(by_step),
+        {name: _unpacked(positions) for name, positions in groups.items()},
+        bytes(ids),
+        frozenset(other_ids),
+        _unpacked(stamps),
+    )
+
+
+def _packed(numbers: Sequence[int]) -> bytes:
+    return array("q", numbers).tobytes()
+
+
+def _unpacked(data: bytes) -> array[int]:
+    numbers = array("q")
+    numbers.frombytes(data)
+    return numbers
+
+
+class _Unpacked(Mapping[str, Sequence[int]]):
+    """Each step's positions, unpacked when that step is folded."""
+
+    def __init__(self, packed: dict[str, bytes]) -> None:
+        self._packed = packed
+
+    def __getitem__(self, key: str) -> Sequence[int]:
+        return _unpacked(self._packed[key])
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._packed)
+
+    def __len__(self) -> int:
+        return len(self._packed)
 
 
 @cache
-def _schema() -> tuple[str, frozenset[str]]:
-    """A fingerprint of the events' shape (each kind's fields and types), and the names of the fields that
-    hold datetimes."""
+def _shape() -> str:
+    """What a copy's bytes depend on besides the journal: the events' fields and types, the index's and
+    marshal's formats (relboard's and Python's versions) and the machine's byte order."""
     kinds = [(cls.__name__, [(f.name, str(f.type)) for f in fields(cls)]) for cls in EVENT_TYPES]
-    fingerprint = _sha256(json.dumps(kinds).encode("utf-8"))
-    moments = frozenset(name for _, shape in kinds for name, hint in shape if hint == "datetime")
-    return fingerprint, moments
+    about = [kinds, __version__, list(sys.version_info[:2]), marshal.version, sys.byteorder]
+    return hashlib.sha256(json.dumps(about).encode("utf-8")).hexdigest()[:32]
 
 
-def _restore_datetimes(dicts: list[dict[str, Any]]) -> None:
-    # The journal's own reading gives datetimes with the standard library's fixed-offset zones; handing
-    # pydantic the same kind of value keeps events from the copy identical to events read from the journal.
-    from_iso = datetime.fromisoformat
-    for name in _schema()[1]:
-        for data in dicts:
-            if name in data:
-                data[name] = from_iso(data[name])
+def _encode(event: Event) -> tuple[Any, ...]:
+    cls = type(event)
+    values: list[Any] = [_KIND_NUMBER[cls]]
+    for name in _NAMES[cls]:
+        value = getattr(event, name)
+        if isinstance(value, datetime):
+            value = value.isoformat()
+        elif isinstance(value, StrEnum):
+            value = value.value
+        elif isinstance(value, list):
+            value = list(value)
+        values.append(value)
+    return tuple(values)
+
+
+def _maker(cls: type[Event]) -> Any:
+    """A function making a `cls` event from its encoded values, without the checks of its constructor (the
+    values were checked when the journal was read).
+
+    Written out as source, one line a field, like the constructors dataclasses make: a loop over the fields
+    took twice as long, and a long window decodes a hundred thousand events."""
+    types = {f.name: str(f.type) for f in fields(cls)}
+    scope: dict[str, Any] = {
+        "new": object.__new__,
+        "cls": cls,
+        "kind": next(f.default for f in fields(cls) if f.name == "kind"),
+        "set_kind": _setter(cls, "kind"),
+    }
+    lines = ["def make(values):", "    made = new(cls)", "    set_kind(made, kind)"]
+    for number, name in enumerate(_NAMES[cls], start=1):
+        scope[f"set{number}"] = _setter(cls, name)
+        hint = types[name]
+        value = f"values[{number}]"
+        if hint == "datetime":
+            scope[f"convert{number}"] = datetime.fromisoformat
+            value = f"convert{number}({value})"
+        elif hint in _ENUMS:
+            scope[f"convert{number}"] = {member.value: member for member in _ENUMS[hint]}.__getitem__
+            value = f"convert{number}({value})"
+        lines.append(f"    set{number}(made, {value})")
+    # A tuple of another length is no copy of ours: refused like any other that cannot be decoded.
+    lines[1:1] = [f"    if len(values) != {len(_NAMES[cls]) + 1}:", "        raise ValueError('not an event')"]
+    lines.append("    return made")
+    exec("\n".join(lines), scope)  # the source is made above from the event classes' own fields
+    return scope["make"]
+
+
+def _setter(cls: type[Event], name: str) -> Any:
+    # The slot's own setter: a frozen dataclass refuses setattr, as it should everywhere else.
+    return getattr(cls, name).__set__
+
+
+_KIND_NUMBER = {cls: number for number, cls in enumerate(EVENT_TYPES)}
+_NAMES = {cls: tuple(name for name in event_fields(cls) if name != "kind") for cls in EVENT_TYPES}
+_MAKERS = [_maker(cls) for cls in EVENT_TYPES]
+
+
+def _decode(values: Any) -> Event:
+    return _MAKERS[values[0]](values)  # type: ignore[no-any-return] # _maker's function

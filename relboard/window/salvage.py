@@ -9,13 +9,15 @@ from relboard.store.plan_file import load_plan
 from relboard.window.session import WindowSession
 
 
-def open_window(plan_path: Path | str, state_path: Path | str | None = None, *, salvage: bool = False) -> WindowSession:
+def open_window(
+    plan_path: Path | str, state_path: Path | str | None = None, *, salvage: bool = False, lazy: bool = False
+) -> WindowSession:
     """A window session; with `salvage`, a damaged state opens with its intact events and the damage in
     `session.journal.damage` (a JournalScan; None when the file is intact), and recording is refused
     (JournalDamaged) until the file is repaired (relboard.store.state_repair.repair_state).
-    Raises PlanError or StateError; never writes."""
+    `lazy`: see WindowSession.open. Raises PlanError or StateError; never writes."""
     if not salvage:
-        return WindowSession.open(plan_path, state_path)
+        return WindowSession.open(plan_path, state_path, lazy=lazy)
     loaded = load_plan(plan_path, cached=True)
     if state_path:
         path = Path(state_path)
@@ -24,4 +26,4 @@ def open_window(plan_path: Path | str, state_path: Path | str | None = None, *, 
 
         path = default_state_path(loaded.path)
     journal = Journal(path)
-    return WindowSession(loaded, journal, journal.load(salvage=True))
+    return WindowSession(loaded, journal, journal.load(salvage=True, lazy=lazy))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -10,7 +10,8 @@ from relboard.domain.events import Event, PlanLoaded, utc_now
 from relboard.domain.identity import Stamper
 from relboard.domain.intents import OpenWindow, Stamp
 from relboard.domain.plan import Plan
-from relboard.domain.state import PlanChange, WindowState
+from relboard.domain.state import PlanChange
+from relboard.domain.state_lazy import LazyWindowState, fold
 from relboard.store.journal import Journal
 from relboard.store.plan_file import LoadedPlan, load_plan
 from relboard.store.writer_id import writer_for
@@ -20,16 +21,20 @@ from relboard.window.recorder import Recorder
 class WindowSession:
     """Open with `WindowSession.open`; commands record through `recorder()`, the board through its own."""
 
-    def __init__(self, loaded: LoadedPlan, journal: Journal, events: list[Event]) -> None:
+    def __init__(self, loaded: LoadedPlan, journal: Journal, events: Sequence[Event]) -> None:
         self.loaded = loaded
         self.journal = journal
-        self.state = WindowState(loaded.plan, events)
+        # Events from the journal's indexed copy (a writer's load) are folded only where they are looked at.
+        self.state = fold(loaded.plan, events)
         self.plan_change: PlanChange | None = self.state.plan_change(loaded.hash)
         self.stamper = Stamper(writer_for(journal.path))
+        if isinstance(self.state, LazyWindowState):
+            self.stamper.skip(self.state.indexed, self.state.stamp_keys)
 
     @classmethod
-    def open(cls, plan_path: Path | str, state_path: Path | str | None = None) -> WindowSession:
-        """Raises PlanError or StateError; never writes."""
+    def open(cls, plan_path: Path | str, state_path: Path | str | None = None, *, lazy: bool = False) -> WindowSession:
+        """Raises PlanError or StateError; never writes. `lazy`: fold only what is looked at (a command that
+        records one thing: the state's parts are folded when its rules first read them)."""
         loaded = load_plan(plan_path, cached=True)
         if state_path:
             path = Path(state_path)
@@ -39,7 +44,7 @@ class WindowSession:
 
             path = default_state_path(loaded.path)
         journal = Journal(path)
-        return cls(loaded, journal, journal.load())
+        return cls(loaded, journal, journal.load(lazy=lazy))
 
     @property
     def plan(self) -> Plan:

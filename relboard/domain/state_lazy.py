@@ -1,0 +1,163 @@
+"""A window state folded on demand from a cached copy of its events and their index (`fold_index`).
+
+It is the same fold as `WindowState` (its own code folds every part), only later: a step's state is made
+from that step's events when something first looks at it, the issues from the issue events when the issues
+are first looked at, and so on; the events themselves are decoded only when read. A writer that looks at one
+step of a 50,000-event window folds a few dozen events. Anything that reads everything gets everything,
+exactly as the plain fold would have made it (tests compare the two on every part).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any, cast
+
+from relboard.domain.events import Event, StepStatus
+from relboard.domain.fold_index import EventLog, KnownIds
+from relboard.domain.plan import Plan
+from relboard.domain.state import StepState, WindowState, plan_issues
+from relboard.domain.tally import Tally, begun_at
+
+
+def fold(plan: Plan, events: Sequence[Event]) -> WindowState:
+    """The window state of `events`: folded on demand when they come from an indexed cached copy."""
+    if isinstance(events, EventLog):
+        return LazyWindowState(plan, events)
+    return WindowState(plan, events)
+
+
+class _LazyStep(StepState):
+    """A step's state, folded from its own events when one of its fields is first read or written."""
+
+    def __init__(self, replay: Callable[[], StepState]) -> None:  # the fields come from the replay
+        self.__dict__["_replay"] = replay
+
+    def __getattribute__(self, name: str) -> Any:
+        fields = object.__getattribute__(self, "__dict__")
+        replay = fields.pop("_replay", None)
+        if replay is not None:
+            fields.update(vars(replay()))
+        return object.__getattribute__(self, name)
+
+    def __setattr__(self, name: str, value: Any) -> None:
+        self.__getattribute__("__dict__")  # folded first, so that the write lands on the folded state
+        object.__setattr__(self, name, value)
+
+
+class LazyWindowState(WindowState):
+    """`WindowState` of `events` (an EventLog: an indexed cached copy, then the events read after it)."""
+
+    def __init__(self, plan: Plan, events: EventLog) -> None:  # the parts come from __getattr__
+        self.plan = plan
+        source = self._source = events.source
+        index = source.index
+        self._ids = KnownIds(index)
+        # The events that count (a duplicate's position is skipped), as the list the plain fold keeps.
+        self.events = cast(list[Event], EventLog(source, index.applied()))
+        self.indexed = len(self.events)
+        for event in events.tail:
+            self.apply(event)
+
+    @property
+    def stamp_keys(self) -> Sequence[int]:
+        """The stamps of the indexed events, sorted (for identity.Stamper.skip)."""
+        return self._source.index.stamps
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called for a part not made yet.
+        make = _PARTS.get(name)
+        if make is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        make(self)
+        return self.__dict__[name]
+
+    def _apply_step(self, step_id: str, event: Event) -> None:
+        if "tally" in self.__dict__:
+            super()._apply_step(step_id, event)
+            return
+        # No count is kept until something reads one: it is then made from the steps as they stand.
+        step = self.steps.get(step_id)
+        if step is not None:
+            step.apply(event)
+
+    def _make_tally(self) -> None:
+        tally = Tally(self.plan)
+        for step_id, step in self.steps.items():
+            tally.moved(step_id, StepStatus.PENDING, step.status)
+            tally.began(self.plan.step(step_id), begun_at(step.status, step.at, step.started_at))
+        self.tally = tally
+
+    def _group(self, name: str) -> list[Event]:
+        event = self._source.event
+        return [event(p) for p in self._source.index.groups.get(name, ())]
+
+    def _replay(self, name: str, *, start: Callable[[], None]) -> None:
+        start()
+        for event in self._group(name):
+            self._fold(event)
+
+    def _make_steps(self) -> None:
+        by_step = self._source.index.by_step
+        event = self._source.event
+
+        def replay(step_id: str) -> Callable[[], StepState]:
+            def run() -> StepState:
+                step = StepState()
+                for position in by_step.get(step_id, ()):
+                    step.apply(event(position))
+                return step
+
+            return run
+
+        self.steps = {s.id: _LazyStep(replay(s.id)) for s in self.plan.steps}
+
+    def _make_issues(self) -> None:
+        def start() -> None:
+            self.issues = plan_issues(self.plan)
+
+        self._replay("issues", start=start)
+
+    def _make_criteria(self) -> None:
+        def start() -> None:
+            self.criteria_marks = {}
+
+        self._replay("criteria", start=start)
+
+    def _make_decisions(self) -> None:
+        def start() -> None:
+            self.decisions, self.last_decision = [], None
+
+        self._replay("decisions", start=start)
+
+    def _make_plans(self) -> None:
+        def start() -> None:
+            self.last_plan = None
+
+        self._replay("plans", start=start)
+
+    def _make_probes(self) -> None:
+        self.probes = cast(list[Any], self._group("probes"))
+
+    def _make_notices(self) -> None:
+        self.notices = cast(list[Any], self._group("notices"))
+
+    def _make_handovers(self) -> None:
+        self.handovers = cast(list[Any], self._group("handovers"))
+
+    def _make_approvals(self) -> None:
+        self.approvals = cast(list[Any], self._group("approvals"))
+
+
+_PARTS: dict[str, Callable[[LazyWindowState], None]] = {
+    "steps": LazyWindowState._make_steps,
+    "issues": LazyWindowState._make_issues,
+    "criteria_marks": LazyWindowState._make_criteria,
+    "decisions": LazyWindowState._make_decisions,
+    "last_decision": LazyWindowState._make_decisions,
+    "last_plan": LazyWindowState._make_plans,
+    "probes": LazyWindowState._make_probes,
+    "notices": LazyWindowState._make_notices,
+    "handovers": LazyWindowState._make_handovers,
+    "approvals": LazyWindowState._make_approvals,
+    "tally": LazyWindowState._make_tally,
+}

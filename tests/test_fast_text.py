@@ -1,0 +1,123 @@
+"""The fast writers of long outputs write exactly what the plain ones did: indented JSON as the standard
+library indents it, and each Markdown report cell as the step-by-step escaping made it."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import replace
+from datetime import UTC, datetime, timedelta, timezone
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from relboard.domain.event_json import event_json
+from relboard.domain.events import EVENT_TYPES, Event, event_to_dict
+from relboard.domain.json_text import Flat, dumps_indented
+from relboard.domain.report import format_time
+from relboard.domain.report_markdown import md
+from relboard.domain.text import clean
+from tests.test_lazy_fold import window_events
+
+# Text, with the characters that Markdown, the cleaner and str.split() treat specially well represented.
+TEXT = st.text(
+    alphabet=st.one_of(
+        st.characters(codec="utf-8"),
+        st.sampled_from(list(" \t\n\r-=.)0123456789\\`*_{}[]()#+!|<>~&\x1b\x85\xa0\u2028\u200b\u202e\u3000")),
+    ),
+    max_size=40,
+)
+SCALARS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=True, allow_infinity=True),
+    TEXT,
+)
+KEYS = st.one_of(TEXT, st.integers(), st.booleans(), st.none(), st.floats(allow_nan=False))
+DOCUMENTS = st.recursive(
+    SCALARS,
+    lambda inner: st.one_of(
+        st.lists(inner, max_size=5),
+        st.tuples(inner, inner),
+        st.dictionaries(KEYS, inner, max_size=5),
+    ),
+    max_leaves=30,
+)
+
+
+@settings(max_examples=600, deadline=None)
+@given(DOCUMENTS)
+def test_indented_json_is_the_standard_librarys_byte_for_byte(document):
+    assert dumps_indented(document) == json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def test_indented_json_of_a_window_like_document():
+    event = {"kind": "step_marked", "at": "2026-12-05T21:00:00+00:00", "waited_on": [], "note": 'say "hi"\n'}
+    document = {
+        "steps": {"a": {"status": "pass", "at": None}},
+        "events": [event, {**event, "waited_on": ["x", "y"]}, {}],
+        "empty": {},
+        "ratio": 0.1,
+    }
+    assert dumps_indented(document) == json.dumps(document, indent=2, ensure_ascii=False)
+
+
+def _md_step_by_step(text: str) -> str:
+    """What md did before its fast path: clean to one line, one space between words, then escape."""
+    text = " ".join(clean(text, single_line=True).split())
+    text = re.sub(r"([\\`*_{}\[\]()#+!|<>~&])", r"\\\1", text)
+    text = re.sub(r"^([-=])", r"\\\1", text)
+    return re.sub(r"^(\d+)([.)])", r"\1\\\2", text)
+
+
+@settings(max_examples=3000, deadline=None)
+@given(TEXT)
+def test_a_markdown_cell_is_escaped_as_step_by_step(text):
+    assert md(text) == _md_step_by_step(text)
+
+
+def test_markdown_cells_that_stay_as_they_are_and_those_that_do_not():
+    for text in ["", "2026-12-05 22:00", "dana", "Step pass: apply — ok", "1x", "a.b", "ünïcødé ✓"]:
+        assert md(text) == text
+    for text in [" a", "a  b", "a ", "1. x", "12) x", "- x", "= x", "(x)", "a\u200bb", "\x1b[31mred", "a\u2028b"]:
+        assert md(text) == _md_step_by_step(text) != text
+
+
+def _event_json_step_by_step(event: Event) -> dict:
+    """What `status --json` wrote for an event before its per-kind makers: the saved dict, moments as text."""
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in event_to_dict(event).items()}
+
+
+def test_each_kind_of_event_is_written_as_the_general_conversion_wrote_it():
+    events = window_events(60)
+    # With and without identity, with lists empty and filled, in another zone.
+    events += [
+        replace(e, id=None, hlc=None, writer=None, at=e.at.astimezone(timezone(timedelta(hours=-5)))) for e in events
+    ]
+    assert {type(e) for e in events} == set(EVENT_TYPES)
+    for event in events:
+        made = event_json(event)
+        expected = _event_json_step_by_step(event)
+        # Same keys in the same order, same values: the same text once written.
+        assert json.dumps(made) == json.dumps(expected)
+        assert dumps_indented(made) == json.dumps(expected, indent=2, ensure_ascii=False)
+    both = [event_json(e) for e in events]
+    assert any(type(d) is Flat for d in both)
+    assert any(type(d) is dict for d in both)
+    assert dumps_indented({"events": both}) == json.dumps(
+        {"events": [_event_json_step_by_step(e) for e in events]}, indent=2, ensure_ascii=False
+    )
+
+
+def test_a_report_time_reads_as_the_format_string_wrote_it():
+    zones = [UTC, timezone(timedelta(hours=5, minutes=30)), timezone(timedelta(hours=-8), "PST"), None]
+    moments = [datetime(2026, 12, 5, 21, 0, 7, 999999, tzinfo=UTC), datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)]
+    moments.append(datetime(1, 1, 1, 12, 0, tzinfo=UTC))  # a year below 1000: %Y does not pad it
+    for moment in moments:
+        for zone in zones:
+            if zone is not None and moment.year == 1 and zone.utcoffset(None) < timedelta(0):
+                continue  # before year 1
+            local = moment.astimezone(zone)
+            assert format_time(moment, zone) == f"{local:%Y-%m-%d %H:%M:%S} {local.tzname() or ''}".rstrip()
+    assert format_time(None, UTC) == ""
