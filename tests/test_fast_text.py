@@ -15,7 +15,7 @@ from relboard.domain.event_json import event_json
 from relboard.domain.events import EVENT_TYPES, Event, event_to_dict
 from relboard.domain.json_text import Flat, dumps_indented
 from relboard.domain.report import format_time
-from relboard.domain.report_markdown import md
+from relboard.domain.report_markdown import _table, md
 from relboard.domain.text import clean
 from tests.test_lazy_fold import window_events
 
@@ -121,3 +121,13 @@ def test_a_report_time_reads_as_the_format_string_wrote_it():
             local = moment.astimezone(zone)
             assert format_time(moment, zone) == f"{local:%Y-%m-%d %H:%M:%S} {local.tzname() or ''}".rstrip()
     assert format_time(None, UTC) == ""
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.lists(st.lists(st.one_of(TEXT, st.sampled_from(["\x1f", "\x1e", "a\x1fb", " -x", "1.", "=", ""])), max_size=4))
+)
+def test_a_tables_cells_are_escaped_as_each_alone(rows):
+    table = _table(("A", "B"), [tuple(row) for row in rows])
+    one_by_one = ["| " + " | ".join(md(cell) for cell in row) + " |" for row in rows]
+    assert "\n".join(table[2:]) == "\n".join(one_by_one)

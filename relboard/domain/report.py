@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, tzinfo
+from typing import NamedTuple
 
 from relboard.domain import progress
 from relboard.domain.catalog import CATEGORY_TITLES
@@ -113,8 +114,8 @@ class NoticeLine:
     by: str
 
 
-@dataclass(frozen=True)
-class TimelineLine:
+class TimelineLine(NamedTuple):
+    # A tuple (one per event): a table row as it is.
     at: str
     kind: str
     who: str
@@ -182,7 +183,7 @@ def tables(report: Report) -> list[Table]:
             "timeline",
             "Appendix: timeline",
             ("Time", "Kind", "Who", "What"),
-            [(t.at, t.kind, t.who, t.text) for t in report.timeline],
+            list(report.timeline),
         ),
     ]
 

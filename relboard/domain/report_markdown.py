@@ -7,6 +7,7 @@ link, a heading, a list, raw HTML or a new table cell: all structure comes from 
 from __future__ import annotations
 
 import re
+from itertools import chain
 
 from relboard.domain.report import TITLE, Field, Report, tables
 from relboard.domain.text import clean
@@ -24,11 +25,7 @@ _MARK = re.compile(r"[\\`*_{}\[\]()#+!|<>~&]")
 
 def md(text: str) -> str:
     """One data string as inert Markdown text on a single line."""
-    # Printable text has nothing for `clean` to remove and no whitespace but plain spaces (str methods,
-    # far quicker than patterns on a long report's half a million cells).
-    if not (text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " "):
-        # Runs of whitespace, Unicode line and paragraph separators included, become one space.
-        text = " ".join(clean(text, single_line=True).split())
+    text = _one_line(text)
     if _MARK.search(text):
         for mark in _MARKS:
             if mark in text:
@@ -39,9 +36,49 @@ def md(text: str) -> str:
     return _LEADING_NUMBER.sub(r"\1\\\2", text) if first.isdecimal() else text
 
 
+def _one_line(text: str) -> str:
+    # Printable text has nothing for `clean` to remove and no whitespace but plain spaces (str methods,
+    # far quicker than patterns on a long report's half a million cells).
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    # Runs of whitespace, Unicode line and paragraph separators included, become one space.
+    return " ".join(clean(text, single_line=True).split())
+
+
+# Between two cells of a table, and between two rows, while a table's cells are escaped all at once:
+# control characters, so never in a cell once it is cleaned.
+_CELL, _ROW = "\x1f", "\x1e"
+# A pattern that starts with one literal character is searched for quickly; one that starts with a choice
+# tries every position.
+_LEADING_NUMBERS = [re.compile("(" + separator + r"\d+)([.)])") for separator in (_CELL, _ROW)]
+
+
 def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
     lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    lines += ["| " + " | ".join(md(cell) for cell in row) + " |" for row in rows]
+    if not rows:
+        return lines
+    # Each cell as `md` writes it, in a few passes over the whole table rather than a few calls per cell
+    # (a long window's report has half a million cells).
+    text = _ROW + _ROW.join(_CELL.join(row) for row in rows)  # every cell after a separator, the first too
+    edges = (" " + _CELL, _CELL + " ", " " + _ROW, _ROW + " ")
+    tidy = (
+        "".join(chain.from_iterable(rows)).isprintable()  # the cells' own text: the separators are not
+        and "  " not in text
+        and text[-1:] != " "
+        and not any(edge in text for edge in edges)
+    )
+    if not tidy:
+        text = _ROW + _ROW.join(_CELL.join(_one_line(cell) for cell in row) for row in rows)
+    if _MARK.search(text):
+        for mark in _MARKS:
+            if mark in text:
+                text = text.replace(mark, "\\" + mark)
+    for separator in (_CELL, _ROW):
+        for mark in "-=":
+            text = text.replace(separator + mark, separator + "\\" + mark)
+    for number in _LEADING_NUMBERS:
+        text = number.sub(r"\1\\\2", text)
+    lines.append("| " + text[1:].replace(_CELL, " | ").replace(_ROW, " |\n| ") + " |")
     return lines
 
 

@@ -141,6 +141,15 @@ def plan_issues(plan: Plan) -> dict[str, IssueState]:
     return issues
 
 
+def count_steps(plan: Plan, steps: dict[str, StepState]) -> Tally:
+    """The counts of steps as they stand."""
+    tally = Tally(plan)
+    for step_id, step in steps.items():
+        tally.moved(step_id, StepStatus.PENDING, step.status)
+        tally.began(plan.step(step_id), begun_at(step.status, step.at, step.started_at))
+    return tally
+
+
 class WindowState:
     """Apply events in journal order; every view of the window reads from here."""
 
@@ -158,9 +167,12 @@ class WindowState:
         self.last_plan: PlanLoaded | None = None
         self.last_decision: DecisionRecorded | None = None
         self._ids: MutableSet[str] = set()
-        self.tally = Tally(plan)
+        # The counts are made once from the folded steps, not moved along by each of a long window's events.
+        self._counting = False
         for event in events:
             self.apply(event)
+        self.tally = count_steps(plan, self.steps)
+        self._counting = True
 
     def apply(self, event: Event) -> None:
         if event.id is not None:
@@ -215,6 +227,9 @@ class WindowState:
     def _apply_step(self, step_id: str, event: Event) -> None:
         step = self.steps.get(step_id)
         if step is None:
+            return
+        if not self._counting:
+            step.apply(event)
             return
         before = step.status
         step.apply(event)

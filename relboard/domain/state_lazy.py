@@ -12,11 +12,10 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any, cast
 
-from relboard.domain.events import Event, StepStatus
+from relboard.domain.events import Event
 from relboard.domain.fold_index import EventLog, KnownIds
 from relboard.domain.plan import Plan
-from relboard.domain.state import StepState, WindowState, plan_issues
-from relboard.domain.tally import Tally, begun_at
+from relboard.domain.state import StepState, WindowState, count_steps, plan_issues
 
 
 def fold(plan: Plan, events: Sequence[Event]) -> WindowState:
@@ -55,6 +54,7 @@ class LazyWindowState(WindowState):
         # The events that count (a duplicate's position is skipped), as the list the plain fold keeps.
         self.events = cast(list[Event], EventLog(source, index.applied()))
         self.indexed = len(self.events)
+        self._counting = False  # until a count is first read (`tally`)
         for event in events.tail:
             self.apply(event)
 
@@ -71,21 +71,9 @@ class LazyWindowState(WindowState):
         make(self)
         return self.__dict__[name]
 
-    def _apply_step(self, step_id: str, event: Event) -> None:
-        if "tally" in self.__dict__:
-            super()._apply_step(step_id, event)
-            return
-        # No count is kept until something reads one: it is then made from the steps as they stand.
-        step = self.steps.get(step_id)
-        if step is not None:
-            step.apply(event)
-
     def _make_tally(self) -> None:
-        tally = Tally(self.plan)
-        for step_id, step in self.steps.items():
-            tally.moved(step_id, StepStatus.PENDING, step.status)
-            tally.began(self.plan.step(step_id), begun_at(step.status, step.at, step.started_at))
-        self.tally = tally
+        self.tally = count_steps(self.plan, self.steps)
+        self._counting = True
 
     def _group(self, name: str) -> list[Event]:
         event = self._source.event
