@@ -25,8 +25,6 @@ from relboard.domain.events import (
     StepMarked,
     StepStatus,
 )
-from relboard.domain.handover import handover_event
-from relboard.domain.rollback import evaluate
 from relboard.domain.state import WindowState
 from relboard.domain.step_events import mark_event, start_event
 
@@ -129,6 +127,10 @@ class HandOver:
     def event(self, state: WindowState, stamp: Stamp) -> Event | Refusal:
         if not self.incoming.strip():
             return Refusal("a handover needs the incoming engineer's name")
+        # Here, not at the top: the summary reads the forecast and the rollback rules, which `relboard mark`
+        # (once per step of a deploy script) has no use for.
+        from relboard.domain.handover import handover_event
+
         return handover_event(state, stamp.at, stamp.by, self.incoming)
 
 
@@ -306,6 +308,8 @@ class RecordDecision:
         if refusal is not None:
             return refusal
         f = self.fields
+        from relboard.domain.rollback import evaluate  # see HandOver.event
+
         return DecisionRecorded(
             at=stamp.at,
             # The form names who decided; the operator at the keyboard may only be writing it down.
