@@ -145,6 +145,8 @@ def count_steps(plan: Plan, steps: dict[str, StepState]) -> Tally:
     """The counts of steps as they stand."""
     tally = Tally(plan)
     for step_id, step in steps.items():
+        if step.status is StepStatus.PENDING and step.started_at is None:
+            continue  # untouched: counted as such from the start
         tally.moved(step_id, StepStatus.PENDING, step.status)
         tally.began(plan.step(step_id), begun_at(step.status, step.at, step.started_at))
     return tally

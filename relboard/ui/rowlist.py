@@ -8,7 +8,7 @@ ever turned into text.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import ClassVar
 
 from textual import events
@@ -98,11 +98,15 @@ class RowList(ScrollView, can_focus=True):
         self.refresh()
         self._move_to(self._nearest(0, 1), force=True)
 
-    def refresh_row(self, row: int) -> None:
-        """Row `row` changed: make it again and repaint its line, and nothing else."""
-        self._made.discard(row)
-        if 0 <= row < self.count:
-            self.refresh_line(row)
+    def refresh_rows(self, rows: Iterable[int]) -> None:
+        """These rows changed: each is made again when next shown, and only the lines on screen are repainted
+        (the forecast's first reading changes every step of a 50,000-step plan at once)."""
+        top = self.scroll_offset.y
+        bottom = min(self.count, top + self.scrollable_content_region.height)
+        for row in rows:
+            self._made.discard(row)
+            if top <= row < bottom:
+                self.refresh_line(row)
 
     def row_content(self, row: int) -> Content:
         made = self._made.get(row)

@@ -192,11 +192,8 @@ class ChecklistPane(Pane):
         return SPINNER[self._frame % len(SPINNER)] if step_id in self.running else None
 
     def _repaint(self, step_ids: Iterable[str]) -> None:
-        steps = self.query_one("#steps", RowList)
-        for step_id in step_ids:
-            row = self._row_of.get(step_id)
-            if row is not None:
-                steps.refresh_row(row)
+        row_of = self._row_of
+        self.query_one("#steps", RowList).refresh_rows(row_of[s] for s in step_ids if s in row_of)
 
     def show_running(self, step_ids: frozenset[str]) -> None:
         """Spin the glyph of each step whose probe is running; the timer runs only while one does."""
