@@ -65,12 +65,17 @@ class IssuesPane(Pane):
         self._lines: list[Content] = []
         self._issue_at: list[str | None] = []
         self._width = 0
+        # Each issue's rows as last made, with what they were made from: one issue changed, or a window
+        # holding thousands, makes only that issue's rows again.
+        self._made: dict[str, tuple[tuple[object, ...], list[Content]]] = {}
 
     def compose(self) -> ComposeResult:
         yield RowList(self._line, 0, selectable=self._is_title, id="issue-list")
 
     def on_mount(self) -> None:
-        self._rebuild()
+        if self._list_width():
+            self._rebuild()
+        # else the first resize gives the width to fold to (a pane hidden behind a tab has none yet)
 
     def on_resize(self, event: events.Resize) -> None:
         if self._list_width() != self._width:
@@ -102,12 +107,30 @@ class IssuesPane(Pane):
         lines: list[Content] = []
         issue_at: list[str | None] = []
         title_row: dict[str, int] = {}
+        made = self._made
         for issue in ordered:
             title_row[issue.id] = len(lines)
-            for number, line in enumerate(issue_lines(issue)):
-                parts = wrapped(line, self._width)
-                lines += parts
-                issue_at += [issue.id if number == 0 and index == 0 else None for index in range(len(parts))]
+            key = (
+                self._width,
+                issue.title,
+                issue.impact,
+                issue.workaround,
+                issue.owner,
+                issue.step,
+                issue.from_plan,
+                issue.opened_by,
+                issue.resolved,
+            )
+            kept = made.get(issue.id)
+            if kept is None or kept[0] != key:
+                kept = made[issue.id] = (
+                    key,
+                    [part for line in issue_lines(issue) for part in wrapped(line, self._width)],
+                )
+            issue_rows = kept[1]
+            lines += issue_rows
+            issue_at.append(issue.id)
+            issue_at += [None] * (len(issue_rows) - 1)
         if not ordered:
             lines, issue_at = [Content.styled("No known issues. Press i to open one.", "$text-muted")], [None]
         self._lines, self._issue_at = lines, issue_at
