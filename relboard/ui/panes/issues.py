@@ -74,12 +74,12 @@ class IssuesPane(Pane):
 
     def on_mount(self) -> None:
         if self._list_width():
-            self._rebuild()
+            self._rebuild(first=True)
         # else the first resize gives the width to fold to (a pane hidden behind a tab has none yet)
 
     def on_resize(self, event: events.Resize) -> None:
         if self._list_width() != self._width:
-            self._rebuild()
+            self._rebuild(first=not self._width)
 
     def watch_revision(self) -> None:
         if self._changes.take().issues:
@@ -99,8 +99,11 @@ class IssuesPane(Pane):
     def _is_title(self, row: int) -> bool:
         return self._issue_at[row] is not None
 
-    def _rebuild(self) -> None:
+    def _rebuild(self, *, first: bool = False) -> None:
+        """Make the list's rows. `first`: the board is opening; the rows of a screenful or two are made
+        before its first frame, the rest of a long window's issues right after it."""
         rows = self.query_one("#issue-list", RowList)
+        enough = 2 * self.app.size.height if first else None
         keep = self.selected_issue
         self._width = self._list_width()
         ordered = self._ordered()
@@ -109,6 +112,9 @@ class IssuesPane(Pane):
         title_row: dict[str, int] = {}
         made = self._made
         for issue in ordered:
+            if enough is not None and len(lines) >= enough:
+                self.call_after_refresh(self._rebuild)
+                break
             title_row[issue.id] = len(lines)
             key = (
                 self._width,
