@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_right
+
 from textual import events, on
 from textual.app import ComposeResult
 from textual.content import Content
@@ -10,43 +12,72 @@ from textual.reactive import var
 from relboard.domain.changes import ChangeCursor
 from relboard.domain.intents import IssueFields, ReopenIssue, ResolveIssue, UpdateIssue
 from relboard.domain.state import IssueState, WindowState
+from relboard.domain.text import clean
 from relboard.ui.panes.pane import Pane, PaneHooks
 from relboard.ui.rowlist import RowList
-from relboard.ui.text import plain_line
+
+Piece = tuple[str, str]  # text and style; the text is cleaned to one line
+NO_OWNER = "none yet (needed before the window completes)"
 
 
-def issue_lines(issue: IssueState) -> list[Content]:
-    """The issue as its lines, title first."""
+def issue_pieces(issue: IssueState) -> list[list[Piece]]:
+    """The issue as its lines, title first, each as styled pieces of text."""
     if issue.resolved:
-        head = Content.assemble(("✔ resolved ", "$text-success"), plain_line(issue.title, "$text-muted"))
+        lines = [[("✔ resolved ", "$text-success"), (one_line(issue.title), "$text-muted")]]
     else:
-        head = Content.assemble(("● open ", "bold $text-warning"), plain_line(issue.title, "bold"))
-    lines = [head]
+        lines = [[("● open ", "bold $text-warning"), (one_line(issue.title), "bold")]]
     if issue.impact:
-        lines.append(Content.assemble(("  impact: ", "$text-muted"), plain_line(issue.impact)))
+        lines.append([("  impact: ", "$text-muted"), (one_line(issue.impact), "")])
     if issue.workaround:
-        lines.append(Content.assemble(("  workaround: ", "$text-muted"), plain_line(issue.workaround)))
-    if issue.owner:
-        owner = plain_line(issue.owner)
-    else:
-        owner = Content.styled("none yet (needed before the window completes)", "$text-error")
-    tail: list[Content | tuple[str, str]] = [("  follow-up: ", "$text-muted"), owner]
+        lines.append([("  workaround: ", "$text-muted"), (one_line(issue.workaround), "")])
+    owner = (one_line(issue.owner), "") if issue.owner else (NO_OWNER, "$text-error")
+    tail = [("  follow-up: ", "$text-muted"), owner]
     if issue.step:
-        tail += [("  step: ", "$text-muted"), plain_line(issue.step)]
+        tail += [("  step: ", "$text-muted"), (one_line(issue.step), "")]
     if issue.from_plan:
         tail.append(("  · accepted in the plan", "$text-muted"))
     elif issue.opened_by:
-        tail.append(plain_line(f"  · opened by {issue.opened_by}", "$text-muted"))
-    lines.append(Content.assemble(*tail))
+        tail.append((one_line(f"  · opened by {issue.opened_by}"), "$text-muted"))
+    lines.append(tail)
     return lines
 
 
-def wrapped(line: Content, width: int) -> list[Content]:
-    """`line` folded to `width`, the continuation indented under its label."""
-    if width <= 8 or len(line.plain) <= width:
+def one_line(text: str) -> str:
+    return clean(text, single_line=True)
+
+
+def folds(pieces: list[Piece], width: int) -> bool:
+    """Whether the line is wider than `width` and `wrapped` folds it."""
+    return width > 8 and sum(len(text) for text, _ in pieces) > width
+
+
+def wrapped(pieces: list[Piece], width: int) -> list[Content]:
+    """The line folded to `width`, the continuation indented under its label."""
+    line = Content.assemble(*(piece for piece in pieces if piece[0]))
+    if not folds(pieces, width):
         return [line]
     first, *rest = line.wrap(width - 4)
     return [first, *(Content("    ") + part for part in rest)]
+
+
+class _IssueRows:
+    """One issue's rows at one width: counted from its text, made only when one of them is shown, unless a
+    line folds (then its rows are made to be counted)."""
+
+    __slots__ = ("count", "key", "pieces", "rows")
+
+    def __init__(self, key: tuple[object, ...], issue: IssueState, width: int) -> None:
+        self.key = key
+        self.pieces = issue_pieces(issue)
+        self.rows: list[Content] | None = None
+        if any(folds(line, width) for line in self.pieces):
+            self.make(width)
+        self.count = len(self.rows) if self.rows is not None else len(self.pieces)
+
+    def make(self, width: int) -> list[Content]:
+        if self.rows is None:
+            self.rows = [row for line in self.pieces for row in wrapped(line, width)]
+        return self.rows
 
 
 class IssuesPane(Pane):
@@ -60,26 +91,24 @@ class IssuesPane(Pane):
         super().__init__(state, hooks, id=id, classes=classes)
         self.border_title = "3 Known issues"
         self._changes = ChangeCursor(state.events)
-        # Each issue is a few rows on the line-API list, so five thousand of them open in one frame; only its
-        # title row takes the cursor. The rows are folded to the pane's width, so they are made again on resize.
-        self._lines: list[Content] = []
-        self._issue_at: list[str | None] = []
+        # Each issue is a few rows on the line-API list, made when shown, so five thousand of them open in
+        # one frame; only its title row takes the cursor. The rows are folded to the pane's width.
         self._width = 0
-        # Each issue's rows as last made, with what they were made from: one issue changed, or a window
-        # holding thousands, makes only that issue's rows again.
-        self._made: dict[str, tuple[tuple[object, ...], list[Content]]] = {}
+        self._ids: list[str] = []  # the issues in the order listed
+        self._starts: list[int] = []  # the row of each one's title
+        self._rows: dict[str, _IssueRows] = {}
 
     def compose(self) -> ComposeResult:
         yield RowList(self._line, 0, selectable=self._is_title, id="issue-list")
 
     def on_mount(self) -> None:
         if self._list_width():
-            self._rebuild(first=True)
+            self._rebuild()
         # else the first resize gives the width to fold to (a pane hidden behind a tab has none yet)
 
     def on_resize(self, event: events.Resize) -> None:
         if self._list_width() != self._width:
-            self._rebuild(first=not self._width)
+            self._rebuild()
 
     def watch_revision(self) -> None:
         if self._changes.take().issues:
@@ -93,31 +122,30 @@ class IssuesPane(Pane):
         issues = list(self.state.issues.values())
         return [i for i in issues if i.open] + [i for i in issues if not i.open]
 
+    def _at(self, row: int) -> tuple[str, int]:
+        """The issue that row `row` belongs to, and the row's place among that issue's rows."""
+        number = bisect_right(self._starts, row) - 1
+        return self._ids[number], row - self._starts[number]
+
     def _line(self, row: int) -> Content:
-        return self._lines[row]
+        if not self._ids:
+            return Content.styled("No known issues. Press i to open one.", "$text-muted")
+        issue_id, offset = self._at(row)
+        return self._rows[issue_id].make(self._width)[offset]
 
     def _is_title(self, row: int) -> bool:
-        return self._issue_at[row] is not None
+        return bool(self._ids) and self._at(row)[1] == 0
 
-    def _rebuild(self, *, first: bool = False) -> None:
-        """Make the list's rows. `first`: the board is opening; the rows of a screenful or two are made
-        before its first frame, the rest of a long window's issues right after it."""
+    def _rebuild(self) -> None:
         rows = self.query_one("#issue-list", RowList)
-        enough = 2 * self.app.size.height if first else None
         keep = self.selected_issue
-        self._width = self._list_width()
+        self._width = width = self._list_width()
         ordered = self._ordered()
-        lines: list[Content] = []
-        issue_at: list[str | None] = []
-        title_row: dict[str, int] = {}
-        made = self._made
+        made, kept = self._rows, {}
+        starts: list[int] = []
+        count = 0
         for issue in ordered:
-            if enough is not None and len(lines) >= enough:
-                self.call_after_refresh(self._rebuild)
-                break
-            title_row[issue.id] = len(lines)
             key = (
-                self._width,
                 issue.title,
                 issue.impact,
                 issue.workaround,
@@ -126,30 +154,31 @@ class IssuesPane(Pane):
                 issue.from_plan,
                 issue.opened_by,
                 issue.resolved,
+                width,
             )
-            kept = made.get(issue.id)
-            if kept is None or kept[0] != key:
-                kept = made[issue.id] = (
-                    key,
-                    [part for line in issue_lines(issue) for part in wrapped(line, self._width)],
-                )
-            issue_rows = kept[1]
-            lines += issue_rows
-            issue_at.append(issue.id)
-            issue_at += [None] * (len(issue_rows) - 1)
-        if not ordered:
-            lines, issue_at = [Content.styled("No known issues. Press i to open one.", "$text-muted")], [None]
-        self._lines, self._issue_at = lines, issue_at
-        rows.set_rows(len(lines))
-        if keep in title_row:
-            rows.move_cursor(title_row[keep])
+            entry = made.get(issue.id)
+            if entry is None or entry.key != key:
+                entry = _IssueRows(key, issue, width)
+            kept[issue.id] = entry
+            starts.append(count)
+            count += entry.count
+        self._ids, self._starts, self._rows = [i.id for i in ordered], starts, kept
+        rows.set_rows(count if ordered else 1)
+        if keep in kept:
+            rows.move_cursor(starts[self._ids.index(keep)])
         open_count = sum(1 for i in ordered if i.open)
         self.border_subtitle = f"{open_count} open" if ordered else ""
 
     @property
     def selected_issue(self) -> str | None:
         cursor = self.query_one("#issue-list", RowList).cursor
-        return self._issue_at[cursor] if cursor is not None and cursor < len(self._issue_at) else None
+        if cursor is None or not self._ids or cursor >= self._count_rows():
+            return None
+        issue_id, offset = self._at(cursor)
+        return issue_id if offset == 0 else None
+
+    def _count_rows(self) -> int:
+        return self._starts[-1] + self._rows[self._ids[-1]].count if self._ids else 0
 
     @on(RowList.Highlighted, "#issue-list")
     def _highlighted(self, event: RowList.Highlighted) -> None:
