@@ -18,6 +18,8 @@ from pathlib import Path
 import pytest
 
 from relboard.domain.events import StepMarked, StepStatus, utc_now
+from relboard.domain.identity import new_id
+from relboard.hub.outbox import Outbox, sent_path
 from relboard.store.files import write_atomically
 from relboard.store.journal import Journal, StateError
 from relboard.store.state_repair import repair_state
@@ -235,3 +237,13 @@ def test_a_rehearsal_records_into_its_own_state_file_and_names_it(plan):
     assert said == ""
     assert chosen.exists()
     assert not (plan.parent / "tonight.state.toml").exists()
+
+
+def test_the_hub_outbox_is_private(tmp_path):
+    state = tmp_path / "tonight.state.toml"
+    sent = Outbox(state, stream="1733433600")
+    first, second = new_id(), new_id()
+    sent.mark([first])
+    sent.mark([second])  # appended to the same file
+    assert mode(sent_path(state)) == 0o600
+    assert Outbox(state, stream="1733433600").sent == {first, second}

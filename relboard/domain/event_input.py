@@ -48,7 +48,8 @@ def quick_event(data: Any) -> Event | None:
     """The event, when `data` is exactly as relboard writes it; None when the model must decide."""
     if type(data) is not dict:
         return None
-    reader = _READERS.get(data.get("kind"))  # type: ignore[arg-type]
+    kind = data.get("kind")
+    reader = _READERS.get(kind) if isinstance(kind, str) else None
     if reader is None:
         return None
     return reader(data)

@@ -200,7 +200,7 @@ EVENT_ADAPTER: TypeAdapter[Event] = TypeAdapter(Event)
 
 def to_event(model: BaseModel) -> domain.Event:
     """The domain's event for a validated model."""
-    made: domain.Event = domain.KINDS[model.kind](**model.__dict__)  # type: ignore[attr-defined]
+    made: domain.Event = domain.KINDS[model.kind](**model.__dict__)  # type: ignore[attr-defined]  # each event model has its kind
     return made
 
 

@@ -134,7 +134,7 @@ def stamped(event: _E, clock: HybridClock) -> _E:
         return event
     stamp = clock.stamp()
     wall = int(stamp[:13])
-    return replace(event, id=new_id(wall), writer=clock.writer, hlc=stamp)  # type: ignore[type-var]
+    return replace(event, id=new_id(wall), writer=clock.writer, hlc=stamp)  # type: ignore[type-var]  # every event is a dataclass
 
 
 class Stamper:

@@ -11,7 +11,6 @@ the journal is on it yet, so everything is sent again.
 
 from __future__ import annotations
 
-import contextlib
 import os
 import re
 from collections.abc import Iterable
@@ -19,6 +18,7 @@ from pathlib import Path
 
 from relboard.domain.events import Event
 from relboard.domain.identity import ID_PATTERN
+from relboard.store.files import write_atomically
 
 _ID = re.compile(ID_PATTERN)
 _HEADER = "# relboard: ids of this journal's events that are on the hub; stream "
@@ -76,9 +76,7 @@ class Outbox:
             if fresh:
                 # Start afresh (first use, or another hub): write the header and every id known.
                 body = _HEADER + self.stream + "\n" + "".join(f"{i}\n" for i in sorted(self.sent))
-                temp = self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp")
-                temp.write_text(body, encoding="utf-8")
-                os.replace(temp, self.path)
+                write_atomically(self.path, body.encode("utf-8"))  # the owner's alone, like the journal
                 return
             fd = os.open(self.path, os.O_WRONLY | os.O_APPEND | os.O_CLOEXEC)
             try:
@@ -86,9 +84,7 @@ class Outbox:
             finally:
                 os.close(fd)
         except OSError:
-            # Not noting it costs a publish again next time, nothing else.
-            with contextlib.suppress(OSError):
-                self.path.with_name(f".{self.path.name}.{os.getpid()}.tmp").unlink()
+            pass  # not noting it costs a publish again next time, nothing else
 
     def _header_matches(self) -> bool:
         try:

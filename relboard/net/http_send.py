@@ -35,6 +35,16 @@ class Retry:
 DEFAULT_RETRY = Retry()
 
 
+@dataclass(frozen=True)
+class Words:
+    """How an answer reads, in the words of what was sent: `done` and `refused` lead their line (the HTTP
+    status follows), `gave_up` leads the line after the last attempt."""
+
+    done: str
+    refused: str
+    gave_up: str = "not done after"
+
+
 def url_problem(url: str) -> str | None:
     """Why `url` cannot be posted to, in words that do not repeat it (it is a secret); None when it can."""
     if any(ch.isspace() or not ch.isprintable() for ch in url):
@@ -64,8 +74,10 @@ def send_json(
     body: Any = None,
     secrets: list[str] | None = None,
     retry: Retry = DEFAULT_RETRY,
+    words: Words | None = None,
 ) -> Answer:
     """Send `body` as JSON (None: no body); the answer says what happened in the words of `label`."""
+    words = words or Words(done=f"{label}: done", refused=f"{label} refused it")
     # Imported here: a command that sends nothing never pays for httpx.
     import httpx
 
@@ -97,7 +109,7 @@ def send_json(
                     True,
                     status,
                     made,
-                    f"{label}: done (HTTP {status}, attempt {made} of {attempts})",
+                    f"{words.done} (HTTP {status}, attempt {made} of {attempts})",
                     secrets,
                     response,
                 )
@@ -110,8 +122,8 @@ def send_json(
                 return _answer(
                     False, status, made, f"{label} answered with a redirect (HTTP {status}); not followed", secrets
                 )
-            return _answer(False, status, made, f"{label} refused it: HTTP {status}{said}", secrets)
-    return _answer(False, 0, made, f"not done after {made} attempts: {last}", secrets)
+            return _answer(False, status, made, f"{words.refused}: HTTP {status}{said}", secrets)
+    return _answer(False, 0, made, f"{words.gave_up} {made} attempts: {last}", secrets)
 
 
 def _answer(ok: bool, status: int, attempts: int, detail: str, secrets: list[str], response: Any = None) -> Answer:

@@ -7,15 +7,13 @@ never written into a detail, an event or the screen; details name the variable i
 from __future__ import annotations
 
 import os
-import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from relboard.domain.plan import Notices
-from relboard.domain.text import one_line
-from relboard.net.http_send import url_problem
-from relboard.net.secrets import MissingSecret, read_env, scrub
+from relboard.net.http_send import Retry, Words, send_json, url_problem
+from relboard.net.secrets import MissingSecret, read_env
 
 
 class WebhookNotConfigured(Exception):
@@ -68,48 +66,15 @@ def post_notice(
     timeout: float = 10,
     label: str = "webhook",
 ) -> DeliveryResult:
-    """POST {"text": text}; retry 5xx, connection errors and timeouts with exponential backoff, never 4xx."""
-    # Imported here, not at the top: the board and `notice` without --send never post.
-    import httpx
-
-    secrets = _secret_parts(url)
-    problem = url_problem(url)
-    if problem is not None:
-        # Nothing a retry could change: say so at once.
-        return _result(False, 0, f"{label} holds no usable URL ({problem})", secrets)
-    attempts = max(1, attempts)
-    last = ""
-    made = 0
-    with httpx.Client(follow_redirects=False, timeout=timeout) as client:
-        for made in range(1, attempts + 1):
-            if made > 1:
-                time.sleep(backoff * 2 ** (made - 2))
-            try:
-                response = client.post(url, json={"text": text})
-            except httpx.TimeoutException:
-                last = f"{label} gave no answer within {timeout:g} s"
-                continue
-            except httpx.TransportError as error:
-                last = f"{label} unreachable: {error or type(error).__name__}"
-                continue
-            except (httpx.HTTPError, ValueError) as error:
-                # An unusable URL: retrying will not help.
-                return _result(False, made, f"{label} cannot be used: {type(error).__name__}: {error}", secrets)
-            status = response.status_code
-            if 200 <= status < 300:
-                return _result(
-                    True, made, f"delivered to {label} (HTTP {status}, attempt {made} of {attempts})", secrets
-                )
-            answer = one_line(response.text, 120)
-            said = f": {answer}" if answer else ""
-            if 500 <= status < 600:
-                last = f"{label} failed with HTTP {status}{said}"
-                continue
-            if 300 <= status < 400:
-                return _result(False, made, f"{label} answered with a redirect (HTTP {status}); not followed", secrets)
-            return _result(False, made, f"{label} refused the notice: HTTP {status}{said}", secrets)
-    return _result(False, made, f"not delivered after {made} attempts: {last}", secrets)
-
-
-def _result(delivered: bool, attempts: int, detail: str, secrets: list[str]) -> DeliveryResult:
-    return DeliveryResult(delivered=delivered, attempts=attempts, detail=one_line(scrub(detail, secrets), 300))
+    """POST {"text": text}; retried as every integration is (relboard.net.http_send)."""
+    words = Words(done=f"delivered to {label}", refused=f"{label} refused the notice", gave_up="not delivered after")
+    answer = send_json(
+        "POST",
+        url,
+        label=label,
+        body={"text": text},
+        secrets=_secret_parts(url),
+        retry=Retry(attempts=attempts, backoff=backoff, timeout=timeout),
+        words=words,
+    )
+    return DeliveryResult(delivered=answer.ok, attempts=answer.attempts, detail=answer.detail)

@@ -273,4 +273,4 @@ _MAKERS = [_maker(cls) for cls in EVENT_TYPES]
 
 
 def _decode(values: Any) -> Event:
-    return _MAKERS[values[0]](values)  # type: ignore[no-any-return] # _maker's function
+    return _MAKERS[values[0]](values)  # type: ignore[no-any-return]  # _maker's made function
