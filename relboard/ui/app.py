@@ -7,6 +7,7 @@ palette and the help come from one table (`relboard.ui.actions`).
 
 from __future__ import annotations
 
+import gc
 import threading
 from collections.abc import Callable, Sequence
 from datetime import datetime
@@ -187,6 +188,12 @@ class RelboardApp(App[None]):
         # must not wait forever on the writer loop. A normal quit still stops and flushes it.
         threading.Thread(target=self.writer.run, name="relboard-journal", daemon=True).start()
         self.dialogs.say_at_open(self.notes)
+        self.call_after_refresh(self.opened)
+
+    def opened(self) -> None:
+        """The board is up. When its opener held the cycle collector for the opening (`relboard PLAN` does:
+        what it builds lives as long as the window), the collector runs again from here."""
+        gc.enable()
 
     def can_record_again(self) -> None:
         """The state file was repaired: a board that was read-only only because of the damage records again."""

@@ -17,7 +17,7 @@ from relboard.domain.plan import Troubleshooting
 from relboard.domain.state import WindowState
 from relboard.ui.panes.pane import Pane, PaneHooks
 from relboard.ui.rowlist import RowList
-from relboard.ui.text import plain_line
+from relboard.ui.text import plain_line, show
 
 DEBOUNCE_SECONDS = 0.15
 
@@ -103,7 +103,7 @@ class LookupPane(Pane):
         detail = self.query_one("#symptom-detail", Static)
         entry = self.selected
         if entry is None:
-            detail.update(plain_line("No symptom matches; try fewer or other words."))
+            show(detail, plain_line("No symptom matches; try fewer or other words."))
             return
         lines: list[Content] = [plain_line(entry.symptom, "bold"), Content.styled("Check, in order:", "$text-muted")]
         lines += [plain_line(f"{n}. {check}") for n, check in enumerate(entry.checks, start=1)]
@@ -115,7 +115,8 @@ class LookupPane(Pane):
             for issue in mentioned:
                 state = "resolved" if issue.resolved else "open"
                 lines.append(plain_line(f"• {issue.title} ({state})"))
-        detail.update(Content("\n").join(lines))
+        # Unchanged (the same symptom stays first as more of it is typed): no new layout of the screen.
+        show(detail, Content("\n").join(lines))
 
     def focus_primary(self) -> None:
         self.query_one("#lookup-input", Input).focus()
