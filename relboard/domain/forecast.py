@@ -22,7 +22,7 @@ changes the tails of the undone steps before it, which in a window that moves fo
 from __future__ import annotations
 
 import heapq
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -30,6 +30,7 @@ from enum import StrEnum
 from relboard.domain.dependencies import SETTLED, Graph, Readiness, build_graph, readiness_of
 from relboard.domain.events import ProbeRan, StepMarked, StepStarted
 from relboard.domain.plan import Phase, Plan
+from relboard.domain.running_max import RunningMax
 from relboard.domain.state import WindowState
 from relboard.domain.step_timing import in_progress, took
 
@@ -113,8 +114,8 @@ class Forecaster:
         self._undone_prereqs = [len(p) for p in graph.prereqs]
         self._tail = [0.0] * count
         self._tail_target = [_NONE] * count
-        self._actual = [0.0] * count  # bounded actual seconds of a passed, timed step with an expectation
-        self._counted = [0.0] * count  # its expectation, when it counts towards the pace
+        self._actual = [0] * count  # bounded actual microseconds of a passed, timed step with an expectation
+        self._counted = [0] * count  # its expectation, when it counts towards the pace
         self._seen = 0
         for node in range(count):
             self._read(node)
@@ -124,21 +125,16 @@ class Forecaster:
                     self._undone_prereqs[d] -= 1
         for node in reversed(graph.order):
             self._tail[node], self._tail_target[node] = self._tails(node)
+        self._longest = RunningMax(self._tail)
+        self._longest_target = RunningMax(self._tail_target)
+        # The pace's sums, kept as each step's part changes (in microseconds: exact, in any order).
+        self._actual_total = self._counted_total = 0
         for node in range(count):
             self._count_pace(node)
         self._seen = len(state.events)
         self._targets = [n for n, t in enumerate(self._target) if t]
-        # What a forecast reads of every step, kept between events (a board asks every second).
-        self._cached: dict[str, float] = {}
-
-    def _changed(self) -> None:
-        self._cached.clear()
-
-    def _once(self, name: str, compute: Callable[[], float]) -> float:
-        value = self._cached.get(name)
-        if value is None:
-            value = self._cached[name] = compute()
-        return value
+        self._undone = self._done.count(False)
+        self._undone_targets = sum(1 for n in self._targets if not self._done[n])
 
     # -- following the state --------------------------------------------------------------
 
@@ -168,6 +164,9 @@ class Forecaster:
                 delta = -1 if self._done[node] else 1
                 for d in graph.dependents[node]:
                     self._undone_prereqs[d] += delta
+                self._undone += delta
+                if self._target[node]:
+                    self._undone_targets += delta
             if self._done[node] != was_done or self._started[node] != was_started:
                 changed_tails.append(node)
             retime.add(node)
@@ -176,7 +175,6 @@ class Forecaster:
         for node in retime:
             self._count_pace(node)
         self._propagate(changed_tails)
-        self._changed()
 
     def _read(self, node: int) -> None:
         step = self.state.steps[self.graph.ids[node]]
@@ -214,7 +212,8 @@ class Forecaster:
             values = self._tails(node)
             if node not in forced and values == (self._tail[node], self._tail_target[node]):
                 continue
-            self._tail[node], self._tail_target[node] = values
+            self._longest.set(node, values[0])
+            self._longest_target.set(node, values[1])
             for p in self.graph.prereqs[node]:
                 if p not in queued and not self._done[p]:
                     queued.add(p)
@@ -230,16 +229,16 @@ class Forecaster:
         return max(t for t in times if t is not None)
 
     def _count_pace(self, node: int) -> None:
-        self._actual[node] = self._counted[node] = 0.0
+        actual = counted = 0
         expected = self._expected[node]
-        if not self._has_expected[node] or expected <= 0:
-            return
-        seconds = self._took_seconds(node)
-        if seconds is None:
-            return
-        low, high = STEP_RATIO_BOUNDS
-        self._actual[node] = min(max(seconds, expected * low), expected * high)
-        self._counted[node] = expected
+        seconds = self._took_seconds(node) if self._has_expected[node] and expected > 0 else None
+        if seconds is not None:
+            low, high = STEP_RATIO_BOUNDS
+            actual = round(min(max(seconds, expected * low), expected * high) * 1_000_000)
+            counted = round(expected * 1_000_000)
+        self._actual_total += actual - self._actual[node]
+        self._counted_total += counted - self._counted[node]
+        self._actual[node], self._counted[node] = actual, counted
 
     def _took_seconds(self, node: int) -> float | None:
         ready = self._ready_at(node)
@@ -251,8 +250,8 @@ class Forecaster:
     @property
     def pace(self) -> float:
         """Actual / expected over the passed steps with an expectation; 1.0 before any."""
-        counted = self._once("counted", lambda: sum(self._counted))
-        return self._once("actual", lambda: sum(self._actual)) / counted if counted > 0 else 1.0
+        counted = self._counted_total
+        return self._actual_total / counted if counted > 0 else 1.0
 
     def readiness(self, step_id: str) -> Readiness:
         node = self.graph.index[step_id]
@@ -321,11 +320,10 @@ class Forecaster:
             for n in self._in_progress
             if (s := self._started[n]) is not None
         ]
-        all_done = self._once("all done", lambda: float(all(self._done))) == 1.0
-        finish, finished = self._project(self._tail, origin, pace, running, all_done)
-        targets = self._targets
-        targets_done = self._once("targets done", lambda: float(all(self._done[n] for n in targets))) == 1.0
-        validated_by, validated = self._project(self._tail_target, origin, pace, running, targets_done, targets)
+        finish, finished = self._project(self._longest, origin, pace, running, self._undone == 0)
+        validated_by, validated = self._project(
+            self._longest_target, origin, pace, running, self._undone_targets == 0, self._targets
+        )
         overdue = tuple(
             self.graph.ids[n]
             for n in sorted(self._in_progress)
@@ -372,7 +370,7 @@ class Forecaster:
 
     def _project(
         self,
-        tails: list[float],
+        longest: RunningMax,
         origin: float,
         pace: float,
         running: list[tuple[int, float]],
@@ -384,8 +382,8 @@ class Forecaster:
             chosen = range(len(self._done)) if nodes is None else nodes
             times = [t for n in chosen if (t := self._done_at[n]) is not None]
             return _dt(max(times) if times else origin), True
-        longest = self._once("tail" if tails is self._tail else "target tail", lambda: max(tails))
-        best = origin + pace * longest
+        tails = longest.values
+        best = origin + pace * longest.max(_NONE)
         for node, floor in running:
             if tails[node] != _NONE:
                 best = max(best, floor + pace * tails[node])
