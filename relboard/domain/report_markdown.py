@@ -10,7 +10,7 @@ import re
 from itertools import chain
 
 from relboard.domain.report import TITLE, Field, Report, tables
-from relboard.domain.text import clean
+from relboard.domain.text import single_spaced
 
 # Every ASCII punctuation mark that starts or ends Markdown syntax anywhere in a line gets a backslash
 # (the backslash itself first); CommonMark turns a backslash before any ASCII punctuation into the plain
@@ -25,7 +25,7 @@ _MARK = re.compile(r"[\\`*_{}\[\]()#+!|<>~&]")
 
 def md(text: str) -> str:
     """One data string as inert Markdown text on a single line."""
-    text = _one_line(text)
+    text = single_spaced(text)
     if _MARK.search(text):
         for mark in _MARKS:
             if mark in text:
@@ -34,15 +34,6 @@ def md(text: str) -> str:
     if first == "-" or first == "=":
         return "\\" + text
     return _LEADING_NUMBER.sub(r"\1\\\2", text) if first.isdecimal() else text
-
-
-def _one_line(text: str) -> str:
-    # Printable text has nothing for `clean` to remove and no whitespace but plain spaces (str methods,
-    # far quicker than patterns on a long report's half a million cells).
-    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
-        return text
-    # Runs of whitespace, Unicode line and paragraph separators included, become one space.
-    return " ".join(clean(text, single_line=True).split())
 
 
 # Between two cells of a table, and between two rows, while a table's cells are escaped all at once:
@@ -68,7 +59,7 @@ def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
         and not any(edge in text for edge in edges)
     )
     if not tidy:
-        text = _ROW + _ROW.join(_CELL.join(_one_line(cell) for cell in row) for row in rows)
+        text = _ROW + _ROW.join(_CELL.join(single_spaced(cell) for cell in row) for row in rows)
     if _MARK.search(text):
         for mark in _MARKS:
             if mark in text:

@@ -32,6 +32,16 @@ def clean(text: str, *, single_line: bool = False) -> str:
     return _CONTROL.sub("", text)
 
 
+def single_spaced(text: str) -> str:
+    """Cleaned to one line, each run of whitespace (line and paragraph separators too) one space.
+
+    Most texts are plain already: isprintable() is False for every control character, tab, newline and
+    Unicode separator, so only those take the slower path (a long window's report has half a million)."""
+    if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " ":
+        return text
+    return " ".join(clean(text, single_line=True).split())
+
+
 def one_line(text: str, limit: int = 200) -> str:
     """A cleaned single line capped at `limit` characters (probe reasons, webhook errors)."""
     text = clean(text, single_line=True).strip()

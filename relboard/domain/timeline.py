@@ -30,7 +30,7 @@ from relboard.domain.events import (
     StepStatus,
 )
 from relboard.domain.state import WindowState
-from relboard.domain.text import clean
+from relboard.domain.text import single_spaced as _c  # short: every description reads its data through it
 
 WINDOW_START = "window_start"
 ROLLBACK_DEADLINE = "rollback_deadline"
@@ -70,15 +70,6 @@ class TimelineEntry(NamedTuple):
     @property
     def milestone(self) -> bool:
         return self.kind in MILESTONE_KINDS
-
-
-def _c(text: str) -> str:
-    # Most texts are plain already; isprintable() is False for every control character, tab,
-    # newline and Unicode separator, so only those take the slower path.
-    if text.isprintable() and "  " not in text and text == text.strip():
-        return text
-    # One line per entry: runs of whitespace (line and paragraph separators too) become one space.
-    return " ".join(clean(text, single_line=True).split())
 
 
 def _with_detail(head: str, detail: str) -> str:

@@ -16,33 +16,33 @@ from relboard.domain.text import clean
 from relboard.ui.panes.pane import Pane, PaneHooks
 from relboard.ui.rowlist import RowList
 
-Piece = tuple[str, str]  # text and style; the text is cleaned to one line
+Piece = tuple[str, str]  # text and style; the text is cleaned to one line (`_line`)
 NO_OWNER = "none yet (needed before the window completes)"
 
 
 def issue_pieces(issue: IssueState) -> list[list[Piece]]:
     """The issue as its lines, title first, each as styled pieces of text."""
     if issue.resolved:
-        lines = [[("✔ resolved ", "$text-success"), (one_line(issue.title), "$text-muted")]]
+        lines = [[("✔ resolved ", "$text-success"), (_line(issue.title), "$text-muted")]]
     else:
-        lines = [[("● open ", "bold $text-warning"), (one_line(issue.title), "bold")]]
+        lines = [[("● open ", "bold $text-warning"), (_line(issue.title), "bold")]]
     if issue.impact:
-        lines.append([("  impact: ", "$text-muted"), (one_line(issue.impact), "")])
+        lines.append([("  impact: ", "$text-muted"), (_line(issue.impact), "")])
     if issue.workaround:
-        lines.append([("  workaround: ", "$text-muted"), (one_line(issue.workaround), "")])
-    owner = (one_line(issue.owner), "") if issue.owner else (NO_OWNER, "$text-error")
+        lines.append([("  workaround: ", "$text-muted"), (_line(issue.workaround), "")])
+    owner = (_line(issue.owner), "") if issue.owner else (NO_OWNER, "$text-error")
     tail = [("  follow-up: ", "$text-muted"), owner]
     if issue.step:
-        tail += [("  step: ", "$text-muted"), (one_line(issue.step), "")]
+        tail += [("  step: ", "$text-muted"), (_line(issue.step), "")]
     if issue.from_plan:
         tail.append(("  · accepted in the plan", "$text-muted"))
     elif issue.opened_by:
-        tail.append((one_line(f"  · opened by {issue.opened_by}"), "$text-muted"))
+        tail.append((_line(f"  · opened by {issue.opened_by}"), "$text-muted"))
     lines.append(tail)
     return lines
 
 
-def one_line(text: str) -> str:
+def _line(text: str) -> str:
     return clean(text, single_line=True)
 
 
@@ -172,13 +172,10 @@ class IssuesPane(Pane):
     @property
     def selected_issue(self) -> str | None:
         cursor = self.query_one("#issue-list", RowList).cursor
-        if cursor is None or not self._ids or cursor >= self._count_rows():
+        if cursor is None or not self._ids:
             return None
         issue_id, offset = self._at(cursor)
         return issue_id if offset == 0 else None
-
-    def _count_rows(self) -> int:
-        return self._starts[-1] + self._rows[self._ids[-1]].count if self._ids else 0
 
     @on(RowList.Highlighted, "#issue-list")
     def _highlighted(self, event: RowList.Highlighted) -> None:
