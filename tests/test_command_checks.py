@@ -9,11 +9,11 @@ import signal
 import subprocess
 import sys
 import time
-from dataclasses import replace
 from pathlib import Path
 
 import pytest
 import tomli_w
+from msgspec.structs import replace
 
 from relboard.domain import plan_model
 from relboard.domain.events import ProbeOutcome, StepStatus

@@ -11,11 +11,11 @@ import itertools
 import os
 import random
 from collections import Counter
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from msgspec.structs import replace
 
 from relboard.cli import main
 from relboard.domain.events import (

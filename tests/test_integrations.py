@@ -4,10 +4,10 @@ requests, retries on 5xx only, and every secret only where it belongs."""
 from __future__ import annotations
 
 import json
-from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
+from msgspec.structs import replace
 from werkzeug import Response
 
 from relboard.domain.events import (

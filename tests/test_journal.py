@@ -8,7 +8,6 @@ import re
 import shutil
 import tomllib
 import zlib
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -17,6 +16,7 @@ import pytest
 import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from msgspec.structs import replace
 
 from relboard.domain.event_model import validate_event
 from relboard.domain.events import (

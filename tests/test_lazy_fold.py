@@ -14,12 +14,12 @@ import shutil
 import subprocess
 import sys
 import zlib
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 import tomli_w
+from msgspec.structs import replace
 
 from relboard.domain.events import (
     CommandsApproved,

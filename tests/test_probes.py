@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-from dataclasses import replace
 from datetime import timedelta
 
 import pytest
+from msgspec.structs import replace
 
 from relboard.domain import plan_model
 from relboard.domain.events import ProbeOutcome, StepMarked, StepStatus, event_to_dict

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
+
+from msgspec.structs import replace
 
 from relboard.domain.events import Event, NoticeSent
 from relboard.domain.intents import Refusal, Stamp

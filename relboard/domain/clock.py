@@ -7,9 +7,10 @@ how a time is shown, never how long something lasts.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
+
+from msgspec import Struct
 
 from relboard.domain.durations import format_clock
 from relboard.domain.plan import Window
@@ -29,8 +30,7 @@ class Alert(StrEnum):
     ALARM = "alarm"
 
 
-@dataclass(frozen=True)
-class ClockReading:
+class ClockReading(Struct, frozen=True):
     now: datetime
     start: datetime
     end: datetime

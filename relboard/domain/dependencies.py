@@ -7,8 +7,9 @@ step of a duplicated id wins, as in `Plan.step`), and every list here is indexed
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+from msgspec import Struct
 
 from relboard.domain.events import StepStatus
 from relboard.domain.plan import Plan
@@ -24,8 +25,7 @@ class Readiness(StrEnum):
     DONE = "done"
 
 
-@dataclass(frozen=True)
-class Edge:
+class Edge(Struct, frozen=True):
     """`step` waits on `on`: written in its `after` list at `position`, or implied (position None)."""
 
     step: int  # index in plan.steps
@@ -33,8 +33,7 @@ class Edge:
     position: int | None
 
 
-@dataclass(frozen=True)
-class Graph:
+class Graph(Struct, frozen=True):
     ids: tuple[str, ...]  # one per distinct step id, in plan order
     index: dict[str, int]
     plan_index: tuple[int, ...]  # where each node's step sits in plan.steps

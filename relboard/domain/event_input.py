@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import MISSING, fields
 from datetime import datetime
 from enum import StrEnum
 from typing import Any
@@ -20,6 +19,7 @@ from typing import Any
 from relboard.domain import events
 from relboard.domain.events import KINDS, Event
 from relboard.domain.identity import HLC_PATTERN, ID_PATTERN, WRITER_PATTERN
+from relboard.domain.records import NO_DEFAULT, defaults, written_types
 
 _NO = object()  # a value this reader is not sure of
 
@@ -127,14 +127,13 @@ _BY_NAME: dict[str, Callable[[Any], Any]] = {
 def _reader(cls: type[Event]) -> Callable[[dict[str, Any]], Event | None]:
     checks: list[tuple[str, Callable[[Any], Any]]] = []
     required: list[str] = []
-    for f in fields(cls):
-        if f.name == "kind":
+    hints = written_types(cls)
+    for name, default in defaults(cls).items():
+        if name == "kind":
             continue
-        # The annotations as written (the module postpones them).
-        check = _BY_NAME.get(f.name) or _BY_TYPE[str(f.type)]
-        checks.append((f.name, check))
-        if f.default is MISSING and f.default_factory is MISSING:
-            required.append(f.name)
+        checks.append((name, _BY_NAME.get(name) or _BY_TYPE[hints[name]]))
+        if default is NO_DEFAULT:
+            required.append(name)
     known = frozenset(name for name, _ in checks) | {"kind"}
 
     def read(data: dict[str, Any]) -> Event | None:

@@ -1,19 +1,19 @@
 """Events as JSON-ready dicts: `event_to_dict` with each moment as ISO 8601 text (`relboard status --json`).
 
 A long window has a hundred thousand events, each written out: one function per kind of event builds its
-dict in a single expression (like the constructors dataclasses write), which takes a third of the time of
+dict in a single expression (as dataclasses write their constructors), which takes a third of the time of
 the general conversion. A dict whose lists are all empty is a `Flat` one, written without being looked at.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import fields
 from enum import StrEnum
 from typing import Any
 
 from relboard.domain.events import EVENT_TYPES, Event, event_fields
 from relboard.domain.json_text import Flat
+from relboard.domain.records import written_types
 
 _IDENTITY = ("id", "writer", "hlc")
 
@@ -28,7 +28,7 @@ def _text(value: Any) -> Any:
 
 
 def _maker(cls: type[Event]) -> Callable[[Event], dict[str, Any]]:
-    types = {f.name: str(f.type) for f in fields(cls)}
+    types = written_types(cls)
     body = [name for name in event_fields(cls) if name != "kind" and name not in _IDENTITY]
     items = ['"kind": event.kind']
     lists = []

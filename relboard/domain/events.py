@@ -1,7 +1,7 @@
 """Everything that happens during a window is an event; the window state is their fold.
 
 Events are flat (scalars and lists of strings) so that each one is a single `[[event]]` block in
-the TOML journal. They are plain frozen dataclasses: what comes from outside (a journal block, the
+the TOML journal. They are frozen records (`records`): what comes from outside (a journal block, the
 hub) is checked where it enters (`event_input`, with the models of `event_model` deciding and
 wording anything unusual); what relboard makes itself is made right.
 """
@@ -9,11 +9,14 @@ wording anything unusual); what relboard makes itself is made right.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields
 from datetime import UTC, datetime
 from enum import StrEnum
 from operator import attrgetter
 from typing import Any, Literal
+
+from msgspec import Struct, field
+
+from relboard.domain.records import defaults, field_names, written_types
 
 
 class StepStatus(StrEnum):
@@ -50,8 +53,7 @@ def utc_now() -> datetime:
     return datetime.now(UTC)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class _Event:
+class _Event(Struct, frozen=True, kw_only=True):
     at: datetime
     by: str = ""
     # Who made it and when, across machines (see identity); optional so that older journals load as they are.
@@ -60,8 +62,7 @@ class _Event:
     hlc: str | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PlanLoaded(_Event):
+class PlanLoaded(_Event, frozen=True, kw_only=True):
     """The window was opened against a plan; its hash and steps, to notice later edits."""
 
     kind: Literal["plan_loaded"] = "plan_loaded"
@@ -69,8 +70,7 @@ class PlanLoaded(_Event):
     step_ids: list[str]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StepMarked(_Event):
+class StepMarked(_Event, frozen=True, kw_only=True):
     kind: Literal["step_marked"] = "step_marked"
     step: str
     status: StepStatus
@@ -81,8 +81,7 @@ class StepMarked(_Event):
     waited_on: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StepStarted(_Event):
+class StepStarted(_Event, frozen=True, kw_only=True):
     """Work on a step began: its elapsed time runs from here."""
 
     kind: Literal["step_started"] = "step_started"
@@ -91,15 +90,13 @@ class StepStarted(_Event):
     waited_on: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NoteAdded(_Event):
+class NoteAdded(_Event, frozen=True, kw_only=True):
     kind: Literal["note_added"] = "note_added"
     step: str
     note: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class IssueOpened(_Event):
+class IssueOpened(_Event, frozen=True, kw_only=True):
     """A known issue found during the window (accepted limitations come from the plan)."""
 
     kind: Literal["issue_opened"] = "issue_opened"
@@ -111,8 +108,7 @@ class IssueOpened(_Event):
     step: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class IssueUpdated(_Event):
+class IssueUpdated(_Event, frozen=True, kw_only=True):
     """Changes to a known issue; only the fields listed in `changed` apply."""
 
     kind: Literal["issue_updated"] = "issue_updated"
@@ -126,16 +122,14 @@ class IssueUpdated(_Event):
     resolved: bool = False
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CriterionMarked(_Event):
+class CriterionMarked(_Event, frozen=True, kw_only=True):
     kind: Literal["criterion_marked"] = "criterion_marked"
     criterion: str
     tripped: bool
     reason: str
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class DecisionRecorded(_Event):
+class DecisionRecorded(_Event, frozen=True, kw_only=True):
     kind: Literal["decision_recorded"] = "decision_recorded"
     decision: Decision
     rationale: str
@@ -146,8 +140,7 @@ class DecisionRecorded(_Event):
     next_update: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ProbeRan(_Event):
+class ProbeRan(_Event, frozen=True, kw_only=True):
     kind: Literal["probe_ran"] = "probe_ran"
     step: str
     outcome: ProbeOutcome
@@ -171,8 +164,7 @@ class ProbeRan(_Event):
         return self.outcome is ProbeOutcome.ERROR
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class NoticeSent(_Event):
+class NoticeSent(_Event, frozen=True, kw_only=True):
     kind: Literal["notice_sent"] = "notice_sent"
     notice: NoticeKind
     delivered: bool
@@ -184,8 +176,7 @@ class NoticeSent(_Event):
     covers: list[str] = field(default_factory=list)  # a page: the trips and decisions it told of
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class CommandsApproved(_Event):
+class CommandsApproved(_Event, frozen=True, kw_only=True):
     """The operator approved the plan's command checks, exactly as listed, for this plan hash."""
 
     kind: Literal["commands_approved"] = "commands_approved"
@@ -194,8 +185,7 @@ class CommandsApproved(_Event):
     commands: list[str]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Handover(_Event):
+class Handover(_Event, frozen=True, kw_only=True):
     """A shift change: `by` hands the window over to `incoming`; `summary` is what they were given."""
 
     kind: Literal["handover"] = "handover"
@@ -204,8 +194,7 @@ class Handover(_Event):
     summary: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class StateRepaired(_Event):
+class StateRepaired(_Event, frozen=True, kw_only=True):
     """The state file was repaired: its damaged byte ranges were copied aside and every intact event kept."""
 
     kind: Literal["state_repaired"] = "state_repaired"
@@ -248,11 +237,9 @@ EVENT_TYPES: tuple[type[Event], ...] = (
 )
 
 _IDENTITY = ("id", "writer", "hlc")
-_FIELDS: dict[type[Any], tuple[str, ...]] = {cls: tuple(f.name for f in fields(cls)) for cls in EVENT_TYPES}
+_FIELDS: dict[type[Any], tuple[str, ...]] = {cls: field_names(cls) for cls in EVENT_TYPES}
 # Each kind's name (its `kind` field's default) and its class.
-KINDS: dict[str, type[Event]] = {
-    str(next(f.default for f in fields(cls) if f.name == "kind")): cls for cls in EVENT_TYPES
-}
+KINDS: dict[str, type[Event]] = {str(defaults(cls)["kind"]): cls for cls in EVENT_TYPES}
 
 
 def event_fields(cls: type[Event]) -> tuple[str, ...]:
@@ -279,7 +266,7 @@ def event_to_dict(event: Event) -> dict[str, Any]:
 
 def _layout(cls: type[Event]) -> tuple[Callable[[Event], tuple[Any, ...]], tuple[str, ...], tuple[str, ...]]:
     # One C call reads every field in saving order; the enum and list fields are the ones to convert.
-    types = {f.name: str(f.type) for f in fields(cls)}
+    types = written_types(cls)
     return (
         attrgetter(*_ORDER[cls]),
         tuple(name for name, hint in types.items() if hint in _ENUM_NAMES),

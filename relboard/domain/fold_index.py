@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableSequence, MutableSet, Sequence
-from dataclasses import dataclass, field
 from typing import overload
+
+from msgspec import Struct, field
 
 from relboard.domain.events import (
     CommandsApproved,
@@ -50,8 +51,7 @@ _GROUP_OF = {cls: name for name, kinds in GROUPS.items() for cls in kinds}
 _STEP_KINDS = (StepMarked, NoteAdded, StepStarted, ProbeRan)
 
 
-@dataclass(frozen=True)
-class FoldIndex:
+class FoldIndex(Struct, frozen=True):
     count: int  # events indexed: positions 0 .. count - 1
     skipped: tuple[int, ...] = ()  # positions of duplicates, which the fold skips
     by_step: Mapping[str, Sequence[int]] = field(default_factory=dict)  # each step's events, in order

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import heapq
 from collections.abc import Iterable
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
+
+from msgspec import Struct
 
 from relboard.domain.dependencies import SETTLED, Graph, Readiness, build_graph, readiness_of
 from relboard.domain.events import ProbeRan, StepMarked, StepStarted
@@ -51,8 +52,7 @@ class Verdict(StrEnum):
     UNKNOWN = "unknown"
 
 
-@dataclass(frozen=True)
-class Forecast:
+class Forecast(Struct, frozen=True):
     now: datetime
     pace: float
     verdict: Verdict

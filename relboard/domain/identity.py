@@ -19,9 +19,11 @@ import secrets
 import time
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import replace
 from datetime import datetime
 from typing import Protocol, TypeVar
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 ID_PATTERN = r"^[0-9A-HJKMNP-TV-Z]{26}$"
@@ -125,7 +127,7 @@ class _Stamped(Protocol):
     def hlc(self) -> str | None: ...
 
 
-_E = TypeVar("_E", bound="_Stamped")
+_E = TypeVar("_E", bound=Struct)  # an event: every one is a record with an id, a writer and an hlc
 
 
 def stamped(event: _E, clock: HybridClock) -> _E:
@@ -134,7 +136,7 @@ def stamped(event: _E, clock: HybridClock) -> _E:
         return event
     stamp = clock.stamp()
     wall = int(stamp[:13])
-    return replace(event, id=new_id(wall), writer=clock.writer, hlc=stamp)  # type: ignore[type-var]  # every event is a dataclass
+    return replace(event, id=new_id(wall), writer=clock.writer, hlc=stamp)
 
 
 class Stamper:

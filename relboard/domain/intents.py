@@ -6,9 +6,11 @@ wherever it comes from. Nothing here knows who is asking or when: the recorder p
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Protocol
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from relboard.domain.events import (
     CriterionMarked,
@@ -33,8 +35,7 @@ NEEDS_OWNERS = (Decision.ROLLBACK, Decision.RESCHEDULE)
 ISSUE_FIELDS = ("title", "impact", "workaround", "owner", "step")
 
 
-@dataclass(frozen=True)
-class Stamp:
+class Stamp(Struct, frozen=True):
     """Who records, when, and a few random characters for ids two boards may make at the same moment."""
 
     at: datetime
@@ -42,8 +43,7 @@ class Stamp:
     nonce: str = ""
 
 
-@dataclass(frozen=True)
-class Refusal:
+class Refusal(Struct, frozen=True):
     """Nothing is recorded; `reason` says why in words for the engineer.
 
     `already` means the window already says what was asked (not an error: a script may repeat itself).
@@ -61,8 +61,7 @@ def _no_step(step_id: str) -> Refusal:
     return Refusal(f"there is no step {step_id!r} in the plan (was it renamed or removed?)")
 
 
-@dataclass(frozen=True)
-class MarkStep:
+class MarkStep(Struct, frozen=True):
     step: str
     status: StepStatus
     note: str = ""
@@ -77,8 +76,7 @@ class MarkStep:
         return mark_event(state, self.step, self.status, at=stamp.at, by=stamp.by, note=self.note)
 
 
-@dataclass(frozen=True)
-class UndoMark:
+class UndoMark(Struct, frozen=True):
     """Take back the mark in effect on a step: recorded as a mark of its own, never a deletion."""
 
     step: str
@@ -105,8 +103,7 @@ class UndoMark:
         )
 
 
-@dataclass(frozen=True)
-class StartStep:
+class StartStep(Struct, frozen=True):
     """Work on a step begins: its elapsed time runs from here."""
 
     step: str
@@ -118,8 +115,7 @@ class StartStep:
         return start_event(state, self.step, at=stamp.at, by=stamp.by, note=self.note)
 
 
-@dataclass(frozen=True)
-class HandOver:
+class HandOver(Struct, frozen=True):
     """A shift change: the operator hands the window to `incoming`; the event carries the summary given."""
 
     incoming: str
@@ -134,8 +130,7 @@ class HandOver:
         return handover_event(state, stamp.at, stamp.by, self.incoming)
 
 
-@dataclass(frozen=True)
-class AddNote:
+class AddNote(Struct, frozen=True):
     step: str
     note: str
 
@@ -147,8 +142,7 @@ class AddNote:
         return NoteAdded(at=stamp.at, by=stamp.by, step=self.step, note=self.note)
 
 
-@dataclass(frozen=True)
-class IssueFields:
+class IssueFields(Struct, frozen=True):
     """A known issue as a form or a command gives it."""
 
     title: str
@@ -184,8 +178,7 @@ def next_issue_id(state: WindowState, nonce: str) -> str:
     return f"issue-{number}-{nonce}" if nonce else f"issue-{number}"
 
 
-@dataclass(frozen=True)
-class OpenIssue:
+class OpenIssue(Struct, frozen=True):
     fields: IssueFields
 
     def event(self, state: WindowState, stamp: Stamp) -> Event | Refusal:
@@ -209,8 +202,7 @@ def _no_issue(issue_id: str) -> Refusal:
     return Refusal(f"there is no known issue {issue_id!r}")
 
 
-@dataclass(frozen=True)
-class UpdateIssue:
+class UpdateIssue(Struct, frozen=True):
     issue: str
     fields: IssueFields
 
@@ -227,8 +219,7 @@ class UpdateIssue:
         return IssueUpdated(at=stamp.at, by=stamp.by, issue=self.issue, changed=changed, **values)
 
 
-@dataclass(frozen=True)
-class ResolveIssue:
+class ResolveIssue(Struct, frozen=True):
     issue: str
 
     def event(self, state: WindowState, stamp: Stamp) -> Event | Refusal:
@@ -240,8 +231,7 @@ class ResolveIssue:
         return IssueUpdated(at=stamp.at, by=stamp.by, issue=self.issue, changed=["resolved"], resolved=True)
 
 
-@dataclass(frozen=True)
-class ReopenIssue:
+class ReopenIssue(Struct, frozen=True):
     issue: str
 
     def event(self, state: WindowState, stamp: Stamp) -> Event | Refusal:
@@ -253,8 +243,7 @@ class ReopenIssue:
         return IssueUpdated(at=stamp.at, by=stamp.by, issue=self.issue, changed=["resolved"], resolved=False)
 
 
-@dataclass(frozen=True)
-class MarkCriterion:
+class MarkCriterion(Struct, frozen=True):
     criterion: str
     tripped: bool
     reason: str
@@ -269,8 +258,7 @@ class MarkCriterion:
         )
 
 
-@dataclass(frozen=True)
-class DecisionFields:
+class DecisionFields(Struct, frozen=True):
     """A rollback decision as the form or a command gives it."""
 
     decision: Decision
@@ -299,8 +287,7 @@ class DecisionFields:
         return problems
 
 
-@dataclass(frozen=True)
-class RecordDecision:
+class RecordDecision(Struct, frozen=True):
     fields: DecisionFields
 
     def event(self, state: WindowState, stamp: Stamp) -> Event | Refusal:
@@ -324,8 +311,7 @@ class RecordDecision:
         )
 
 
-@dataclass(frozen=True)
-class OpenWindow:
+class OpenWindow(Struct, frozen=True):
     """The window is opened against this plan: recorded once per plan version, to notice later edits."""
 
     plan_hash: str
@@ -337,8 +323,7 @@ class OpenWindow:
         return PlanLoaded(at=stamp.at, by=stamp.by, plan_hash=self.plan_hash, step_ids=[s.id for s in state.plan.steps])
 
 
-@dataclass(frozen=True)
-class RecordNotice:
+class RecordNotice(Struct, frozen=True):
     """A notice went out, or an attempt to send one failed: both belong in the record."""
 
     notice: NoticeKind
@@ -359,8 +344,7 @@ class RecordNotice:
         )
 
 
-@dataclass(frozen=True)
-class RecordProbe:
+class RecordProbe(Struct, frozen=True):
     """A probe's result, restamped with the recorder's clock so it sorts with the marks made beside it."""
 
     result: ProbeRan

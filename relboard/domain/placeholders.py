@@ -8,10 +8,10 @@ with its place in the file, so `validate` names every one and the board does not
 from __future__ import annotations
 
 import re
-from dataclasses import fields, is_dataclass
 from typing import Any
 
 from relboard.domain.plan_quote import format_path, show
+from relboard.domain.records import field_names, is_record
 
 # Every value the engineer has to replace in a starter plan starts with this.
 PLACEHOLDER = "Change me"
@@ -33,12 +33,11 @@ def is_placeholder(value: str) -> bool:
 def _walk(value: Any, path: PlaceholderPath) -> list[tuple[PlaceholderPath, str]]:
     if isinstance(value, str):
         return [(path, value)] if is_placeholder(value) else []
-    if is_dataclass(value):
+    if is_record(value):
         # The domain's plan: its fields are the file's keys, but for `schema`.
         found = []
-        for field in fields(value):
-            if field.init:
-                found += _walk(getattr(value, field.name), (*path, _ALIASES.get(field.name, field.name)))
+        for name in field_names(type(value)):
+            found += _walk(getattr(value, name), (*path, _ALIASES.get(name, name)))
         return found
     model_fields = getattr(type(value), "model_fields", None)
     if model_fields is not None:

@@ -2,18 +2,20 @@
 
 relboard never modifies a plan; everything that happens during the window is a state event.
 
-These are plain frozen dataclasses: a plan file is checked once, at the boundary, by the models of
+These are frozen records (`records`): a plan file is checked once, at the boundary, by the models of
 `plan_model` (every message and position comes from there), and a plan seen before is read back from
 the validated-plan cache without them. Field names and order are the models' own.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta, tzinfo
 from enum import StrEnum
+from functools import cached_property
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
+
+from msgspec import Struct, field
 
 PLAN_SCHEMA = 1
 
@@ -41,8 +43,7 @@ DEFAULT_HTTP_TIMEOUT = timedelta(seconds=10)
 DEFAULT_COMMAND_TIMEOUT = timedelta(minutes=1)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Release:
+class Release(Struct, frozen=True, kw_only=True):
     title: str
     environment: str
     deployment_model: str
@@ -52,8 +53,7 @@ class Release:
     release_notes: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Window:
+class Window(Struct, frozen=True, kw_only=True):
     start: datetime
     timezone: str = ""
     duration: timedelta
@@ -77,16 +77,14 @@ class Window:
         return ZoneInfo(self.timezone) if self.timezone else self.start.tzinfo
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class AffectedUsers:
+class AffectedUsers(Struct, frozen=True, kw_only=True):
     group: str
     impact: str
     access_interrupted: bool = False
     workflows_to_wait: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ProbeSpec:
+class ProbeSpec(Struct, frozen=True, kw_only=True):
     """A check a machine can make for a validation step: an HTTP request (`url`) or a command (`run`)."""
 
     url: str | None = None
@@ -114,8 +112,7 @@ class ProbeSpec:
         return DEFAULT_COMMAND_TIMEOUT if self.is_command else DEFAULT_HTTP_TIMEOUT
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Step:
+class Step(Struct, frozen=True, kw_only=True):
     id: str
     phase: Phase
     title: str
@@ -127,22 +124,19 @@ class Step:
     after: list[str] | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Criterion:
+class Criterion(Struct, frozen=True, kw_only=True):
     id: str
     condition: str
     trips_on: list[str] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Rollback:
+class Rollback(Struct, frozen=True, kw_only=True):
     impact_statement: str
     decision_owners: list[str] = field(default_factory=list)
     criteria: list[Criterion]
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class KnownIssue:
+class KnownIssue(Struct, frozen=True, kw_only=True):
     """An accepted limitation known before the window."""
 
     title: str
@@ -151,15 +145,13 @@ class KnownIssue:
     impact: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Troubleshooting:
+class Troubleshooting(Struct, frozen=True, kw_only=True):
     symptom: str
     checks: list[str]
     categories: list[Category] = field(default_factory=list)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Statuspage:
+class Statuspage(Struct, frozen=True, kw_only=True):
     """Atlassian Statuspage: the window as a scheduled maintenance on the company status page."""
 
     page_id: str
@@ -168,15 +160,13 @@ class Statuspage:
     api_url: str = "https://api.statuspage.io"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Notices:
+class Notices(Struct, frozen=True, kw_only=True):
     support_contact: str = ""
     webhook_env: str = ""
     statuspage: Statuspage | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class PagerDuty:
+class PagerDuty(Struct, frozen=True, kw_only=True):
     """PagerDuty: page the escalation path (Events API v2); silence the window's own alerts (REST API)."""
 
     routing_key_env: str
@@ -188,20 +178,17 @@ class PagerDuty:
     rest_url: str = "https://api.pagerduty.com"
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Escalation:
+class Escalation(Struct, frozen=True, kw_only=True):
     pagerduty: PagerDuty | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Hub:
+class Hub(Struct, frozen=True, kw_only=True):
     """How the window is named on a NATS hub shared by a team (see `relboard sync`)."""
 
     window: str = ""
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Plan:
+class Plan(Struct, frozen=True, kw_only=True, dict=True):
     schema_version: Literal[1] = 1
     release: Release
     window: Window
@@ -213,14 +200,14 @@ class Plan:
     notices: Notices = field(default_factory=Notices)
     escalation: Escalation = field(default_factory=Escalation)
     hub: Hub = field(default_factory=Hub)
-    _step_index: dict[str, Step] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
+    @cached_property
+    def _step_index(self) -> dict[str, Step]:
         # Duplicate ids are reported by the plan rules; the first one wins here.
         index: dict[str, Step] = {}
         for step in self.steps:
             index.setdefault(step.id, step)
-        object.__setattr__(self, "_step_index", index)
+        return index
 
     def step(self, step_id: str) -> Step | None:
         return self._step_index.get(step_id)

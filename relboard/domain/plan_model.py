@@ -9,7 +9,6 @@ and fields.
 from __future__ import annotations
 
 import re
-from dataclasses import fields, is_dataclass
 from datetime import datetime, timedelta, tzinfo
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -38,6 +37,7 @@ from relboard.domain.plan import (
     Category,
     Phase,
 )
+from relboard.domain.records import field_names, is_record
 
 __all__ = [
     "COMMAND_PROBE_KEYS",
@@ -387,7 +387,7 @@ def to_domain(plan: Plan) -> domain.Plan:
 
 
 def domain_of(model: BaseModel) -> Any:
-    """The domain's dataclass for any validated part of a plan (a Step, a ProbeSpec, ...)."""
+    """The domain's record for any validated part of a plan (a Step, a ProbeSpec, ...)."""
     return _domain(model)
 
 
@@ -398,8 +398,8 @@ def model_of(value: Any) -> BaseModel:
 
 
 def _fields(value: Any) -> Any:
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _fields(getattr(value, f.name)) for f in fields(value) if f.init}
+    if is_record(value):
+        return {name: _fields(getattr(value, name)) for name in field_names(type(value))}
     if isinstance(value, list):
         return [_fields(item) for item in value]
     return value

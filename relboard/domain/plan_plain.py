@@ -1,7 +1,7 @@
 """A validated plan as plain data (JSON's types only) and back, exactly: what the validated-plan cache holds.
 
-Each dataclass becomes a dict of all its fields, a duration `[days, seconds, microseconds]`, a datetime
-its ISO text (offset kept), an enum its value. Going back is led by the dataclasses' own field types, so
+Each record becomes a dict of all its fields, a duration `[days, seconds, microseconds]`, a datetime
+its ISO text (offset kept), an enum its value. Going back is led by the records' own field types, so
 nothing in the data says what type to make. A value the plain form cannot hold exactly (a TOML datetime
 inside a probe's `expect_json`, say) raises NotPlain: such a plan is simply not cached.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import typing
 from collections.abc import Callable
-from dataclasses import fields, is_dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 from functools import cache
@@ -18,6 +17,7 @@ from typing import Any
 
 from relboard.domain import plan as plan_types
 from relboard.domain.plan import Plan
+from relboard.domain.records import field_names, is_record, is_record_type, written_types
 
 
 class NotPlain(ValueError):
@@ -36,10 +36,11 @@ def plan_from_plain(data: dict[str, Any]) -> Plan:
 
 
 def shape() -> str:
-    """The dataclasses' fields and types, for a cache to tell plain data written for another shape."""
+    """The records' fields and types, for a cache to tell plain data written for another shape."""
     # The annotations as written (the module postpones them): no type is evaluated for this.
     return ";".join(
-        f"{cls.__name__}(" + ",".join(f"{f.name}:{f.type}" for f in fields(cls) if f.init) + ")" for cls in _classes()
+        f"{cls.__name__}(" + ",".join(f"{name}:{hint}" for name, hint in written_types(cls).items()) + ")"
+        for cls in _classes()
     )
 
 
@@ -47,8 +48,8 @@ def _encode(value: Any) -> Any:
     if value is None or isinstance(value, str | bool | int | float):
         # An enum is a str here and is written as its value.
         return value.value if isinstance(value, Enum) else value
-    if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _encode(getattr(value, f.name)) for f in fields(value) if f.init}
+    if is_record(value):
+        return {name: _encode(getattr(value, name)) for name in field_names(type(value))}
     if isinstance(value, list):
         return [_encode(item) for item in value]
     if isinstance(value, dict):
@@ -66,14 +67,14 @@ def _classes() -> list[type[Any]]:
     return [
         value
         for value in vars(plan_types).values()
-        if isinstance(value, type) and is_dataclass(value) and value.__module__ == plan_types.__name__
+        if is_record_type(value) and value.__module__ == plan_types.__name__
     ]
 
 
 @cache
 def _hints(cls: Any) -> dict[str, Any]:
     hints = typing.get_type_hints(cls, vars(plan_types))
-    return {f.name: hints[f.name] for f in fields(cls) if f.init}
+    return {name: hints[name] for name in field_names(cls)}
 
 
 def _same(value: Any) -> Any:
@@ -90,8 +91,8 @@ def _decoder(hint: Any) -> Callable[[Any], Any]:
         return datetime.fromisoformat
     if isinstance(hint, type) and issubclass(hint, Enum):
         return hint
-    if isinstance(hint, type) and is_dataclass(hint):
-        return _dataclass_decoder(hint)
+    if is_record_type(hint):
+        return _record_decoder(hint)
     if origin is list:
         item = _decoder(args[0])
         return list if item is _same else (lambda v: [item(x) for x in v])
@@ -103,7 +104,7 @@ def _decoder(hint: Any) -> Callable[[Any], Any]:
     return _same
 
 
-def _dataclass_decoder(cls: Any) -> Callable[[dict[str, Any]], Any]:
+def _record_decoder(cls: Any) -> Callable[[dict[str, Any]], Any]:
     converters = [(name, _decoder(hint)) for name, hint in _hints(cls).items()]
     converting = [(name, convert) for name, convert in converters if convert is not _same]
     names = frozenset(name for name, _ in converters)

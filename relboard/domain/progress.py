@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from relboard.domain.events import StepStatus
 from relboard.domain.state import WindowState
 
 
-@dataclass(frozen=True)
-class Progress:
+class Progress(Struct, frozen=True):
     label: str
     total: int
     passed: int

@@ -16,9 +16,10 @@ while a linked step is pending, sets it aside.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 from enum import StrEnum
+
+from msgspec import Struct
 
 from relboard.domain.clock import DEADLINE_WARNING, ClockReading
 from relboard.domain.durations import format_clock
@@ -41,8 +42,7 @@ class CriterionState(StrEnum):
     UNVERIFIED = "unverified"
 
 
-@dataclass(frozen=True)
-class Unverified:
+class Unverified(Struct, frozen=True):
     """A linked step that leaves its criterion unchecked: skipped, or pending while a later phase runs."""
 
     step: str
@@ -57,8 +57,7 @@ class Unverified:
         return f"{self.step} is still pending while {self.begun} has begun"
 
 
-@dataclass(frozen=True)
-class CriterionStatus:
+class CriterionStatus(Struct, frozen=True):
     criterion: Criterion
     state: CriterionState
     # Linked steps that failed or are blocked, with their status.

@@ -6,6 +6,8 @@ from collections.abc import Iterable, MutableSet
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from msgspec import Struct
+
 from relboard.domain.events import (
     CommandsApproved,
     CriterionMarked,
@@ -103,8 +105,7 @@ class IssueState:
         return not self.resolved
 
 
-@dataclass(frozen=True)
-class PlanChange:
+class PlanChange(Struct, frozen=True):
     """How the plan differs from the one the state was last opened with."""
 
     added: tuple[str, ...]

@@ -15,9 +15,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import SplitResult, urlsplit
+
+from msgspec import Struct
 
 from relboard.net.secrets import scrub
 
@@ -32,8 +33,7 @@ class HubAddressError(ValueError):
     """An address relboard cannot use; the message names the masked address, never a secret."""
 
 
-@dataclass(frozen=True)
-class HubAddress:
+class HubAddress(Struct, frozen=True):
     servers: tuple[str, ...]
     masked: str
     secrets: tuple[str, ...] = ()

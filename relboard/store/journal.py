@@ -20,9 +20,10 @@ import contextlib
 import os
 import stat
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal, overload
+
+from msgspec import Struct
 
 from relboard.domain.event_input import read_events
 from relboard.domain.events import Event
@@ -58,8 +59,7 @@ class _Anomaly(Exception):
     """The fast reader met something relboard does not write: the full scan decides what it is."""
 
 
-@dataclass
-class _Parsed:
+class _Parsed(Struct):
     events: list[Event] | EventLog
     end: int  # just past the last valid block (or the header), relative to the bytes parsed
 

@@ -28,7 +28,6 @@ import sys
 import zlib
 from array import array
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import fields
 from datetime import datetime
 from enum import StrEnum
 from functools import cache
@@ -39,6 +38,7 @@ from relboard import __version__
 from relboard.domain import events as event_kinds
 from relboard.domain.events import EVENT_TYPES, Event, event_fields
 from relboard.domain.fold_index import EventLog, EventSource, FoldIndex, index_events
+from relboard.domain.records import written_types
 from relboard.store.files import write_atomically
 from relboard.store.gc_pause import paused_gc
 
@@ -210,7 +210,7 @@ class _Unpacked(Mapping[str, Sequence[int]]):
 def _shape() -> str:
     """What a copy's bytes depend on besides the journal: the events' fields and types, the index's and
     marshal's formats (relboard's and Python's versions) and the machine's byte order."""
-    kinds = [(cls.__name__, [(f.name, str(f.type)) for f in fields(cls)]) for cls in EVENT_TYPES]
+    kinds = [(cls.__name__, list(written_types(cls).items())) for cls in EVENT_TYPES]
     about = [kinds, __version__, list(sys.version_info[:2]), marshal.version, sys.byteorder]
     return hashlib.sha256(json.dumps(about).encode("utf-8")).hexdigest()[:32]
 
@@ -231,21 +231,14 @@ def _encode(event: Event) -> tuple[Any, ...]:
 
 
 def _maker(cls: type[Event]) -> Any:
-    """A function making a `cls` event from its encoded values, without the checks of its constructor (the
-    values were checked when the journal was read).
+    """A function making a `cls` event from its encoded values (checked when the journal was read).
 
-    Written out as source, one line a field, like the constructors dataclasses make: a loop over the fields
-    took twice as long, and a long window decodes a hundred thousand events."""
-    types = {f.name: str(f.type) for f in fields(cls)}
-    scope: dict[str, Any] = {
-        "new": object.__new__,
-        "cls": cls,
-        "kind": next(f.default for f in fields(cls) if f.name == "kind"),
-        "set_kind": _setter(cls, "kind"),
-    }
-    lines = ["def make(values):", "    made = new(cls)", "    set_kind(made, kind)"]
+    Written out as source, one keyword a field: a loop over the fields took twice as long, and a long window
+    decodes a hundred thousand events."""
+    types = written_types(cls)
+    scope: dict[str, Any] = {"cls": cls}
+    arguments = []
     for number, name in enumerate(_NAMES[cls], start=1):
-        scope[f"set{number}"] = _setter(cls, name)
         hint = types[name]
         value = f"values[{number}]"
         if hint == "datetime":
@@ -254,17 +247,16 @@ def _maker(cls: type[Event]) -> Any:
         elif hint in _ENUMS:
             scope[f"convert{number}"] = {member.value: member for member in _ENUMS[hint]}.__getitem__
             value = f"convert{number}({value})"
-        lines.append(f"    set{number}(made, {value})")
-    # A tuple of another length is no copy of ours: refused like any other that cannot be decoded.
-    lines[1:1] = [f"    if len(values) != {len(_NAMES[cls]) + 1}:", "        raise ValueError('not an event')"]
-    lines.append("    return made")
+        arguments.append(f"{name}={value}")
+    lines = [
+        "def make(values):",
+        # A tuple of another length is no copy of ours: refused like any other that cannot be decoded.
+        f"    if len(values) != {len(_NAMES[cls]) + 1}:",
+        "        raise ValueError('not an event')",
+        f"    return cls({', '.join(arguments)})",
+    ]
     exec("\n".join(lines), scope)  # the source is made above from the event classes' own fields
     return scope["make"]
-
-
-def _setter(cls: type[Event], name: str) -> Any:
-    # The slot's own setter: a frozen dataclass refuses setattr, as it should everywhere else.
-    return getattr(cls, name).__set__
 
 
 _KIND_NUMBER = {cls: number for number, cls in enumerate(EVENT_TYPES)}

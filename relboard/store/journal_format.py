@@ -19,12 +19,12 @@ from __future__ import annotations
 import json
 import re
 import zlib
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import tomli_w
+from msgspec import Struct
 
 from relboard.domain.events import Event, event_to_dict, utc_now
 from relboard.domain.identity import content_id
@@ -104,8 +104,7 @@ def _toml_datetime(value: datetime) -> datetime:
     return value
 
 
-@dataclass(frozen=True)
-class HeaderProblem:
+class HeaderProblem(Struct, frozen=True):
     """What is wrong with a header. `fatal`: the file is not a state this relboard may touch at all;
     otherwise the header is damage that intact blocks after it survive."""
 
@@ -115,8 +114,7 @@ class HeaderProblem:
     fatal: bool = False
 
 
-@dataclass(frozen=True)
-class Header:
+class Header(Struct, frozen=True):
     end: int  # where the header ends (the first block's marker, or the end of the file)
     present: bool  # False for a blank file: a state not yet begun
     problem: HeaderProblem | None = None

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 import zlib
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from relboard.domain.event_input import quick_event
 from relboard.domain.events import EVENT_TYPES, Event, event_fields
@@ -51,8 +52,7 @@ REPAIR_ADVICE = (
 )
 
 
-@dataclass(frozen=True)
-class Damage:
+class Damage(Struct, frozen=True):
     """One damaged byte range of the file, data[start:end]."""
 
     start: int
@@ -72,8 +72,7 @@ class Damage:
         return f"damaged {self.what} ({word} {self.lines}): {self.reason}"
 
 
-@dataclass
-class JournalScan:
+class JournalScan(Struct):
     """The whole file cut into ranges: header, kept blocks, damage, and a torn tail."""
 
     size: int

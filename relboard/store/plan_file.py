@@ -13,9 +13,10 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
 
 from relboard.domain.plan import Plan
 
@@ -29,8 +30,7 @@ _TOML_KEY_TUPLE = re.compile(
 _UNPRINTABLE = re.compile(r"[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(Struct, frozen=True):
     file: str
     line: int
     col: int
@@ -51,8 +51,7 @@ class PlanError(Exception):
         return "\n".join(str(problem) for problem in self.problems)
 
 
-@dataclass(frozen=True)
-class LoadedPlan:
+class LoadedPlan(Struct, frozen=True):
     path: Path
     plan: Plan
     text: str

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import secrets
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime
+
+from msgspec import Struct
 
 from relboard.domain.events import Event, utc_now
 from relboard.domain.identity import Stamper
@@ -21,8 +22,7 @@ from relboard.domain.state import WindowState
 READ_ONLY = Refusal("this window is open read-only; nothing was recorded")
 
 
-@dataclass(frozen=True)
-class Recorded:
+class Recorded(Struct, frozen=True):
     event: Event
 
 
