@@ -97,7 +97,8 @@ def test_a_cache_with_another_plan_under_this_plans_name_is_not_used(cache_home,
 
 
 @pytest.mark.parametrize(
-    ("key", "value"), [("version", "0.0.1"), ("shape", "another"), ("relboard_plan_cache", 2), ("sha256", "0" * 64)]
+    ("key", "value"),
+    [("version", "0.0.1"), ("shape", "another"), ("relboard_plan_cache", plan_cache.FORMAT + 1), ("sha256", "0" * 64)],
 )
 def test_a_cache_from_another_version_or_shape_is_ignored_and_rewritten(cache_home, plan_file, key, value):
     expected = load_plan(plan_file).plan
@@ -126,6 +127,24 @@ def test_cached_data_of_another_shape_is_not_a_plan(cache_home, plan_file):
     facts["length"] = len(forged)
     cache.write_bytes(json.dumps(facts).encode() + b"\n" + forged)
     assert _cached(plan_file).plan == validate_plan(_document(plan_file))
+
+
+@pytest.mark.parametrize(
+    ("value", "why"),
+    [("2026-12-05T01:00:00Z", "a TOML datetime"), ("inf", "an infinite number"), ("nan", "not a number")],
+)
+def test_a_plan_whose_free_values_json_cannot_hold_is_validated_every_time(cache_home, plan_file, value, why):
+    # A probe's expect_json holds any TOML value; JSON would give these back as something else.
+    text = plan_file.read_text(encoding="utf-8")
+    plan_file.write_text(
+        text.replace('expect_body = "ok"\n', f'expect_body = "ok"\nexpect_json = {{ at = {value} }}\n', 1)
+    )
+    expected = load_plan(plan_file).plan
+    probe = next(s.probe for s in expected.steps if s.probe is not None)
+    assert probe.expect_json is not None, why
+    assert not (cache_home / "relboard" / "plans").exists() or not list((cache_home / "relboard" / "plans").iterdir())
+    again = _cached(plan_file).plan
+    assert str(again.steps) == str(expected.steps)
 
 
 def test_validate_always_validates_for_real(cache_home, plan_file):

@@ -4,7 +4,8 @@ relboard never modifies a plan; everything that happens during the window is a s
 
 These are frozen records (`records`): a plan file is checked once, at the boundary, by the models of
 `plan_model` (every message and position comes from there), and a plan seen before is read back from
-the validated-plan cache without them. Field names and order are the models' own.
+the validated-plan cache without them (msgspec reads it back, refusing any field these records do not
+have). Field names and order are the models' own.
 """
 
 from __future__ import annotations
@@ -43,7 +44,7 @@ DEFAULT_HTTP_TIMEOUT = timedelta(seconds=10)
 DEFAULT_COMMAND_TIMEOUT = timedelta(minutes=1)
 
 
-class Release(Struct, frozen=True, kw_only=True):
+class Release(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     title: str
     environment: str
     deployment_model: str
@@ -53,7 +54,7 @@ class Release(Struct, frozen=True, kw_only=True):
     release_notes: str = ""
 
 
-class Window(Struct, frozen=True, kw_only=True):
+class Window(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     start: datetime
     timezone: str = ""
     duration: timedelta
@@ -77,14 +78,14 @@ class Window(Struct, frozen=True, kw_only=True):
         return ZoneInfo(self.timezone) if self.timezone else self.start.tzinfo
 
 
-class AffectedUsers(Struct, frozen=True, kw_only=True):
+class AffectedUsers(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     group: str
     impact: str
     access_interrupted: bool = False
     workflows_to_wait: list[str] = field(default_factory=list)
 
 
-class ProbeSpec(Struct, frozen=True, kw_only=True):
+class ProbeSpec(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """A check a machine can make for a validation step: an HTTP request (`url`) or a command (`run`)."""
 
     url: str | None = None
@@ -112,7 +113,7 @@ class ProbeSpec(Struct, frozen=True, kw_only=True):
         return DEFAULT_COMMAND_TIMEOUT if self.is_command else DEFAULT_HTTP_TIMEOUT
 
 
-class Step(Struct, frozen=True, kw_only=True):
+class Step(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     id: str
     phase: Phase
     title: str
@@ -124,19 +125,19 @@ class Step(Struct, frozen=True, kw_only=True):
     after: list[str] | None = None
 
 
-class Criterion(Struct, frozen=True, kw_only=True):
+class Criterion(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     id: str
     condition: str
     trips_on: list[str] = field(default_factory=list)
 
 
-class Rollback(Struct, frozen=True, kw_only=True):
+class Rollback(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     impact_statement: str
     decision_owners: list[str] = field(default_factory=list)
     criteria: list[Criterion]
 
 
-class KnownIssue(Struct, frozen=True, kw_only=True):
+class KnownIssue(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """An accepted limitation known before the window."""
 
     title: str
@@ -145,13 +146,13 @@ class KnownIssue(Struct, frozen=True, kw_only=True):
     impact: str = ""
 
 
-class Troubleshooting(Struct, frozen=True, kw_only=True):
+class Troubleshooting(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     symptom: str
     checks: list[str]
     categories: list[Category] = field(default_factory=list)
 
 
-class Statuspage(Struct, frozen=True, kw_only=True):
+class Statuspage(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """Atlassian Statuspage: the window as a scheduled maintenance on the company status page."""
 
     page_id: str
@@ -160,13 +161,13 @@ class Statuspage(Struct, frozen=True, kw_only=True):
     api_url: str = "https://api.statuspage.io"
 
 
-class Notices(Struct, frozen=True, kw_only=True):
+class Notices(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     support_contact: str = ""
     webhook_env: str = ""
     statuspage: Statuspage | None = None
 
 
-class PagerDuty(Struct, frozen=True, kw_only=True):
+class PagerDuty(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """PagerDuty: page the escalation path (Events API v2); silence the window's own alerts (REST API)."""
 
     routing_key_env: str
@@ -178,17 +179,17 @@ class PagerDuty(Struct, frozen=True, kw_only=True):
     rest_url: str = "https://api.pagerduty.com"
 
 
-class Escalation(Struct, frozen=True, kw_only=True):
+class Escalation(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     pagerduty: PagerDuty | None = None
 
 
-class Hub(Struct, frozen=True, kw_only=True):
+class Hub(Struct, frozen=True, kw_only=True, forbid_unknown_fields=True):
     """How the window is named on a NATS hub shared by a team (see `relboard sync`)."""
 
     window: str = ""
 
 
-class Plan(Struct, frozen=True, kw_only=True, dict=True):
+class Plan(Struct, frozen=True, kw_only=True, dict=True, forbid_unknown_fields=True):
     schema_version: Literal[1] = 1
     release: Release
     window: Window

@@ -2,7 +2,7 @@
 
 One file per plan content in the user cache folder (`plans/<sha256 of the plan file's bytes>.json`): a
 line of JSON naming what it was made from (that hash, relboard's version and the shape of the plan's
-dataclasses), then the validated plan as plain data (see relboard.domain.plan_plain). It is used only
+records), then the validated plan as JSON (see relboard.domain.plan_json). It is used only
 when all three match exactly and it reads back whole; anything else (a missing, truncated or damaged
 file, another version's) is ignored and written again after a real validation. It holds nothing the
 plan file does not, and the folder can be deleted at any time.
@@ -17,11 +17,11 @@ from pathlib import Path
 
 from relboard import __version__
 from relboard.domain.plan import Plan
-from relboard.domain.plan_plain import NotPlain, plan_from_plain, plan_to_plain, shape
+from relboard.domain.plan_json import plan_from_json, plan_to_json, shape
 from relboard.store.files import make_folder, write_atomically
 from relboard.store.paths import plan_cache_dir
 
-FORMAT = 1
+FORMAT = 2  # 2: the plan as msgspec writes it (1 was a hand-made plain form)
 _KEY = "relboard_plan_cache"
 
 
@@ -42,11 +42,8 @@ def read_cached_plan(plan_hash: str) -> Plan | None:
         facts = json.loads(head)
         if not isinstance(facts, dict) or facts != _facts(plan_hash, len(body)):
             return None
-        data = json.loads(body)
-        if not isinstance(data, dict):
-            return None
-        return plan_from_plain(data)
-    except (ValueError, KeyError, TypeError, IndexError, AttributeError, RecursionError):
+        return plan_from_json(body)
+    except (ValueError, RecursionError):
         # A damaged copy is one not to trust; the plan is validated again.
         return None
 
@@ -54,8 +51,8 @@ def read_cached_plan(plan_hash: str) -> Plan | None:
 def write_cached_plan(plan_hash: str, plan: Plan) -> None:
     """Keep `plan`, validated from bytes that hash to `plan_hash`; silently do nothing when it cannot be."""
     try:
-        body = json.dumps(plan_to_plain(plan), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    except (NotPlain, ValueError, UnicodeEncodeError):
+        body = plan_to_json(plan)
+    except ValueError:  # NotPlain, or text JSON cannot hold
         return
     head = json.dumps(_facts(plan_hash, len(body))).encode("ascii")
     target = cache_file(plan_hash)
