@@ -15,7 +15,6 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
-import secrets
 import stat
 from pathlib import Path
 
@@ -138,7 +137,7 @@ def write_atomically(target: Path, data: bytes, *, replace: bool = True) -> None
     mode: int | None = None
     with contextlib.suppress(OSError):
         mode = stat.S_IMODE(os.stat(target).st_mode)
-    temp = folder / f".{target.name}.{secrets.token_hex(8)}.tmp"
+    temp = folder / f".{target.name}.{os.urandom(8).hex()}.tmp"
     fd = create_private(temp)
     try:
         try:

@@ -8,7 +8,7 @@ into the state.
 
 from __future__ import annotations
 
-import secrets
+import os
 from collections.abc import Callable
 from datetime import datetime
 
@@ -57,7 +57,7 @@ class Recorder:
         self._stamper = stamper
 
     def stamp(self) -> Stamp:
-        return Stamp(at=self._now(), by=self._operator(), nonce=secrets.token_hex(2))
+        return Stamp(at=self._now(), by=self._operator(), nonce=os.urandom(2).hex())
 
     def check(self, intent: Intent) -> Event | Refusal:
         """The event `intent` would record now, or why it would not; records nothing."""
