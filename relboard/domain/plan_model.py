@@ -1,8 +1,8 @@
 """The plan file's models: how a plan is checked where it enters relboard (a plan file, a plan from the hub).
 
 Pydantic validates the TOML's data against these models, which also give `relboard schema` its JSON
-Schema (their class names are the schema's definitions). What the rest of relboard reads is the plain
-dataclasses of `relboard.domain.plan`, made from a validated model by `to_domain`, with the same names
+Schema (their class names are the schema's definitions). What the rest of relboard reads is the frozen
+records of `relboard.domain.plan`, made from a validated model by `to_domain`, with the same names
 and fields.
 """
 
