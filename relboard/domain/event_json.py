@@ -2,7 +2,7 @@
 
 A long window has a hundred thousand events, each written out: one function per kind of event builds its
 dict in a single expression (as dataclasses write their constructors), which takes a third of the time of
-the general conversion. A dict whose lists are all empty is a `Flat` one, written without being looked at.
+the general conversion.
 """
 
 from __future__ import annotations
@@ -12,7 +12,6 @@ from enum import StrEnum
 from typing import Any
 
 from relboard.domain.events import EVENT_TYPES, Event, event_fields
-from relboard.domain.json_text import Flat
 from relboard.domain.records import written_types
 
 _IDENTITY = ("id", "writer", "hlc")
@@ -31,14 +30,12 @@ def _maker(cls: type[Event]) -> Callable[[Event], dict[str, Any]]:
     types = written_types(cls)
     body = [name for name in event_fields(cls) if name != "kind" and name not in _IDENTITY]
     items = ['"kind": event.kind']
-    lists = []
     for name in body:
         hint = types[name]
         if hint == "datetime":
             items.append(f'"{name}": event.{name}.isoformat()')
         elif hint.startswith("list["):
             items.append(f'"{name}": list(event.{name})')
-            lists.append(f"event.{name}")
         elif hint in ("str", "bool", "int", "float"):
             items.append(f'"{name}": event.{name}')
         else:
@@ -46,9 +43,8 @@ def _maker(cls: type[Event]) -> Callable[[Event], dict[str, Any]]:
     lines = ["def make(event):", f"    data = {{{', '.join(items)}}}"]
     for name in _IDENTITY:
         lines += [f"    if event.{name} is not None:", f'        data["{name}"] = event.{name}']
-    flat = " or ".join(lists) if lists else "False"
-    lines.append(f"    return data if {flat} else Flat(data)")
-    scope: dict[str, Any] = {"text": _text, "Flat": Flat}
+    lines.append("    return data")
+    scope: dict[str, Any] = {"text": _text}
     exec("\n".join(lines), scope)  # the source is made above from the event class's own fields
     maker: Callable[[Event], dict[str, Any]] = scope["make"]
     return maker
