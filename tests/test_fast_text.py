@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
+from zoneinfo import ZoneInfo
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -14,8 +15,8 @@ from msgspec.structs import replace
 from relboard.domain.event_json import event_json
 from relboard.domain.events import EVENT_TYPES, Event, event_to_dict
 from relboard.domain.json_text import dumps_indented
-from relboard.domain.report import format_time
 from relboard.domain.report_markdown import _table, md
+from relboard.domain.report_time import TimeWriter, format_time
 from relboard.domain.text import clean
 from tests.test_lazy_fold import window_events
 
@@ -124,6 +125,67 @@ def test_a_report_time_reads_as_the_format_string_wrote_it():
             local = moment.astimezone(zone)
             assert format_time(moment, zone) == f"{local:%Y-%m-%d %H:%M:%S} {local.tzname() or ''}".rstrip()
     assert format_time(None, UTC) == ""
+
+
+# Zones with summer time, with a half-hour offset, with a local mean time of seconds, and the machine's own.
+ZONES = [ZoneInfo(name) for name in ("Europe/Berlin", "America/St_Johns", "Australia/Lord_Howe", "Europe/Amsterdam")]
+
+
+@settings(max_examples=1500, deadline=None)
+@given(
+    st.sampled_from([*ZONES, UTC, timezone(timedelta(hours=-8), "PST"), None]),
+    st.lists(
+        st.one_of(
+            st.datetimes(datetime(1800, 1, 1), datetime(2100, 1, 1), timezones=st.just(UTC)),
+            # Around the 2026 summer-time changes, to the microsecond.
+            st.datetimes(datetime(2026, 3, 29, 0, 58), datetime(2026, 3, 29, 1, 2), timezones=st.just(UTC)),
+            st.datetimes(datetime(2026, 10, 25, 0, 58), datetime(2026, 10, 25, 1, 2), timezones=st.just(UTC)),
+            st.datetimes(datetime(1800, 1, 1), datetime(2100, 1, 1), timezones=st.sampled_from(ZONES)),
+        ),
+        max_size=20,
+    ),
+)
+def test_the_time_writer_writes_each_moment_as_format_time(zone, moments):
+    write = TimeWriter(zone)
+    for moment in [*moments, *moments]:  # the second time from what it kept of each minute
+        assert write(moment) == format_time(moment, zone)
+
+
+def test_the_time_writer_keeps_a_minute_only_when_the_zone_holds_still_in_it():
+    berlin = ZoneInfo("Europe/Berlin")
+    write = TimeWriter(berlin)
+    before, after = datetime(2026, 3, 29, 0, 59, 59, tzinfo=UTC), datetime(2026, 3, 29, 1, 0, 0, tzinfo=UTC)
+    assert (write(before), write(after)) == ("2026-03-29 01:59:59 CET", "2026-03-29 03:00:00 CEST")
+    amsterdam_1900 = datetime(1900, 6, 1, 12, 0, 5, tzinfo=UTC)  # local mean time: +00:19:32
+    assert TimeWriter(ZoneInfo("Europe/Amsterdam"))(amsterdam_1900) == "1900-06-01 12:19:37 AMT"
+    assert write(None) == ""
+    assert write(datetime(2026, 12, 5, 22, 0)) == format_time(datetime(2026, 12, 5, 22, 0), berlin)
+    jump = _Jump()
+    within = [datetime(2026, 12, 5, 22, 0, second, tzinfo=UTC) for second in (10, 40, 20)]
+    assert [TimeWriter(jump)(m) for m in within] == [
+        "2026-12-05 22:00:10 OLD",
+        "2026-12-05 23:00:40 NEW",
+        "2026-12-05 22:00:20 OLD",
+    ]
+
+
+class _Jump(tzinfo):
+    """A zone that moves an hour ahead half a minute into 22:00 UTC on 2026-12-05."""
+
+    AT = datetime(2026, 12, 5, 22, 0, 30)
+
+    def fromutc(self, moment):
+        offset = timedelta(hours=1) if moment.replace(tzinfo=None) >= self.AT else timedelta(0)
+        return (moment + offset).replace(tzinfo=self)
+
+    def utcoffset(self, moment):
+        return timedelta(hours=1) if moment.replace(tzinfo=None) >= self.AT + timedelta(hours=1) else timedelta(0)
+
+    def tzname(self, moment):
+        return "NEW" if self.utcoffset(moment) else "OLD"
+
+    def dst(self, moment):
+        return timedelta(0)
 
 
 @settings(max_examples=1500, deadline=None)

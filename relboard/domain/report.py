@@ -7,7 +7,7 @@ report. Strings are kept as recorded; the renderers clean and escape them for th
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, timedelta, tzinfo
 from typing import NamedTuple
 
 from relboard.domain import progress
@@ -17,6 +17,7 @@ from relboard.domain.durations import format_clock, format_duration
 from relboard.domain.events import StepStatus
 from relboard.domain.plan import Phase
 from relboard.domain.report_table import Table
+from relboard.domain.report_time import TimeWriter, format_time
 from relboard.domain.report_timing import Timing, build_timing, timing_tables
 from relboard.domain.rollback import CriterionState, evaluate
 from relboard.domain.state import WindowState
@@ -188,17 +189,6 @@ def tables(report: Report) -> list[Table]:
     ]
 
 
-def format_time(moment: datetime | None, zone: tzinfo | None) -> str:
-    """'2026-12-05 22:00:00 CET': the window's zone, to the second (events are recorded to the second)."""
-    if moment is None:
-        return ""
-    local = moment.astimezone(zone)
-    # isoformat writes the same digits faster than a format string (a long window has 100,000 times); it
-    # pads years below 1000, which %Y does not.
-    text = local.isoformat(" ", "seconds")[:19] if local.year >= 1000 else f"{local:%Y-%m-%d %H:%M:%S}"
-    return f"{text} {local.tzname() or ''}".rstrip()
-
-
 def _zone_name(state: WindowState) -> str:
     window = state.plan.window
     if window.timezone:
@@ -327,6 +317,7 @@ def build_report(state: WindowState, utc: bool = False) -> Report:
     """Every time in the window's zone (named once, at the top), or in UTC."""
     plan = state.plan
     zone = UTC if utc else plan.window.zone
+    moment = TimeWriter(zone)
     issues = tuple(
         IssueLine(
             id=i.id,
@@ -342,7 +333,7 @@ def build_report(state: WindowState, utc: bool = False) -> Report:
     )
     decisions = tuple(
         DecisionLine(
-            at=format_time(d.at, zone),
+            at=moment(d.at),
             decision=d.decision.value,
             rationale=d.rationale,
             owners=", ".join(o for o in (d.technical_owner, d.business_owner) if o.strip()),
@@ -354,7 +345,7 @@ def build_report(state: WindowState, utc: bool = False) -> Report:
     )
     probes = tuple(
         ProbeLine(
-            at=format_time(p.at, zone),
+            at=moment(p.at),
             step=_step_name(state, p.step),
             passed=p.passed,
             result={"pass": "passed", "fail": "failed", "error": "could not check"}[p.outcome.value],
@@ -367,7 +358,7 @@ def build_report(state: WindowState, utc: bool = False) -> Report:
     )
     notices = tuple(
         NoticeLine(
-            at=format_time(n.at, zone),
+            at=moment(n.at),
             notice=n.notice.value,
             delivered=n.delivered,
             channel=n.channel,
@@ -401,6 +392,6 @@ def build_report(state: WindowState, utc: bool = False) -> Report:
         decisions=decisions,
         notices=notices,
         timeline=tuple(
-            TimelineLine(format_time(e.at, zone), KIND_LABELS.get(e.kind, e.kind), e.who, e.text) for e in entries
+            TimelineLine(moment(e.at), KIND_LABELS.get(e.kind, e.kind), e.who, e.text) for e in entries
         ),
     )

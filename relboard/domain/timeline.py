@@ -6,6 +6,7 @@ are single lines with control characters removed; a view only escapes them for i
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from datetime import datetime
 from operator import itemgetter
 from typing import NamedTuple, assert_never
@@ -77,17 +78,18 @@ def _with_detail(head: str, detail: str) -> str:
     return f"{head} — {detail}" if detail else head
 
 
-def _is_work(event: Event) -> bool:
-    # Opening a plan and the pre-window notice (sent hours or days ahead by design) are not work
-    # on the change; counting them would stretch the actual window.
-    if isinstance(event, PlanLoaded | CommandsApproved):
-        return False
-    return not (isinstance(event, NoticeSent) and event.notice is NoticeKind.BEFORE)
+# Opening a plan and the pre-window notice (sent hours or days ahead by design) are not work on the
+# change; counting them would stretch the actual window.
+_NOT_WORK = (PlanLoaded, CommandsApproved)
 
 
 def activity_span(state: WindowState) -> tuple[datetime, datetime] | None:
     """First and last recorded event that is work on the change (not plan loads, not the before notice)."""
-    times = [e.at for e in state.events if _is_work(e)]
+    before = NoticeKind.BEFORE
+    # By exact type, not isinstance: an event kind has no subclasses, and a long window has 100,000 events.
+    times = [
+        e.at for e in state.events if type(e) not in _NOT_WORK and (type(e) is not NoticeSent or e.notice is not before)
+    ]
     return (min(times), max(times)) if times else None
 
 
@@ -227,12 +229,19 @@ def timeline(state: WindowState, now: datetime | None = None) -> list[TimelineEn
     `now` only matters while the window runs: past the end it adds a live overrun entry.
     """
     describer = _Describer(state)
-    ranked: list[tuple[datetime, int, int, TimelineEntry]] = []
-    for index, entry in enumerate(_milestones(state, now)):
-        # The overrun is measured at the last event, so it reads after that event.
-        ranked.append((entry.at, 2 if entry.kind == OVERRUN else 0, index, entry))
-    for index, event in enumerate(state.events):
-        entry = TimelineEntry(event.at, event.kind, _c(event.by), describer.describe(event))
-        ranked.append((event.at, 1, index, entry))
-    ranked.sort(key=itemgetter(0, 1, 2))
-    return [item[3] for item in ranked]
+    entries = [TimelineEntry(e.at, e.kind, _c(e.by), describer.describe(e)) for e in state.events]
+    # A stable sort by time keeps journal order within an instant; a journal is nearly in time order
+    # already, which the sort only checks.
+    entries.sort(key=_AT)
+    milestones = _milestones(state, now)
+    # Each milestone goes before the events of its instant, the overrun after them (it is measured at the
+    # last event); the last of them first, so that those of one instant keep their own order.
+    for entry in reversed(milestones):
+        if entry.kind == OVERRUN:
+            entries.insert(bisect_right(entries, entry.at, key=_AT), entry)
+        else:
+            entries.insert(bisect_left(entries, entry.at, key=_AT), entry)
+    return entries
+
+
+_AT = itemgetter(0)
