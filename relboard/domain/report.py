@@ -391,7 +391,5 @@ def build_report(state: WindowState, utc: bool = False) -> Report:
         issues=issues,
         decisions=decisions,
         notices=notices,
-        timeline=tuple(
-            TimelineLine(moment(e.at), KIND_LABELS.get(e.kind, e.kind), e.who, e.text) for e in entries
-        ),
+        timeline=tuple(TimelineLine(moment(e.at), KIND_LABELS.get(e.kind, e.kind), e.who, e.text) for e in entries),
     )
