@@ -137,6 +137,27 @@ async def test_slash_searches_symptoms_and_escape_returns(session):
         assert app.screen.active_pane == "checklist"
 
 
+async def test_a_quick_search_follows_each_key_and_a_slow_one_waits_for_a_pause(session, monkeypatch):
+    from relboard.ui.panes import lookup
+
+    app = make_app(session)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.press("slash")
+        await pilot.pause()
+        symptoms = app.query_one("#symptoms", RowList)
+        monkeypatch.setattr(lookup, "INLINE_SEARCH_SECONDS", 3600.0)  # every search counts as quick
+        for key in "conector":
+            await pilot.press(key)
+        await pilot.pause()  # no timer has fired: the results came with the keys
+        assert symptoms.row_content(0).plain == "Connector fails after upgrade"
+        monkeypatch.setattr(lookup, "INLINE_SEARCH_SECONDS", 0.0)  # every search counts as slow
+        await pilot.press("ctrl+u")
+        for key in "rollback":
+            await pilot.press(key)
+        assert await wait_until(pilot, lambda: symptoms.row_content(0).plain == "Rollback decision is unclear")
+        assert app.query_one("#lookup-input", Input).value == "rollback"
+
+
 async def test_number_keys_and_tab_move_between_panes(session):
     app = make_app(session)
     async with app.run_test(size=WIDE) as pilot:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from time import perf_counter
+
 from textual import on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
@@ -20,6 +22,10 @@ from relboard.ui.rowlist import RowList
 from relboard.ui.text import plain_line, show
 
 DEBOUNCE_SECONDS = 0.15
+# A search that took less than this is run again at the next key, in the frame that shows the key. A slower
+# one waits for a pause in the typing: one search drawn in a frame of its own, which then holds back the
+# next key's frame until Textual's next refresh slot (up to two frames, 33 ms, later).
+INLINE_SEARCH_SECONDS = 0.004
 
 
 class LookupPane(Pane):
@@ -36,6 +42,7 @@ class LookupPane(Pane):
         self._index: SymptomIndex | None = None
         self.matches: list[Match] = []
         self._debounce: Timer | None = None
+        self._search_seconds = 0.0  # what the last search took, its index aside
         self.border_title = "2 Troubleshooting lookup"
         self._changes = ChangeCursor(state.events)
 
@@ -63,8 +70,12 @@ class LookupPane(Pane):
         event.stop()
         if self._debounce is not None:
             self._debounce.stop()
+            self._debounce = None
         value = event.value
-        self._debounce = self.set_timer(DEBOUNCE_SECONDS, lambda: self.search(value))
+        if self._search_seconds < INLINE_SEARCH_SECONDS:
+            self.search(value)
+        else:
+            self._debounce = self.set_timer(DEBOUNCE_SECONDS, lambda: self.search(value))
 
     @on(Input.Submitted, "#lookup-input")
     def _submitted(self, event: Input.Submitted) -> None:
@@ -75,8 +86,11 @@ class LookupPane(Pane):
         self.query_one("#symptoms", RowList).focus()
 
     def search(self, query: str) -> None:
-        self.matches = self.index.search(query)
+        index = self.index
+        start = perf_counter()
+        self.matches = index.search(query)
         self.query_one("#symptoms", RowList).set_rows(len(self.matches))  # highlights the first: detail follows
+        self._search_seconds = perf_counter() - start
 
     @property
     def selected(self) -> Troubleshooting | None:
