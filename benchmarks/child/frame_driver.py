@@ -56,14 +56,19 @@ def peak_rss_kib() -> int:
 
 
 def footer_drawn(app) -> bool:
-    """Whether the frame just written holds the footer's keys: a Footer composes its keys only once the
-    screen's bindings are known, after the first frames. An app without a footer is whole at once."""
+    """Whether the frame just written holds the footer's keys: Textual's Footer composes its keys only once
+    the screen's bindings are known, after the first frames; the board's footer (a line of its own, looked
+    up by name so that the minimal app imports nothing of relboard) says whether its last line held keys.
+    An app without a footer is whole at once."""
     from textual.widgets import Footer
 
     try:
         footers = list(app.screen.query(Footer))
+        boards = list(app.screen.query("BoardFooter"))
     except Exception:  # noqa: BLE001 - no screen yet: nothing drawn
         return False
+    if boards:
+        return all(footer.keys_drawn for footer in boards)
     if not footers:
         return True
     return any(key.region.area for key in footers[0].query("FooterKey"))

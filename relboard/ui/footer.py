@@ -1,29 +1,74 @@
-"""The footer: the keys of the moment, and who is recording (every event the board makes is by them)."""
+"""The footer: the keys of the moment, and who is recording (every event the board makes is by them).
+
+One widget drawing one line, where Textual's Footer mounts a widget per key: those start empty and are
+composed after the first frames (a layout of the whole screen, and a frame, more when the board opens), and
+again whenever the keys change. Here a change of keys is a repaint of this line. It looks and acts as
+Textual's footer does: each key in the footer's colours, a disabled key dimmed, the command palette's key on
+the right, a click presses the key, hovering shows its help.
+"""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar, NamedTuple
 
-from textual.app import ComposeResult
+from rich.style import Style
+from rich.text import Text
+from textual import events
 from textual.reactive import reactive
 from textual.screen import Screen
-from textual.widgets import Footer, Static
-
-from relboard.ui.text import plain_line
-
-# What the footer shows: each shown binding's key, description, whether it is enabled, its tooltip.
-Shown = tuple[tuple[str, str, bool, str], ...]
+from textual.widget import Widget
 
 
-class BoardFooter(Footer):
+class Shown(NamedTuple):
+    key: str
+    display: str
+    description: str
+    enabled: bool
+    tooltip: str
+
+
+class _Placed(NamedTuple):
+    start: int
+    end: int
+    item: Shown
+
+
+class BoardFooter(Widget, can_focus=False):
+    ALLOW_SELECT = False
+    COMPONENT_CLASSES: ClassVar[set[str]] = {
+        "board-footer--key",
+        "board-footer--description",
+        "board-footer--operator",
+        "board-footer--hover",
+        "board-footer--separator",
+    }
     DEFAULT_CSS = """
-    BoardFooter .-operator {
-        dock: left;
-        width: auto;
-        padding: 0 1;
-        color: $footer-key-foreground;
-        background: $footer-key-background;
-        text-style: bold;
+    BoardFooter {
+        dock: bottom;
+        height: 1;
+        color: $footer-foreground;
+        background: $footer-background;
+        & > .board-footer--key {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .board-footer--description {
+            color: $footer-description-foreground;
+            background: $footer-description-background;
+        }
+        & > .board-footer--operator {
+            color: $footer-key-foreground;
+            background: $footer-key-background;
+            text-style: bold;
+        }
+        & > .board-footer--hover {
+            color: $footer-key-foreground;
+            background: $block-hover-background;
+        }
+        & > .board-footer--separator {
+            color: $foreground 20%;
+        }
     }
     """
 
@@ -31,47 +76,114 @@ class BoardFooter(Footer):
 
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
-        self._shown: Shown | None = None
-        self._recompose_pending = False
+        self._shown: tuple[Shown, ...] | None = None
+        self._palette: Shown | None = None
+        self._placed: list[_Placed] = []
+        self._hover: Shown | None = None
 
-    def compose(self) -> ComposeResult:
-        self._shown = self._now_shown()
-        yield from super().compose()
-        label = Static(plain_line(self.operator), classes="-operator")
-        label.display = bool(self.operator)
-        yield label
+    def on_mount(self) -> None:
+        self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
 
-    def watch_operator(self, name: str) -> None:
-        for label in self.query(".-operator").results(Static):
-            label.update(plain_line(name))
-            label.display = bool(name)
-
-    def _now_shown(self) -> Shown | None:
-        if not self._bindings_ready:
-            return None
-        return tuple(
-            (binding.key, binding.description, enabled, tooltip)
-            for (_, binding, enabled, tooltip) in self.screen.active_bindings.values()
-            if binding.show
-        )
+    def on_unmount(self) -> None:
+        self.screen.bindings_updated_signal.unsubscribe(self)
 
     def bindings_changed(self, screen: Screen[Any]) -> None:
-        # The screen signals after every focus move and every refresh_bindings, several times a key press
-        # and three times while the board opens; rebuilding some twenty keys each time costs a frame's
-        # budget. One rebuild per refresh at most, and none when the keys shown are the same.
-        self._bindings_ready = True
-        if not self.is_attached or screen is not self.screen:
-            return
         # Textual leaves the keys as they were while the terminal (or the browser's tab) has no focus, so a
         # blur does not flicker them. A board first drawn unfocused, as a browser often opens it, still
         # shows its keys once.
-        if not screen.app.app_focus and self._shown is not None:
+        if screen is not self.screen or (not screen.app.app_focus and self._shown is not None):
             return
-        if not self._recompose_pending:
-            self._recompose_pending = True
-            self.call_after_refresh(self._recompose_if_changed)
+        if self._read() != (self._shown, self._palette):
+            self.refresh()  # one line of fixed size: a repaint, never a layout
 
-    async def _recompose_if_changed(self) -> None:
-        self._recompose_pending = False
-        if self._now_shown() != self._shown:
-            await self.recompose()
+    def _read(self) -> tuple[tuple[Shown, ...], Shown | None]:
+        app = self.app
+        active = self.screen.active_bindings
+        # One key per action, the first bound, as Textual's footer shows them.
+        first: dict[str, Shown] = {}
+        for _, binding, enabled, tooltip in active.values():
+            if binding.show and binding.action not in first:
+                first[binding.action] = Shown(
+                    binding.key, app.get_key_display(binding), binding.description, enabled, tooltip
+                )
+        shown = tuple(first.values())
+        palette = None
+        if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
+            _, binding, enabled, tooltip = active[app.COMMAND_PALETTE_BINDING]
+            palette = Shown(
+                binding.key, app.get_key_display(binding), binding.description, enabled, tooltip or binding.description
+            )
+        return shown, palette
+
+    def render(self) -> Text:
+        self._shown, self._palette = self._read()
+        key_style = self.get_component_rich_style("board-footer--key")
+        description_style = self.get_component_rich_style("board-footer--description")
+        hover_style = self.get_component_rich_style("board-footer--hover")
+        dim = Style(dim=True)
+        line = Text(no_wrap=True, overflow="crop", end="")
+        self._placed = []
+        if self.operator:
+            # Appended as plain text: an operator's name is data, never markup.
+            line.append(f" {self.operator} ", self.get_component_rich_style("board-footer--operator"))
+        width = self.size.width
+        tail = self._item_text(self._palette, key_style, description_style, hover_style, dim) if self._palette else None
+        room = width - (tail.cell_len + 1 if tail is not None else 0)
+        for item in self._shown:
+            text = self._item_text(item, key_style, description_style, hover_style, dim)
+            start = line.cell_len
+            if start >= room:
+                break
+            line.append_text(text)
+            self._placed.append(_Placed(start, min(line.cell_len, room), item))
+        line.truncate(max(room, 0), pad=True)
+        if tail is not None and self._palette is not None:
+            line.append("▏", self.get_component_rich_style("board-footer--separator"))
+            start = line.cell_len
+            line.append_text(tail)
+            self._placed.append(_Placed(start, line.cell_len, self._palette))
+        return line
+
+    @property
+    def keys_drawn(self) -> bool:
+        """Whether the line last drawn holds keys."""
+        return bool(self._placed)
+
+    def _item_text(self, item: Shown, key: Style, description: Style, hover: Style, dim: Style) -> Text:
+        if item is self._palette:
+            # The palette's key as Textual's footer writes it: no padding before the key, a space after it.
+            text = Text.assemble((item.display, key), (f" {item.description} ", description))
+        elif item.description:
+            text = Text.assemble((f" {item.display} ", key), (f"{item.description} ", description))
+        else:
+            text = Text.assemble((item.display, key))
+        if item == self._hover:
+            text.stylize(hover)
+        if not item.enabled:
+            text.stylize(dim)
+        return text
+
+    def _at(self, x: int) -> Shown | None:
+        return next((placed.item for placed in self._placed if placed.start <= x < placed.end), None)
+
+    def on_mouse_move(self, event: events.MouseMove) -> None:
+        item = self._at(event.x)
+        if item != self._hover:
+            self._hover = item
+            self.tooltip = (item.tooltip or item.description) if item is not None else None
+            self.refresh()
+
+    def on_leave(self, event: events.Leave) -> None:
+        if self._hover is not None:
+            self._hover = None
+            self.tooltip = None
+            self.refresh()
+
+    def on_mouse_down(self, event: events.MouseDown) -> None:
+        item = self._at(event.x)
+        if item is None:
+            return
+        if item.enabled:
+            self.app.simulate_key(item.key)
+        else:
+            self.app.bell()
