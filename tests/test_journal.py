@@ -624,6 +624,21 @@ def test_a_short_journal_gets_no_copy(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["w.state.toml"]
 
 
+def test_a_journal_of_some_hundred_kilobytes_gets_a_copy_written_again_only_after_a_megabyte_more(tmp_path):
+    path = tmp_path / "w.state.toml"
+    events = long_journal(path, 1000)
+    assert 128 << 10 < path.stat().st_size < 1 << 20
+    journal = Journal(path)
+    journal.load()
+    copied = copy_facts(journal)
+    assert copied["count"] == 1000
+
+    more = long_journal(path, 1000, first=1000)
+    assert path.stat().st_size - copied["length"] < 1 << 20
+    assert_identical(Journal(path).load(), [*events, *more])
+    assert copy_facts(journal) == copied  # the new events are read from the journal; the copy stays
+
+
 def test_events_written_after_the_copy_come_from_the_journal_and_refresh_the_copy_when_many(tmp_path):
     path = tmp_path / "w.state.toml"
     events = long_journal(path, 4000)

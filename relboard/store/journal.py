@@ -48,8 +48,12 @@ from relboard.store.lock import LockTimeout, locked
 __all__ = ["STATE_SCHEMA", "Journal", "JournalDamaged", "JournalScan", "StateError", "UnsaveableEvent"]
 
 _LOCK_TIMEOUT = 10.0
-# Loading keeps a copy of the events beside a journal once this many of its bytes were read the slow way.
-_CACHE_AFTER = 1 << 20
+# Loading keeps a copy of the events beside a journal once this many of its bytes were read the slow way (some
+# 500 events: parsing them takes longer than importing the copy's reader and reading it)...
+_CACHE_FROM = 128 << 10
+# ...and writes it again once the journal has grown by this many bytes since (a long window's copy is tens of
+# megabytes: it is not rewritten for every few hundred events).
+_CACHE_AGAIN = 1 << 20
 _KEEP_FOLDER = "pass --state PATH with a file path instead"
 _KEEP_REOPEN = "nothing more was written to it; reopen the window to read it again"
 _MOVED = "the state file was moved or deleted while the window was open; " + _KEEP_REOPEN
@@ -312,7 +316,7 @@ class Journal:
             raise self._error(f"cannot read the state file ({exc.strerror}); {KEEP}") from None
 
     def _parse_with_cache(self, data: bytes, header_end: int) -> _Parsed:
-        if len(data) - header_end < _CACHE_AFTER:
+        if len(data) - header_end < _CACHE_FROM:
             return _parse_blocks(data, header_end)
         # Only long journals need the copy; short ones do not pay for importing it.
         from relboard.store.journal_cache import read_cache, write_cache
@@ -328,7 +332,7 @@ class Journal:
             found = None
         start = found.length if found is not None else header_end
         parsed = _parse_blocks(data, start)
-        if parsed.end - start >= _CACHE_AFTER:
+        if parsed.end - start >= (_CACHE_AGAIN if found is not None else _CACHE_FROM):
             write_cache(self.cache_path, data, parsed.end, list(parsed.events), previous=found)
         if found is None:
             return parsed
