@@ -9,7 +9,6 @@ board is up, nothing it opens later reads from disk.
 from __future__ import annotations
 
 import importlib
-import pkgutil
 import threading
 
 import relboard
@@ -22,6 +21,8 @@ MODULES = ("httpx", "textual.widgets._text_area", "textual.widgets._select", "te
 
 def modules(with_hub: bool) -> list[str]:
     """Every module of those packages (the hub's only when a hub is configured: nats is large)."""
+    import pkgutil  # here, after the first frame: it is not imported for anything else
+
     names = list(MODULES)
     packages = PACKAGES + (("relboard.hub",) if with_hub else ())
     for info in pkgutil.walk_packages(relboard.__path__, "relboard."):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from time import perf_counter
+from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -14,12 +15,15 @@ from textual.widgets import Input, Static
 
 from relboard.domain.catalog import troubleshooting_for
 from relboard.domain.changes import ChangeCursor
-from relboard.domain.lookup import Match, SymptomIndex, related
 from relboard.domain.plan import Troubleshooting
 from relboard.domain.state import WindowState
 from relboard.ui.panes.pane import Pane, PaneHooks
 from relboard.ui.rowlist import RowList
 from relboard.ui.text import plain_line, show
+
+if TYPE_CHECKING:
+    # Imported where used: the index (and rapidfuzz with it) is built after the board's first frame.
+    from relboard.domain.lookup import Match, SymptomIndex
 
 DEBOUNCE_SECONDS = 0.15
 # A search that took less than this is run again at the next key, in the frame that shows the key. A slower
@@ -56,6 +60,8 @@ class LookupPane(Pane):
     @property
     def index(self) -> SymptomIndex:
         if self._index is None:
+            from relboard.domain.lookup import SymptomIndex
+
             self._index = SymptomIndex(troubleshooting_for(self.state.plan))
         return self._index
 
@@ -121,6 +127,8 @@ class LookupPane(Pane):
             return
         lines: list[Content] = [plain_line(entry.symptom, "bold"), Content.styled("Check, in order:", "$text-muted")]
         lines += [plain_line(f"{n}. {check}") for n, check in enumerate(entry.checks, start=1)]
+        from relboard.domain.lookup import related
+
         issues = list(self.state.issues.values())
         texts = [" ".join((i.title, i.impact, i.workaround)) for i in issues]
         mentioned = [issues[n] for n in related(entry.symptom, texts)]
