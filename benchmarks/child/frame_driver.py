@@ -86,6 +86,7 @@ class FirstFrameDriver(FrameDriver):
     def __init__(self, app, **kwargs) -> None:
         super().__init__(app, **kwargs)
         self.on_frame = self._first
+        self._waits = 0
 
     def _first(self, now: float, data: str) -> None:
         if not footer_drawn(self.app_running):
@@ -94,6 +95,21 @@ class FirstFrameDriver(FrameDriver):
         self.app_running.call_after_refresh(self._report)
 
     def _report(self) -> None:
+        screen = self.app_running.screen
+        pending = (
+            screen._layout_required
+            or screen._repaint_required
+            or screen._scroll_required
+            or screen._recompose_required
+            or screen._dirty_widgets
+            or screen._callbacks
+        )
+        if pending and self._waits < 100:
+            # Something the opening asked for is not drawn yet (a handler run after the first refresh changed
+            # the screen): its frame is part of the first full frame.
+            self._waits += 1
+            self.app_running.call_after_refresh(self._report)
+            return
         line = {"frame": self.last_frame, "frames": self.frames, "settled": time.monotonic(), "rss_kib": peak_rss_kib()}
         # The app captures sys.stdout while it runs; the descriptor is the way out.
         os.write(1, (json.dumps(line) + "\n").encode())

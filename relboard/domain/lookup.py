@@ -12,6 +12,7 @@ from rapidfuzz import fuzz, process, utils
 from relboard.domain.plan import Troubleshooting
 
 MIN_SCORE = 45.0
+RESULTS = 20  # matches shown for a query
 MAX_QUERY = 200
 MAX_QUERY_WORDS = 12
 
@@ -150,7 +151,7 @@ class SymptomIndex:
         other = self._lengths[rank]
         return 1 + share * 2 * min(length, other) / (length + other)
 
-    def search(self, query: str, limit: int = 20) -> list[Match]:
+    def search(self, query: str, limit: int = RESULTS) -> list[Match]:
         query = utils.default_process(query[:MAX_QUERY])
         if not query:
             return [Match(e, 100.0) for e in self.entries[:limit]]

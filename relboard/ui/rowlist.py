@@ -116,7 +116,7 @@ class RowList(ScrollView, can_focus=True):
         return made
 
     def _update_virtual_size(self) -> None:
-        self.virtual_size = Size(self.scrollable_content_region.width, self.count)
+        self.virtual_size = Size(0, self.count)
 
     def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
         # Every layout of the screen passes each widget its geometry again. A ScrollView takes any call as

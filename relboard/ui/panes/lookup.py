@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from time import perf_counter
-from typing import TYPE_CHECKING
 
 from textual import on
 from textual.app import ComposeResult
@@ -15,21 +14,20 @@ from textual.widgets import Input, Static
 
 from relboard.domain.catalog import troubleshooting_for
 from relboard.domain.changes import ChangeCursor
+from relboard.domain.lookup import RESULTS, Match, SymptomIndex, related
 from relboard.domain.plan import Troubleshooting
 from relboard.domain.state import WindowState
 from relboard.ui.panes.pane import Pane, PaneHooks
 from relboard.ui.rowlist import RowList
 from relboard.ui.text import plain_line, show
 
-if TYPE_CHECKING:
-    # Imported where used: the index (and rapidfuzz with it) is built after the board's first frame.
-    from relboard.domain.lookup import Match, SymptomIndex
-
 DEBOUNCE_SECONDS = 0.15
 # A search that took less than this is run again at the next key, in the frame that shows the key. A slower
 # one waits for a pause in the typing: one search drawn in a frame of its own, which then holds back the
 # next key's frame until Textual's next refresh slot (up to two frames, 33 ms, later).
 INLINE_SEARCH_SECONDS = 0.004
+# The index is for typing: it is built this long after the board opens (or at the first key, if sooner).
+INDEX_AFTER_SECONDS = 0.5
 
 
 class LookupPane(Pane):
@@ -41,10 +39,11 @@ class LookupPane(Pane):
         self, state: WindowState, hooks: PaneHooks, *, id: str | None = None, classes: str | None = None
     ) -> None:
         super().__init__(state, hooks, id=id, classes=classes)
-        # Built once, after the first frame (a plan may hold thousands of symptoms): searching is per
-        # keystroke, indexing is not.
+        # Built once, after the board has opened (a plan may hold thousands of symptoms): searching is per
+        # keystroke, indexing is not. Before any query the list is the plan's first symptoms, which is what
+        # the index gives for an empty query.
         self._index: SymptomIndex | None = None
-        self.matches: list[Match] = []
+        self.matches = [Match(entry, 100.0) for entry in troubleshooting_for(state.plan)[:RESULTS]]
         self._debounce: Timer | None = None
         self._search_seconds = 0.0  # what the last search took, its index aside
         self.border_title = "2 Troubleshooting lookup"
@@ -53,20 +52,18 @@ class LookupPane(Pane):
     def compose(self) -> ComposeResult:
         yield Input(placeholder="symptom, e.g. connector fails after upgrade", id="lookup-input")
         # The line-API list: results change at every key, and it never measures its rows.
-        yield RowList(self._row, 0, id="symptoms")
+        yield RowList(self._row, len(self.matches), id="symptoms")
         with VerticalScroll(id="symptom-detail-scroll"):
             yield Static(id="symptom-detail")
 
     @property
     def index(self) -> SymptomIndex:
         if self._index is None:
-            from relboard.domain.lookup import SymptomIndex
-
             self._index = SymptomIndex(troubleshooting_for(self.state.plan))
         return self._index
 
     def on_mount(self) -> None:
-        self.call_after_refresh(lambda: self.search(self.query_one("#lookup-input", Input).value))
+        self.set_timer(INDEX_AFTER_SECONDS, lambda: self.index)
 
     def _row(self, row: int) -> Content:
         return plain_line(self.matches[row].entry.symptom) if row < len(self.matches) else Content()
@@ -127,8 +124,6 @@ class LookupPane(Pane):
             return
         lines: list[Content] = [plain_line(entry.symptom, "bold"), Content.styled("Check, in order:", "$text-muted")]
         lines += [plain_line(f"{n}. {check}") for n, check in enumerate(entry.checks, start=1)]
-        from relboard.domain.lookup import related
-
         issues = list(self.state.issues.values())
         texts = [" ".join((i.title, i.impact, i.workaround)) for i in issues]
         mentioned = [issues[n] for n in related(entry.symptom, texts)]

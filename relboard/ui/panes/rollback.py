@@ -18,6 +18,7 @@ from relboard.domain.durations import format_duration
 from relboard.domain.forecast import Forecast, Verdict
 from relboard.domain.forecast_text import forecast_advice, forecast_line
 from relboard.domain.intents import MarkCriterion
+from relboard.domain.plan import Plan
 from relboard.domain.rollback import CriterionState, CriterionStatus, criterion_steps, evaluate, recommendation
 from relboard.domain.state import WindowState
 from relboard.ui.panes.navlist import NavList
@@ -64,7 +65,11 @@ class RollbackPane(Pane):
     def compose(self) -> ComposeResult:
         yield Static(id="rollback-deadline")
         yield Static(id="rollback-recommendation")
-        yield Static(id="rollback-forecast")
+        forecast = Static(id="rollback-forecast")
+        # A plan without expected durations has no forecast to give: no line for it. Any other plan keeps
+        # the line from the first frame, so the forecast's arrival after it is a repaint, not a layout.
+        forecast.display = _has_expected(self.state.plan)
+        yield forecast
         yield NavList(id="criteria")
         with VerticalScroll(id="rollback-info-scroll"):
             yield Static(id="rollback-info")
@@ -86,9 +91,10 @@ class RollbackPane(Pane):
         self._show_clock()
         found = self.forecast
         box = self.query_one("#rollback-forecast", Static)
-        # A plan without expected durations has no forecast to give: no line for it.
-        box.display = found is not None and found.verdict is not Verdict.UNKNOWN
-        if found is not None and box.display:
+        shown = found is None or found.verdict is not Verdict.UNKNOWN
+        if found is not None and box.display != shown:
+            box.display = shown
+        if found is not None and shown:
             show(box, plain_line(forecast_line(found, self.hooks.zone), "$text-muted"), layout=False)
 
     def _rebuild(self) -> None:
@@ -187,3 +193,7 @@ class RollbackPane(Pane):
         from relboard.ui.screens.decision_form import CriterionForm
 
         self.app.push_screen(CriterionForm(criterion_id, status.criterion.condition, status.tripped), callback=done)
+
+
+def _has_expected(plan: Plan) -> bool:
+    return any(step.expected is not None for step in plan.steps)
