@@ -19,10 +19,23 @@ def plain_line(text: str, style: str = "") -> Content:
 
 
 def show(widget: Static, content: Content, *, layout: bool = True) -> None:
-    """Update only when the text or its styles changed: every update asks for a new layout of the screen.
+    """Update only when the text or its styles changed, and lay the screen out again only when the new text
+    takes another number of lines than the widget has (a text that changes every second, such as a
+    countdown, then costs a repaint, not a layout of the whole screen).
 
     `layout=False` is for widgets whose size the stylesheet fixes: their new text needs a repaint only.
     """
     shown = widget.content
-    if not (isinstance(shown, Content) and shown.is_same(content)):
-        widget.update(content, layout=layout)
+    if isinstance(shown, Content) and shown.is_same(content):
+        return
+    widget.update(content, layout=layout and not _fills_the_same_lines(widget, content))
+
+
+def _fills_the_same_lines(widget: Static, content: Content) -> bool:
+    width = widget.styles.width
+    if width is not None and width.is_auto:
+        return False  # the widget's width follows its text
+    region = widget.content_region
+    if region.width <= 0 or region.height <= 0:
+        return False  # not laid out yet
+    return len(content.wrap(region.width)) == region.height

@@ -50,7 +50,11 @@ class LookupPane(Pane):
         self._changes = ChangeCursor(state.events)
 
     def compose(self) -> ComposeResult:
-        yield Input(placeholder="symptom, e.g. connector fails after upgrade", id="lookup-input")
+        query = Input(placeholder="symptom, e.g. connector fails after upgrade", id="lookup-input")
+        # A steady cursor: a blinking one draws a frame of its own twice a second, and a key typed just after
+        # such a frame waits for Textual's next refresh slot (up to two frames later).
+        query.cursor_blink = False
+        yield query
         # The line-API list: results change at every key, and it never measures its rows.
         yield RowList(self._row, len(self.matches), id="symptoms")
         with VerticalScroll(id="symptom-detail-scroll"):
