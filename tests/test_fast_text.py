@@ -190,7 +190,18 @@ class _Jump(tzinfo):
 
 @settings(max_examples=1500, deadline=None)
 @given(
-    st.lists(st.lists(st.one_of(TEXT, st.sampled_from(["\x1f", "\x1e", "a\x1fb", " -x", "1.", "=", ""])), max_size=4))
+    st.lists(
+        st.lists(
+            st.one_of(
+                TEXT,
+                # Separators, leading marks and numbers, a number in other digits, a lone surrogate, a wide dash.
+                st.sampled_from(
+                    ["\x1f", "\x1e", "a\x1fb", " -x", "1.", "=", "", "\u0661. x", "\u0663) y", "\ud800", "a — b"]
+                ),
+            ),
+            max_size=4,
+        )
+    )
 )
 def test_a_tables_cells_are_escaped_as_each_alone(rows):
     table = _table(("A", "B"), [tuple(row) for row in rows])

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 from itertools import chain
+from operator import itemgetter
 
 from relboard.domain.report import TITLE, Field, Report, tables
 from relboard.domain.text import single_spaced
@@ -39,9 +40,13 @@ def md(text: str) -> str:
 # Between two cells of a table, and between two rows, while a table's cells are escaped all at once:
 # control characters, so never in a cell once it is cleaned.
 _CELL, _ROW = "\x1f", "\x1e"
+_CELL_B, _ROW_B = _CELL.encode(), _ROW.encode()
+_ESCAPES = [(mark.encode(), b"\\" + mark.encode()) for mark in _MARKS]
 # A pattern that starts with one literal character is searched for quickly; one that starts with a choice
 # tries every position.
-_LEADING_NUMBERS = [re.compile("(" + separator + r"\d+)([.)])") for separator in (_CELL, _ROW)]
+_LEADING_NUMBERS = [re.compile(b"(" + separator + rb"\d+)([.)])") for separator in (_CELL_B, _ROW_B)]
+_LEADING_NUMBERS_TEXT = [re.compile("(" + separator + r"\d+)([.)])") for separator in (_CELL, _ROW)]
+_FIRST, _LAST = itemgetter(slice(None, 1)), itemgetter(slice(-1, None))
 
 
 def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
@@ -49,28 +54,60 @@ def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
     if not rows:
         return lines
     # Each cell as `md` writes it, in a few passes over the whole table rather than a few calls per cell
-    # (a long window's report has half a million cells).
-    text = _ROW + _ROW.join(_CELL.join(row) for row in rows)  # every cell after a separator, the first too
-    edges = (" " + _CELL, _CELL + " ", " " + _ROW, _ROW + " ")
+    # (a long window's report has half a million cells). Every check is a pass in C: over the cells, over
+    # their first and last characters, over the joined text.
+    cells = list(chain.from_iterable(rows))
+    firsts, lasts = "".join(map(_FIRST, cells)), "".join(map(_LAST, cells))
+    text = _ROW + _ROW.join(map(_CELL.join, rows))  # every cell after a separator, the first too
     tidy = (
-        "".join(chain.from_iterable(rows)).isprintable()  # the cells' own text: the separators are not
-        and "  " not in text
-        and text[-1:] != " "
-        and not any(edge in text for edge in edges)
+        all(map(str.isprintable, cells))  # asked cell by cell: the separators are not printable
+        and "  " not in text  # a double space cannot span a separator
+        and " " not in firsts
+        and " " not in lasts
     )
     if not tidy:
-        text = _ROW + _ROW.join(_CELL.join(single_spaced(cell) for cell in row) for row in rows)
+        rows = [tuple(map(single_spaced, row)) for row in rows]
+        cells = list(chain.from_iterable(rows))
+        firsts = "".join(map(_FIRST, cells))
+        text = _ROW + _ROW.join(map(_CELL.join, rows))
+    leading_marks = "-" in firsts or "=" in firsts
+    if firsts.isascii() or not any(c.isdecimal() for c in firsts if not c.isascii()):
+        body = _escaped_bytes(text, leading_marks)
+    else:  # a cell starts with a digit that is not ASCII: only the text's own patterns know it
+        body = _escaped_text(text, leading_marks)
+    lines.append("| " + body[1:].replace(_CELL, " | ").replace(_ROW, " |\n| ") + " |")
+    return lines
+
+
+def _escaped_bytes(text: str, leading_marks: bool) -> str:
+    """The escaping done over the text's UTF-8: every mark is ASCII, which no other character's bytes hold,
+    and a byte is found at memory speed where a text with one wide character (a dash) is searched a
+    character at a time. (A lone surrogate goes through as the three bytes it was.)"""
+    data = text.encode("utf-8", "surrogatepass")
+    for mark, escaped in _ESCAPES:
+        if mark in data:
+            data = data.replace(mark, escaped)
+    if leading_marks:
+        for separator in (_CELL_B, _ROW_B):
+            for mark in (b"-", b"="):
+                data = data.replace(separator + mark, separator + b"\\" + mark)
+    for number in _LEADING_NUMBERS:
+        data = number.sub(rb"\1\\\2", data)
+    return data.decode("utf-8", "surrogatepass")
+
+
+def _escaped_text(text: str, leading_marks: bool) -> str:
     if _MARK.search(text):
         for mark in _MARKS:
             if mark in text:
                 text = text.replace(mark, "\\" + mark)
-    for separator in (_CELL, _ROW):
-        for mark in "-=":
-            text = text.replace(separator + mark, separator + "\\" + mark)
-    for number in _LEADING_NUMBERS:
+    if leading_marks:
+        for separator in (_CELL, _ROW):
+            for mark in "-=":
+                text = text.replace(separator + mark, separator + "\\" + mark)
+    for number in _LEADING_NUMBERS_TEXT:
         text = number.sub(r"\1\\\2", text)
-    lines.append("| " + text[1:].replace(_CELL, " | ").replace(_ROW, " |\n| ") + " |")
-    return lines
+    return text
 
 
 def _fields(fields: tuple[Field, ...]) -> list[str]:
