@@ -93,6 +93,10 @@ def activity_span(state: WindowState) -> tuple[datetime, datetime] | None:
     return (min(times), max(times)) if times else None
 
 
+# A status's word without the enum's descriptor (one per mark, a hundred thousand in a long window).
+_STATUS = {status: status.value for status in StepStatus}
+
+
 def _waited(step_ids: list[str]) -> str:
     return f" (while it waited on {', '.join(_c(s) for s in step_ids)})" if step_ids else ""
 
@@ -120,10 +124,11 @@ class _Describer:
             case PlanLoaded():
                 return f"Plan loaded: {len(event.step_ids)} steps (plan {_c(event.plan_hash)[:12]})"
             case StepMarked() if event.undoes:
-                head = f"Undo on {self.step_name(event.step)}: back to {event.status.value} (took back {event.undoes})"
+                back = _STATUS[event.status]
+                head = f"Undo on {self.step_name(event.step)}: back to {back} (took back {event.undoes})"
                 return _with_detail(head, event.note)
             case StepMarked():
-                text = _with_detail(f"Step {event.status.value}: {self.step_name(event.step)}", event.note)
+                text = _with_detail(f"Step {_STATUS[event.status]}: {self.step_name(event.step)}", event.note)
                 if event.status is StepStatus.FAIL and event.step in self.tripping:
                     text += f" (trips rollback criterion {', '.join(self.tripping[event.step])})"
                 return text + _waited(event.waited_on)
@@ -229,7 +234,12 @@ def timeline(state: WindowState, now: datetime | None = None) -> list[TimelineEn
     `now` only matters while the window runs: past the end it adds a live overrun entry.
     """
     describer = _Describer(state)
-    entries = [TimelineEntry(e.at, e.kind, _c(e.by), describer.describe(e)) for e in state.events]
+    # A window has a few operators and a hundred thousand events: each name is cleaned once.
+    who: dict[str, str] = {}
+    entries = [
+        TimelineEntry(e.at, e.kind, who.get(e.by) or who.setdefault(e.by, _c(e.by)), describer.describe(e))
+        for e in state.events
+    ]
     # A stable sort by time keeps journal order within an instant; a journal is nearly in time order
     # already, which the sort only checks.
     entries.sort(key=_AT)
