@@ -72,17 +72,17 @@ def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
         text = _ROW + _ROW.join(map(_CELL.join, rows))
     leading_marks = "-" in firsts or "=" in firsts
     if firsts.isascii() or not any(c.isdecimal() for c in firsts if not c.isascii()):
-        body = _escaped_bytes(text, leading_marks)
+        lines.append(_escaped_bytes(text, leading_marks))
     else:  # a cell starts with a digit that is not ASCII: only the text's own patterns know it
         body = _escaped_text(text, leading_marks)
-    lines.append("| " + body[1:].replace(_CELL, " | ").replace(_ROW, " |\n| ") + " |")
+        lines.append("| " + body[1:].replace(_CELL, " | ").replace(_ROW, " |\n| ") + " |")
     return lines
 
 
 def _escaped_bytes(text: str, leading_marks: bool) -> str:
-    """The escaping done over the text's UTF-8: every mark is ASCII, which no other character's bytes hold,
-    and a byte is found at memory speed where a text with one wide character (a dash) is searched a
-    character at a time. (A lone surrogate goes through as the three bytes it was.)"""
+    """The table's rows, escaped over the text's UTF-8: every mark is ASCII, which no other character's
+    bytes hold, and a byte is found at memory speed where a text with one wide character (a dash) is
+    searched a character at a time. (A lone surrogate goes through as the three bytes it was.)"""
     data = text.encode("utf-8", "surrogatepass")
     for mark, escaped in _ESCAPES:
         if mark in data:
@@ -93,7 +93,8 @@ def _escaped_bytes(text: str, leading_marks: bool) -> str:
                 data = data.replace(separator + mark, separator + b"\\" + mark)
     for number in _LEADING_NUMBERS:
         data = number.sub(rb"\1\\\2", data)
-    return data.decode("utf-8", "surrogatepass")
+    rows = data[1:].replace(_CELL_B, b" | ").replace(_ROW_B, b" |\n| ")
+    return "| " + rows.decode("utf-8", "surrogatepass") + " |"
 
 
 def _escaped_text(text: str, leading_marks: bool) -> str:
