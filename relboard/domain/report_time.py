@@ -11,6 +11,7 @@ from datetime import UTC, datetime, timedelta, tzinfo
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _DAY = 86_400
+_SECONDS = [f"{second:02d}" for second in range(60)]
 
 
 def format_time(moment: datetime | None, zone: tzinfo | None) -> str:
@@ -37,15 +38,19 @@ class TimeWriter:
         # A moment already in the zone is written as it reads, even a local time the zone skips.
         if moment is None or moment.tzinfo is self.zone or moment.utcoffset() is None:
             return format_time(moment, self.zone)
-        since = moment - _EPOCH
-        minute, second = divmod(since.days * _DAY + since.seconds, 60)
+        if moment.microsecond:
+            since = moment - _EPOCH
+            whole = since.days * _DAY + since.seconds
+        else:
+            whole = int(moment.timestamp())  # a whole number of seconds: exact as a float
+        minute, second = divmod(whole, 60)
         try:
             parts = self._minutes[minute]
         except KeyError:
             parts = self._minutes[minute] = self._minute(minute)
         if parts is None:
             return format_time(moment, self.zone)
-        return f"{parts[0]}{second:02d}{parts[1]}"
+        return parts[0] + _SECONDS[second] + parts[1]
 
     def _minute(self, minute: int) -> tuple[str, str] | None:
         try:
