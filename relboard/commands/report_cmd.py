@@ -31,7 +31,7 @@ def _run(args: argparse.Namespace) -> int:
     session = open_session(args.plan, args.state, reading=True)
     pull_before_read(session, args)
     report = build_report(session.state, utc=args.utc)
-    text = _render(report, args.format)
+    data = _render(report, args.format)
     change = steps_changed(session.state, session.loaded.hash)
     if change:
         err(
@@ -39,7 +39,6 @@ def _run(args: argparse.Namespace) -> int:
             f" (added {list(change.added)}, removed {list(change.removed)});"
             " the report follows the plan as it is now"
         )
-    data = text.encode("utf-8")
     if not args.out:
         sys.stdout.buffer.write(data)
         sys.stdout.flush()
@@ -55,12 +54,12 @@ def _run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _render(report: Report, kind: str) -> str:
+def _render(report: Report, kind: str) -> bytes:
     # Each renderer is imported only when asked for.
     if kind == "html":
         from relboard.domain.report_html import render_html
 
-        return render_html(report)
-    from relboard.domain.report_markdown import render_markdown
+        return render_html(report).encode("utf-8")
+    from relboard.domain.report_markdown import markdown_bytes
 
-    return render_markdown(report)
+    return markdown_bytes(report)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, timedelta, tzinfo
+from functools import partial
 from typing import NamedTuple
 
 from relboard.domain import progress
@@ -121,6 +122,10 @@ class TimelineLine(NamedTuple):
     kind: str
     who: str
     text: str
+
+
+# Made from a tuple in C, as TimelineLine._make does, without the Python call of its __new__.
+_line = partial(tuple.__new__, TimelineLine)
 
 
 @dataclass(frozen=True)
@@ -391,5 +396,5 @@ def build_report(state: WindowState, utc: bool = False) -> Report:
         issues=issues,
         decisions=decisions,
         notices=notices,
-        timeline=tuple(TimelineLine(moment(e.at), KIND_LABELS.get(e.kind, e.kind), e.who, e.text) for e in entries),
+        timeline=tuple(_line((moment(e.at), KIND_LABELS.get(e.kind, e.kind), e.who, e.text)) for e in entries),
     )

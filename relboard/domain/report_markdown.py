@@ -49,8 +49,19 @@ _LEADING_NUMBERS_TEXT = [re.compile("(" + separator + r"\d+)([.)])") for separat
 _FIRST, _LAST = itemgetter(slice(None, 1)), itemgetter(slice(-1, None))
 
 
+# The report's lines; a long table's rows stay one block of UTF-8 bytes, as they were escaped.
+Lines = list[str | bytes]
+
+
 def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
-    lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    """The table's lines as text."""
+    return [
+        line if isinstance(line, str) else line.decode("utf-8", "surrogatepass") for line in _table_lines(headers, rows)
+    ]
+
+
+def _table_lines(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> Lines:
+    lines: Lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     if not rows:
         return lines
     # Each cell as `md` writes it, in a few passes over the whole table rather than a few calls per cell
@@ -79,7 +90,7 @@ def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
     return lines
 
 
-def _escaped_bytes(text: str, leading_marks: bool) -> str:
+def _escaped_bytes(text: str, leading_marks: bool) -> bytes:
     """The table's rows, escaped over the text's UTF-8: every mark is ASCII, which no other character's
     bytes hold, and a byte is found at memory speed where a text with one wide character (a dash) is
     searched a character at a time. (A lone surrogate goes through as the three bytes it was.)"""
@@ -94,7 +105,7 @@ def _escaped_bytes(text: str, leading_marks: bool) -> str:
     for number in _LEADING_NUMBERS:
         data = number.sub(rb"\1\\\2", data)
     rows = data[1:].replace(_CELL_B, b" | ").replace(_ROW_B, b" |\n| ")
-    return "| " + rows.decode("utf-8", "surrogatepass") + " |"
+    return b"| " + rows + b" |"
 
 
 def _escaped_text(text: str, leading_marks: bool) -> str:
@@ -115,7 +126,7 @@ def _fields(fields: tuple[Field, ...]) -> list[str]:
     return [f"- **{field.label}:** {md(field.value)}" for field in fields]
 
 
-def _section(title: str, body: list[str]) -> list[str]:
+def _section(title: str, body: Lines | list[str]) -> Lines:
     return ["", f"## {title}", "", *body]
 
 
@@ -123,8 +134,8 @@ def _none(text: str) -> list[str]:
     return [f"_{text}_"]
 
 
-def _checklist(report: Report) -> list[str]:
-    lines = _table(
+def _checklist(report: Report) -> Lines:
+    lines = _table_lines(
         ("Phase", "Steps", "Passed", "Failed", "Skipped", "Blocked", "Not run"),
         [
             (p.phase, str(p.total), str(p.passed), str(p.failed), str(p.skipped), str(p.blocked), str(p.not_run))
@@ -151,17 +162,28 @@ def _checklist(report: Report) -> list[str]:
 
 
 def render_markdown(report: Report) -> str:
+    return markdown_bytes(report).decode("utf-8", "surrogatepass")
+
+
+def markdown_bytes(report: Report) -> bytes:
+    """The report as UTF-8, as it is written to a file: its long tables are never turned into text."""
     close = report.close
-    lines = [f"# {TITLE}: {md(report.title)}", "", *_fields(report.change), f"- **Close code:** **{close.code.value}**"]
+    lines: Lines = [
+        f"# {TITLE}: {md(report.title)}",
+        "",
+        *_fields(report.change),
+        f"- **Close code:** **{close.code.value}**",
+    ]
 
     lines += _section("Close code", [f"**{close.code.value}**", "", *(f"- {md(reason)}" for reason in close.reasons)])
 
-    window = _table(("", "Planned", "Actual"), list(report.window))
+    window = _table_lines(("", "Planned", "Actual"), list(report.window))
     lines += _section("Window", [f"Times in {md(report.zone_name)}.", "", *window, "", *_fields(report.owners)])
 
     lines += _section("Checklist", _checklist(report))
 
     for table in tables(report):
-        rendered = _table(table.headers, table.rows)
+        rendered = _table_lines(table.headers, table.rows)
         lines += _section(table.title, rendered if table.rows or not table.empty else _none(table.empty))
-    return "\n".join(lines) + "\n"
+    parts = [line if isinstance(line, bytes) else line.encode("utf-8", "surrogatepass") for line in lines]
+    return b"\n".join(parts) + b"\n"

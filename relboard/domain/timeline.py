@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from datetime import datetime
+from functools import partial
 from operator import itemgetter
 from typing import NamedTuple, assert_never
 
@@ -237,7 +238,7 @@ def timeline(state: WindowState, now: datetime | None = None) -> list[TimelineEn
     # A window has a few operators and a hundred thousand events: each name is cleaned once.
     who: dict[str, str] = {}
     entries = [
-        TimelineEntry(e.at, e.kind, who.get(e.by) or who.setdefault(e.by, _c(e.by)), describer.describe(e))
+        _entry((e.at, e.kind, who.get(e.by) or who.setdefault(e.by, _c(e.by)), describer.describe(e)))
         for e in state.events
     ]
     # A stable sort by time keeps journal order within an instant; a journal is nearly in time order
@@ -255,3 +256,5 @@ def timeline(state: WindowState, now: datetime | None = None) -> list[TimelineEn
 
 
 _AT = itemgetter(0)
+# TimelineEntry made from a tuple in C, as its own _make does, without the Python call of its __new__.
+_entry = partial(tuple.__new__, TimelineEntry)

@@ -18,7 +18,7 @@ def report_path(state_file: Path) -> Path:
 def write_report(plan: Plan, events: list[Event], target: Path) -> Path:
     """Fold `events` again and put the Markdown report in place atomically (a reader never sees half)."""
     from relboard.domain.report import build_report
-    from relboard.domain.report_markdown import render_markdown
+    from relboard.domain.report_markdown import markdown_bytes
 
-    write_atomically(target, render_markdown(build_report(WindowState(plan, events))).encode("utf-8"))
+    write_atomically(target, markdown_bytes(build_report(WindowState(plan, events))))
     return target
