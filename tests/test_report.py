@@ -23,6 +23,7 @@ from relboard.domain.events import (
     CriterionMarked,
     Decision,
     DecisionRecorded,
+    Handover,
     IssueOpened,
     IssueUpdated,
     NoteAdded,
@@ -40,7 +41,7 @@ from relboard.domain.report import build_report
 from relboard.domain.report_html import render_html
 from relboard.domain.report_markdown import render_markdown
 from relboard.domain.state import WindowState
-from relboard.domain.text import clean
+from relboard.domain.text import clean, single_spaced
 from relboard.store.journal import Journal
 from relboard.store.plan_file import load_plan
 from tests.conftest import ROOT, make_plan
@@ -330,6 +331,29 @@ def naughty_state(strings: list[str]) -> WindowState:
             DecisionRecorded(at=moment, by="Sam Platform", decision=Decision.CONTINUE, rationale=text),
         ]
     return WindowState(plan, events)
+
+
+def test_every_timeline_cell_is_single_spaced_as_its_table_promises(naughty_strings):
+    # The Markdown table does not check the timeline's hundred thousand cells: each must be as
+    # single_spaced leaves it, whatever the events held, empty texts between the description's words too.
+    blank = ["", " ", "  two  spaces ", "\ttab\t", "line\nbreak", " \u2028 "]
+    state = naughty_state([*naughty_strings, *blank])
+    moment = state.plan.window.start
+    for text in blank:
+        for event in (
+            Handover(at=moment, by=text, outgoing=text, incoming=text),
+            CriterionMarked(at=moment, by=text, criterion=text, tripped=True, reason=text),
+            IssueOpened(at=moment, by=text, issue=text, title=text, workaround=text, owner=text),
+            IssueUpdated(at=moment, by=text, issue=text, changed=["title"], title=text),
+            NoticeSent(at=moment, by=text, notice=NoticeKind.AFTER, delivered=False, channel=text, action=text),
+            StepMarked(at=moment, by=text, step=text, status=StepStatus.FAIL, note=text, undoes=text),
+            StepStarted(at=moment, by=text, step=text, note=text, waited_on=[text]),
+        ):
+            state.apply(event)
+    for utc in (False, True):
+        rows = build_report(state, utc=utc).timeline
+        assert len(rows) > len(state.events)
+        assert all(single_spaced(cell) == cell for row in rows for cell in row)
 
 
 def _md_structure(text: str) -> list[tuple]:

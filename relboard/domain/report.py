@@ -190,6 +190,7 @@ def tables(report: Report) -> list[Table]:
             "Appendix: timeline",
             ("Time", "Kind", "Who", "What"),
             list(report.timeline),
+            single_spaced=True,  # as the timeline writes its entries, and times and kinds are
         ),
     ]
 

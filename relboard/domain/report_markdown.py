@@ -60,7 +60,7 @@ def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
     ]
 
 
-def _table_lines(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> Lines:
+def _table_lines(headers: tuple[str, ...], rows: list[tuple[str, ...]], single_spaced_cells: bool = False) -> Lines:
     lines: Lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     if not rows:
         return lines
@@ -68,13 +68,13 @@ def _table_lines(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> Lines
     # (a long window's report has half a million cells). Every check is a pass in C: over the cells, over
     # their first and last characters, over the joined text.
     cells = list(chain.from_iterable(rows))
-    firsts, lasts = "".join(map(_FIRST, cells)), "".join(map(_LAST, cells))
+    firsts = "".join(map(_FIRST, cells))
     text = _ROW + _ROW.join(map(_CELL.join, rows))  # every cell after a separator, the first too
-    tidy = (
+    tidy = single_spaced_cells or (
         all(map(str.isprintable, cells))  # asked cell by cell: the separators are not printable
         and "  " not in text  # a double space cannot span a separator
         and " " not in firsts
-        and " " not in lasts
+        and " " not in "".join(map(_LAST, cells))
     )
     if not tidy:
         rows = [tuple(map(single_spaced, row)) for row in rows]
@@ -183,7 +183,7 @@ def markdown_bytes(report: Report) -> bytes:
     lines += _section("Checklist", _checklist(report))
 
     for table in tables(report):
-        rendered = _table_lines(table.headers, table.rows)
+        rendered = _table_lines(table.headers, table.rows, table.single_spaced)
         lines += _section(table.title, rendered if table.rows or not table.empty else _none(table.empty))
     parts = [line if isinstance(line, bytes) else line.encode("utf-8", "surrogatepass") for line in lines]
     return b"\n".join(parts) + b"\n"

@@ -14,3 +14,6 @@ class Table:
     headers: tuple[str, ...]
     rows: list[tuple[str, ...]]
     empty: str = ""
+    # Every cell is one line already, single-spaced, with no space at either end (`single_spaced` would
+    # leave it as it is): a renderer need not check the rows for it (the timeline's hundred thousand).
+    single_spaced: bool = False

@@ -1,7 +1,8 @@
 """The window's timeline: every event in plain words, with the window's own milestones, by time.
 
 Pure and reusable: the report's appendix and the board's timeline pane read the same entries. Texts
-are single lines with control characters removed; a view only escapes them for its own format.
+are single lines with control characters removed, single-spaced, with no space at either end; a view only
+escapes them for its own format.
 """
 
 from __future__ import annotations
@@ -238,7 +239,7 @@ def timeline(state: WindowState, now: datetime | None = None) -> list[TimelineEn
     # A window has a few operators and a hundred thousand events: each name is cleaned once.
     who: dict[str, str] = {}
     entries = [
-        _entry((e.at, e.kind, who.get(e.by) or who.setdefault(e.by, _c(e.by)), describer.describe(e)))
+        _entry((e.at, e.kind, who.get(e.by) or who.setdefault(e.by, _c(e.by)), _c(describer.describe(e))))
         for e in state.events
     ]
     # A stable sort by time keeps journal order within an instant; a journal is nearly in time order
