@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from itertools import chain
-from operator import itemgetter
+from operator import itemgetter, methodcaller
 
 from relboard.domain.report import TITLE, Field, Report, tables
 from relboard.domain.text import single_spaced
@@ -47,6 +47,7 @@ _ESCAPES = [(mark.encode(), b"\\" + mark.encode()) for mark in _MARKS]
 _LEADING_NUMBERS = [re.compile(b"(" + separator + rb"\d+)([.)])") for separator in (_CELL_B, _ROW_B)]
 _LEADING_NUMBERS_TEXT = [re.compile("(" + separator + r"\d+)([.)])") for separator in (_CELL, _ROW)]
 _FIRST, _LAST = itemgetter(slice(None, 1)), itemgetter(slice(-1, None))
+_ENCODE = methodcaller("encode", "utf-8", "surrogatepass")
 
 
 # The report's lines; a long table's rows stay one block of UTF-8 bytes, as they were escaped.
@@ -69,32 +70,31 @@ def _table_lines(headers: tuple[str, ...], rows: list[tuple[str, ...]], single_s
     # their first and last characters, over the joined text.
     cells = list(chain.from_iterable(rows))
     firsts = "".join(map(_FIRST, cells))
-    text = _ROW + _ROW.join(map(_CELL.join, rows))  # every cell after a separator, the first too
     tidy = single_spaced_cells or (
         all(map(str.isprintable, cells))  # asked cell by cell: the separators are not printable
-        and "  " not in text  # a double space cannot span a separator
         and " " not in firsts
         and " " not in "".join(map(_LAST, cells))
     )
-    if not tidy:
+    # Every cell after a separator, the first too, joined as UTF-8 (joining the text first and encoding it
+    # took longer: one wide character makes the whole joined text wide).
+    data = _ROW_B + _ROW_B.join([_CELL_B.join(map(_ENCODE, row)) for row in rows])
+    if not (single_spaced_cells or (tidy and b"  " not in data)):  # a double space cannot span a separator
         rows = [tuple(map(single_spaced, row)) for row in rows]
-        cells = list(chain.from_iterable(rows))
-        firsts = "".join(map(_FIRST, cells))
-        text = _ROW + _ROW.join(map(_CELL.join, rows))
+        firsts = "".join(map(_FIRST, chain.from_iterable(rows)))
+        data = _ROW_B + _ROW_B.join([_CELL_B.join(map(_ENCODE, row)) for row in rows])
     leading_marks = "-" in firsts or "=" in firsts
     if firsts.isascii() or not any(c.isdecimal() for c in firsts if not c.isascii()):
-        lines.append(_escaped_bytes(text, leading_marks))
+        lines.append(_escaped_bytes(data, leading_marks))
     else:  # a cell starts with a digit that is not ASCII: only the text's own patterns know it
-        body = _escaped_text(text, leading_marks)
+        body = _escaped_text(data.decode("utf-8", "surrogatepass"), leading_marks)
         lines.append("| " + body[1:].replace(_CELL, " | ").replace(_ROW, " |\n| ") + " |")
     return lines
 
 
-def _escaped_bytes(text: str, leading_marks: bool) -> bytes:
-    """The table's rows, escaped over the text's UTF-8: every mark is ASCII, which no other character's
-    bytes hold, and a byte is found at memory speed where a text with one wide character (a dash) is
-    searched a character at a time. (A lone surrogate goes through as the three bytes it was.)"""
-    data = text.encode("utf-8", "surrogatepass")
+def _escaped_bytes(data: bytes, leading_marks: bool) -> bytes:
+    """The table's rows, escaped over their UTF-8: every mark is ASCII, which no other character's bytes
+    hold, and a byte is found at memory speed where a text with one wide character (a dash) is searched a
+    character at a time. (A lone surrogate goes through as the three bytes it was.)"""
     for mark, escaped in _ESCAPES:
         if mark in data:
             data = data.replace(mark, escaped)
@@ -151,7 +151,8 @@ def _checklist(report: Report) -> Lines:
             critical = " (critical)" if step.critical else ""
             who = ", ".join(part for part in (md(step.by), md(step.at)) if part)
             line = f"- **{step.status}**{critical} {md(step.title)} \\({md(step.id)}\\), owner {md(step.owner)}"
-            line += f": {md(step.note)}" if md(step.note) else ": no note"
+            note = md(step.note)
+            line += f": {note}" if note else ": no note"
             if who:
                 line += f" \\[{who}\\]"
             lines.append(line)
