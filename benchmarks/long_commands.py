@@ -1,5 +1,6 @@
 """`relboard status --json` and `relboard report` on a window of `journal_events` events (the journal's
-`.cache` in place, plan seen before), against the same command on the same plan with an empty state."""
+`.cache` in place, plan seen before), against the same command on the same plan with an empty state; the
+output is written to a file, as a user keeps a report."""
 
 from __future__ import annotations
 
@@ -18,7 +19,10 @@ def measure(ws: Workspace) -> list[Figure]:
     commands = {}
     for name, argv in (("status --json", ["status", "--json"]), ("report", ["report"])):
         for kind, state in (("long", long_state), ("empty", empty_state)):
-            commands[f"{name} {kind}"] = Command([*board, *argv, str(ws.large), "--state", str(state)], env)
+            output = ws.path(f"{name.replace(' ', '')}-{kind}.out")
+            commands[f"{name} {kind}"] = Command(
+                [*board, *argv, str(ws.large), "--state", str(state)], env, output=output
+            )
     s = alternate(commands, rounds=max(1, ws.sizes.command_runs // 3))
     figures = []
     for name in ("status --json", "report"):

@@ -7,6 +7,7 @@ import subprocess
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass
@@ -30,14 +31,32 @@ class Samples:
         return [r.rss_kib for r in self.runs[kind] if r.rss_kib is not None]
 
 
-def run_once(command: list[str], env: dict[str, str], *, expect_codes=(0,), timeout: float = 120) -> Run:
+def run_once(
+    command: list[str], env: dict[str, str], *, expect_codes=(0,), timeout: float = 120, output: Path | None = None
+) -> Run:
+    """`output`: a file the command's standard output is written to, as a user saves a long output (read
+    from a pipe instead, the figure would also hold this process reading and decoding it)."""
     start = time.monotonic()
-    done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+    if output is None:
+        done = subprocess.run(
+            command, env=env, capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL
+        )
+    else:
+        with open(output, "wb") as sink:
+            done = subprocess.run(
+                command,
+                env=env,
+                stdout=sink,
+                stderr=subprocess.PIPE,
+                text=True,
+                timeout=timeout,
+                stdin=subprocess.DEVNULL,
+            )
     wall = time.monotonic() - start
     if done.returncode not in expect_codes:
         raise RuntimeError(f"{' '.join(command)} exited {done.returncode}: {done.stderr.strip()[-2000:]}")
     run = Run(wall=wall)
-    for line in done.stdout.splitlines():
+    for line in (done.stdout or "").splitlines():
         if line.startswith('{"frame"'):
             report = json.loads(line)
             run.frame = report["frame"] - start
@@ -55,11 +74,12 @@ class Command:
     argv: Argv
     env: dict[str, str]
     before: Callable[[], object] | None = None
+    output: Path | None = None  # where standard output goes (see run_once)
 
     def run(self) -> Run:
         if self.before is not None:
             self.before()
-        return run_once(self.argv() if callable(self.argv) else self.argv, self.env)
+        return run_once(self.argv() if callable(self.argv) else self.argv, self.env, output=self.output)
 
 
 def alternate(
