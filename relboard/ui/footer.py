@@ -38,7 +38,6 @@ class BoardFooter(Widget, can_focus=False):
     COMPONENT_CLASSES: ClassVar[set[str]] = {
         "board-footer--key",
         "board-footer--description",
-        "board-footer--operator",
         "board-footer--hover",
         "board-footer--separator",
     }
@@ -56,11 +55,6 @@ class BoardFooter(Widget, can_focus=False):
         & > .board-footer--description {
             color: $footer-description-foreground;
             background: $footer-description-background;
-        }
-        & > .board-footer--operator {
-            color: $footer-key-foreground;
-            background: $footer-key-background;
-            text-style: bold;
         }
         & > .board-footer--hover {
             color: $footer-key-foreground;
@@ -125,7 +119,7 @@ class BoardFooter(Widget, can_focus=False):
         self._placed = []
         if self.operator:
             # Appended as plain text: an operator's name is data, never markup.
-            line.append(f" {self.operator} ", self.get_component_rich_style("board-footer--operator"))
+            line.append(f" {self.operator} ", key_style)  # drawn like a key, as the board has always shown it
         width = self.size.width
         tail = self._item_text(self._palette, key_style, description_style, hover_style, dim) if self._palette else None
         room = width - (tail.cell_len + 1 if tail is not None else 0)
