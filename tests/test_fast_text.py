@@ -15,7 +15,7 @@ from msgspec.structs import replace
 from relboard.domain.event_json import event_json
 from relboard.domain.events import EVENT_TYPES, Event, event_to_dict
 from relboard.domain.json_text import dumps_indented
-from relboard.domain.report_markdown import _table, md
+from relboard.domain.report_markdown import _table_lines, md
 from relboard.domain.report_time import TimeWriter, format_time
 from relboard.domain.text import clean
 from tests.test_lazy_fold import window_events
@@ -204,6 +204,9 @@ class _Jump(tzinfo):
     )
 )
 def test_a_tables_cells_are_escaped_as_each_alone(rows):
-    table = _table(("A", "B"), [tuple(row) for row in rows])
+    table = [
+        line if isinstance(line, str) else line.decode("utf-8", "surrogatepass")
+        for line in _table_lines(("A", "B"), [tuple(row) for row in rows])
+    ]
     one_by_one = ["| " + " | ".join(md(cell) for cell in row) + " |" for row in rows]
     assert "\n".join(table[2:]) == "\n".join(one_by_one)

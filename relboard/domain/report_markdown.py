@@ -54,13 +54,6 @@ _ENCODE = methodcaller("encode", "utf-8", "surrogatepass")
 Lines = list[str | bytes]
 
 
-def _table(headers: tuple[str, ...], rows: list[tuple[str, ...]]) -> list[str]:
-    """The table's lines as text."""
-    return [
-        line if isinstance(line, str) else line.decode("utf-8", "surrogatepass") for line in _table_lines(headers, rows)
-    ]
-
-
 def _table_lines(headers: tuple[str, ...], rows: list[tuple[str, ...]], single_spaced_cells: bool = False) -> Lines:
     lines: Lines = ["| " + " | ".join(headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     if not rows:
