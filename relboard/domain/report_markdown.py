@@ -26,15 +26,19 @@ _MARK = re.compile(r"[\\`*_{}\[\]()#+!|<>~&]")
 
 def md(text: str) -> str:
     """One data string as inert Markdown text on a single line."""
-    text = single_spaced(text)
-    if _MARK.search(text):
-        for mark in _MARKS:
-            if mark in text:
-                text = text.replace(mark, "\\" + mark)
+    text = _escaped_marks(single_spaced(text))
     first = text[:1]
     if first == "-" or first == "=":
         return "\\" + text
     return _LEADING_NUMBER.sub(r"\1\\\2", text) if first.isdecimal() else text
+
+
+def _escaped_marks(text: str) -> str:
+    if _MARK.search(text):
+        for mark in _MARKS:
+            if mark in text:
+                text = text.replace(mark, "\\" + mark)
+    return text
 
 
 # Between two cells of a table, and between two rows, while a table's cells are escaped all at once:
@@ -102,10 +106,7 @@ def _escaped_bytes(data: bytes, leading_marks: bool) -> bytes:
 
 
 def _escaped_text(text: str, leading_marks: bool) -> str:
-    if _MARK.search(text):
-        for mark in _MARKS:
-            if mark in text:
-                text = text.replace(mark, "\\" + mark)
+    text = _escaped_marks(text)
     if leading_marks:
         for separator in (_CELL, _ROW):
             for mark in "-=":

@@ -104,9 +104,7 @@ class BoardFooter(Widget, can_focus=False):
         palette = None
         if app.ENABLE_COMMAND_PALETTE and app.COMMAND_PALETTE_BINDING in active:
             _, binding, enabled, tooltip = active[app.COMMAND_PALETTE_BINDING]
-            palette = Shown(
-                binding.key, app.get_key_display(binding), binding.description, enabled, tooltip or binding.description
-            )
+            palette = Shown(binding.key, app.get_key_display(binding), binding.description, enabled, tooltip)
         return shown, palette
 
     def render(self) -> Text:
@@ -120,9 +118,9 @@ class BoardFooter(Widget, can_focus=False):
         if self.operator:
             # Appended as plain text: an operator's name is data, never markup.
             line.append(f" {self.operator} ", key_style)  # drawn like a key, as the board has always shown it
-        width = self.size.width
-        tail = self._item_text(self._palette, key_style, description_style, hover_style, dim) if self._palette else None
-        room = width - (tail.cell_len + 1 if tail is not None else 0)
+        palette = self._palette
+        tail = self._item_text(palette, key_style, description_style, hover_style, dim) if palette else None
+        room = self.size.width - (tail.cell_len + 1 if tail is not None else 0)
         for item in self._shown:
             text = self._item_text(item, key_style, description_style, hover_style, dim)
             start = line.cell_len
@@ -131,11 +129,11 @@ class BoardFooter(Widget, can_focus=False):
             line.append_text(text)
             self._placed.append(_Placed(start, min(line.cell_len, room), item))
         line.truncate(max(room, 0), pad=True)
-        if tail is not None and self._palette is not None:
+        if palette is not None and tail is not None:
             line.append("▏", self.get_component_rich_style("board-footer--separator"))
             start = line.cell_len
             line.append_text(tail)
-            self._placed.append(_Placed(start, line.cell_len, self._palette))
+            self._placed.append(_Placed(start, line.cell_len, palette))
         return line
 
     @property

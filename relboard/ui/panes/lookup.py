@@ -42,8 +42,9 @@ class LookupPane(Pane):
         # Built once, after the board has opened (a plan may hold thousands of symptoms): searching is per
         # keystroke, indexing is not. Before any query the list is the plan's first symptoms, which is what
         # the index gives for an empty query.
+        self._entries = troubleshooting_for(state.plan)
         self._index: SymptomIndex | None = None
-        self.matches = [Match(entry, 100.0) for entry in troubleshooting_for(state.plan)[:RESULTS]]
+        self.matches = [Match(entry, 100.0) for entry in self._entries[:RESULTS]]
         self._debounce: Timer | None = None
         self._search_seconds = 0.0  # what the last search took, its index aside
         self.border_title = "2 Troubleshooting lookup"
@@ -63,7 +64,7 @@ class LookupPane(Pane):
     @property
     def index(self) -> SymptomIndex:
         if self._index is None:
-            self._index = SymptomIndex(troubleshooting_for(self.state.plan))
+            self._index = SymptomIndex(self._entries)
         return self._index
 
     def on_mount(self) -> None:
