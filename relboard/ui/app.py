@@ -178,7 +178,7 @@ class RelboardApp(App[None]):
             self.dialogs.ask_operator(then=self._open_window)
         elif not self.read_only:
             self._open_window()
-        self.call_after_refresh(self.watcher.start)
+        self.watcher.start()
         # Every lazily imported module, once the board is up: a reinstall meanwhile cannot break a dialog.
         self.call_after_refresh(preload, self.hub is not None)
         if self.hub is not None:

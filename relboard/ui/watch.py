@@ -24,7 +24,8 @@ class BoardWatch:
         self._offered: tuple[str, ...] = ()
 
     def start(self) -> None:
-        """Built after the first frame: on a large plan it takes a few tens of milliseconds."""
+        """Built as the board mounts, so the first frame already shows the forecast and the steps' timing: a
+        forecast drawn a frame later lays the rollback pane out again, one more frame to wait for."""
         self.forecaster = Forecaster(self.app.state)
         self.look()
         self._repaint(self.app.state.steps)

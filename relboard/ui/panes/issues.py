@@ -102,9 +102,10 @@ class IssuesPane(Pane):
         yield RowList(self._line, 0, selectable=self._is_title, id="issue-list")
 
     def on_mount(self) -> None:
-        if self._list_width():
-            self._rebuild()
-        # else the first resize gives the width to fold to (a pane hidden behind a tab has none yet)
+        # Before the first layout (and behind a tab) the width is 0 and no line folds: one row per line, the
+        # count at any width the lines fit in, so the first layout already holds the list's height and its
+        # scrollbar. The first resize folds them to the pane's width.
+        self._rebuild()
 
     def on_resize(self, event: events.Resize) -> None:
         if self._list_width() != self._width:
