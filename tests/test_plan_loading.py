@@ -16,11 +16,10 @@ DATA = Path(__file__).parent / "data"
 MINIMAL = DATA / "minimal.toml"
 
 
-def test_minimal_plan_loads_with_its_text_and_hash():
+def test_minimal_plan_loads_with_its_hash():
     loaded = load_plan(MINIMAL)
     assert isinstance(loaded, LoadedPlan)
     assert loaded.path == MINIMAL
-    assert loaded.text == MINIMAL.read_text(encoding="utf-8")
     assert loaded.hash == hashlib.sha256(MINIMAL.read_bytes()).hexdigest()
     assert loaded.plan.release.title == "Platform 4.2 upgrade"
     assert [step.id for step in loaded.plan.steps] == ["confirm-scope", "apply", "login", "notify-done"]

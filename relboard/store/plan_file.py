@@ -54,7 +54,6 @@ class PlanError(Exception):
 class LoadedPlan(Struct, frozen=True):
     path: Path
     plan: Plan
-    text: str
     hash: str
 
 
@@ -147,14 +146,15 @@ def _dotted_key(match: re.Match[str]) -> str:
 
 def _load(path: Path, name: str, cached: bool) -> LoadedPlan:
     data = _read(path, name)
-    text = _decode(data, name)
     plan_hash = hashlib.sha256(data).hexdigest()
     if cached:
         from relboard.store.plan_cache import read_cached_plan
 
         seen = read_cached_plan(plan_hash)
         if seen is not None:
-            return LoadedPlan(path=path, plan=seen, text=text, hash=plan_hash)
+            # These very bytes were decoded and validated before: the text is not needed again.
+            return LoadedPlan(path=path, plan=seen, hash=plan_hash)
+    text = _decode(data, name)
     if not text.strip():
         raise PlanError(
             [
@@ -188,7 +188,7 @@ def _load(path: Path, name: str, cached: bool) -> LoadedPlan:
     from relboard.store.plan_cache import write_cached_plan
 
     write_cached_plan(plan_hash, plan)
-    return LoadedPlan(path=path, plan=plan, text=text, hash=plan_hash)
+    return LoadedPlan(path=path, plan=plan, hash=plan_hash)
 
 
 def _raise_positioned(found: list[tuple[tuple[str | int, ...], str]], text: str, name: str) -> None:
