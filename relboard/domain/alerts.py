@@ -6,7 +6,7 @@ deadline itself, the overrun, a criterion that trips, and the forecast turning t
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from relboard.domain.clock import Alert, ClockReading, WindowPhase
 from relboard.domain.forecast import Forecast, Verdict
@@ -14,8 +14,7 @@ from relboard.domain.rollback import evaluate
 from relboard.domain.state import WindowState
 
 
-@dataclass(frozen=True)
-class Watched:
+class Watched(Struct, frozen=True):
     """The few things a change of which rings."""
 
     deadline: Alert | None = None

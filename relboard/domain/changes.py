@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from relboard.domain.events import (
     CommandsApproved,
@@ -20,8 +21,7 @@ from relboard.domain.events import (
 )
 
 
-@dataclass(frozen=True)
-class Touched:
+class Touched(Struct, frozen=True):
     steps: frozenset[str] = frozenset()
     issues: bool = False
     criteria: bool = False

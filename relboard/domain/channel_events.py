@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from msgspec import Struct
 from msgspec.structs import replace
 
 from relboard.domain.events import Event, NoticeSent
@@ -11,8 +10,7 @@ from relboard.domain.intents import Refusal, Stamp
 from relboard.domain.state import WindowState
 
 
-@dataclass(frozen=True)
-class RecordSent:
+class RecordSent(Struct, frozen=True):
     """A send as the network layer reported it (delivered or not), restamped with the recorder's clock."""
 
     sent: NoticeSent

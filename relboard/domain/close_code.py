@@ -23,8 +23,9 @@ either, as long as they have a follow-up owner.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from enum import StrEnum
+
+from msgspec import Struct
 
 from relboard.domain.events import Decision, StepStatus
 from relboard.domain.plan import Phase
@@ -43,8 +44,7 @@ class CloseCode(StrEnum):
 _NOT_RUN = "never marked"
 
 
-@dataclass(frozen=True)
-class CloseOutcome:
+class CloseOutcome(Struct, frozen=True):
     code: CloseCode
     reasons: tuple[str, ...]
 

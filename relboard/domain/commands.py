@@ -10,7 +10,8 @@ from __future__ import annotations
 import hashlib
 import posixpath
 import shlex
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from relboard.domain.events import CommandsApproved, Event
 from relboard.domain.intents import Refusal, Stamp
@@ -18,8 +19,7 @@ from relboard.domain.plan import Plan
 from relboard.domain.state import WindowState
 
 
-@dataclass(frozen=True)
-class PlanCommand:
+class PlanCommand(Struct, frozen=True):
     step: str
     argv: tuple[str, ...]
     cwd: str
@@ -30,8 +30,7 @@ class PlanCommand:
         return f"{self.step}: in {self.cwd}: {shlex.join(self.argv)}{passed}"
 
 
-@dataclass(frozen=True)
-class CommandList:
+class CommandList(Struct, frozen=True):
     """The plan's command checks as the operator sees and approves them."""
 
     plan_hash: str
@@ -63,8 +62,7 @@ def command_list(plan: Plan, plan_dir: str, plan_hash: str) -> CommandList:
     return CommandList(plan_hash, tuple(found))
 
 
-@dataclass(frozen=True)
-class ApproveCommands:
+class ApproveCommands(Struct, frozen=True):
     plan_hash: str
     digest: str
     commands: tuple[str, ...]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import heapq
 from bisect import bisect_left
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 
+from msgspec import Struct
 from rapidfuzz import fuzz, process, utils
 
 from relboard.domain.plan import Troubleshooting
@@ -17,8 +17,7 @@ MAX_QUERY = 200
 MAX_QUERY_WORDS = 12
 
 
-@dataclass(frozen=True)
-class Match:
+class Match(Struct, frozen=True):
     entry: Troubleshooting
     score: float
 

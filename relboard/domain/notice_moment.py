@@ -8,8 +8,9 @@ part of the change and never decides its result.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
+
+from msgspec import Struct
 
 from relboard.domain.clock import ClockReading, WindowPhase
 from relboard.domain.close_code import CloseCode, close_outcome
@@ -47,8 +48,7 @@ _RESULT_OF_CODE = {
 }
 
 
-@dataclass(frozen=True)
-class AfterResult:
+class AfterResult(Struct, frozen=True):
     """The result an after notice can announce now.
 
     `final` is False while the change can still turn out otherwise (before the window, or in it with
@@ -133,8 +133,7 @@ def before_notice_sent(state: WindowState) -> bool:
     return any(n.notice is NoticeKind.BEFORE and n.delivered for n in state.notices)
 
 
-@dataclass(frozen=True)
-class NoticeChoice:
+class NoticeChoice(Struct, frozen=True):
     """The notice the moment calls for; `draft` marks an after notice drafted while the window runs."""
 
     kind: NoticeKind

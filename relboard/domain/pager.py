@@ -9,9 +9,10 @@ notice resolves.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
+
+from msgspec import Struct
 
 from relboard.domain.events import Decision, NoticeKind, NoticeSent
 from relboard.domain.plan import Plan
@@ -25,8 +26,7 @@ PAGED_DECISIONS = (Decision.ROLLBACK, Decision.RESCHEDULE)
 MAX_SUMMARY = 1024  # the Events API's limit for payload.summary
 
 
-@dataclass(frozen=True)
-class PageOffer:
+class PageOffer(Struct, frozen=True):
     """What the board offers to page for: reasons no delivered page covered yet, and the page's text."""
 
     reasons: tuple[str, ...]

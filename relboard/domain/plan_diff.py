@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from relboard.domain.plan import Plan
 
 
-@dataclass(frozen=True)
-class StepDifferences:
+class StepDifferences(Struct, frozen=True):
     only_mine: tuple[str, ...]
     only_theirs: tuple[str, ...]
     changed: tuple[str, ...]

@@ -4,8 +4,9 @@ and the seed's prerequisites that an empty list would otherwise satisfy."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from typing import cast
+
+from msgspec import Struct
 
 from relboard.domain import plan as domain
 from relboard.domain.dependencies import Edge, find_cycles
@@ -23,8 +24,7 @@ _HEADER_VALUE_BAD = re.compile(r"[\x00-\x08\x0a-\x1f\x7f]")
 _ENV_NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
 
-@dataclass(frozen=True)
-class RuleProblem:
+class RuleProblem(Struct, frozen=True):
     path: RulePath
     message: str
 

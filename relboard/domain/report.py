@@ -6,10 +6,11 @@ report. Strings are kept as recorded; the renderers clean and escape them for th
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import UTC, timedelta, tzinfo
 from functools import partial
 from typing import NamedTuple
+
+from msgspec import Struct
 
 from relboard.domain import progress
 from relboard.domain.catalog import CATEGORY_TITLES
@@ -29,14 +30,12 @@ TITLE = "Post-change report"
 EXCEPTION_STATUSES = (StepStatus.FAIL, StepStatus.BLOCKED, StepStatus.SKIP)
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(Struct, frozen=True):
     label: str
     value: str
 
 
-@dataclass(frozen=True)
-class StepException:
+class StepException(Struct, frozen=True):
     id: str
     title: str
     owner: str
@@ -48,8 +47,7 @@ class StepException:
     notes: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class PhaseOutcome:
+class PhaseOutcome(Struct, frozen=True):
     phase: str
     total: int
     passed: int
@@ -61,8 +59,7 @@ class PhaseOutcome:
     not_run_ids: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class CriterionLine:
+class CriterionLine(Struct, frozen=True):
     id: str
     condition: str
     tripped: bool
@@ -71,8 +68,7 @@ class CriterionLine:
     state: str = "not tripped"
 
 
-@dataclass(frozen=True)
-class ProbeLine:
+class ProbeLine(Struct, frozen=True):
     at: str
     step: str
     passed: bool
@@ -83,8 +79,7 @@ class ProbeLine:
     by: str
 
 
-@dataclass(frozen=True)
-class IssueLine:
+class IssueLine(Struct, frozen=True):
     id: str
     title: str
     source: str
@@ -95,8 +90,7 @@ class IssueLine:
     step: str
 
 
-@dataclass(frozen=True)
-class DecisionLine:
+class DecisionLine(Struct, frozen=True):
     at: str
     decision: str
     rationale: str
@@ -106,8 +100,7 @@ class DecisionLine:
     next_update: str
 
 
-@dataclass(frozen=True)
-class NoticeLine:
+class NoticeLine(Struct, frozen=True):
     at: str
     notice: str
     delivered: bool
@@ -128,8 +121,7 @@ class TimelineLine(NamedTuple):
 _line = partial(tuple.__new__, TimelineLine)
 
 
-@dataclass(frozen=True)
-class Report:
+class Report(Struct, frozen=True):
     title: str
     change: tuple[Field, ...]
     close: CloseOutcome

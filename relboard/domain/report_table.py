@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(Struct, frozen=True):
     """A tabular section, the same in every format; `empty` replaces the table when it has no rows."""
 
     name: str

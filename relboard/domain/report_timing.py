@@ -7,8 +7,9 @@ actual time.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import timedelta
+
+from msgspec import Struct
 
 from relboard.domain.durations import format_clock, format_duration
 from relboard.domain.events import StepStatus
@@ -28,8 +29,7 @@ _NOT_TIMED = {
 }
 
 
-@dataclass(frozen=True)
-class StepTiming:
+class StepTiming(Struct, frozen=True):
     id: str
     title: str
     phase: str
@@ -39,8 +39,7 @@ class StepTiming:
     over: timedelta | None  # actual - planned, when both are known
 
 
-@dataclass(frozen=True)
-class PhaseTiming:
+class PhaseTiming(Struct, frozen=True):
     phase: str
     planned: str
     actual: str
@@ -48,8 +47,7 @@ class PhaseTiming:
     timed: str
 
 
-@dataclass(frozen=True)
-class Timing:
+class Timing(Struct, frozen=True):
     steps: tuple[StepTiming, ...]
     phases: tuple[PhaseTiming, ...]
     overruns: tuple[StepTiming, ...]

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from relboard.domain.events import Decision
 from relboard.domain.rollback import CriterionState, evaluate
@@ -11,8 +11,7 @@ from relboard.domain.state import WindowState
 HELD = {Decision.PAUSE: "PAUSED", Decision.RESCHEDULE: "RESCHEDULED", Decision.ROLLBACK: "ROLLING BACK"}
 
 
-@dataclass(frozen=True)
-class Standing:
+class Standing(Struct, frozen=True):
     held: str = ""  # "PAUSED", "RESCHEDULED" or "ROLLING BACK" after such a decision; "" while it runs on
     tripped: tuple[str, ...] = ()  # the criteria tripped now
     unverified: tuple[str, ...] = ()  # the criteria nothing has checked although they should have been

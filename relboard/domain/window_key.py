@@ -12,7 +12,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 from relboard.domain.plan import Plan
 
@@ -21,8 +22,7 @@ KEY_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
 _OTHER = re.compile(r"[^a-z0-9_]+")
 
 
-@dataclass(frozen=True)
-class KeyProblem:
+class KeyProblem(Struct, frozen=True):
     path: tuple[str | int, ...]
     message: str
 

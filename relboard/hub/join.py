@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import asyncio
 import re
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from relboard.domain.window_key import window_key
 from relboard.hub.address import HubAddress
@@ -21,8 +22,7 @@ class JoinError(Exception):
     """The window cannot be joined (not on the hub, or its plan is missing or unusable); one line."""
 
 
-@dataclass(frozen=True)
-class Joined:
+class Joined(Struct, frozen=True):
     plan_path: Path
     state_path: Path
     events: int

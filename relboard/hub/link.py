@@ -19,12 +19,12 @@ import json
 import logging
 import os
 from collections.abc import AsyncGenerator, Iterator, MutableSequence
-from dataclasses import dataclass
 from typing import Any
 
 import nats
 import nats.errors
 import nats.js.errors
+from msgspec import Struct
 from nats.aio.client import Client
 from nats.aio.msg import Msg
 from nats.js import JetStreamContext
@@ -82,8 +82,7 @@ def events_subject(window: str, event_id: str | None = None) -> str:
     return f"relboard.{window}.events.{event_id}" if event_id else f"relboard.{window}.events.>"
 
 
-@dataclass(frozen=True)
-class Pulled:
+class Pulled(Struct, frozen=True):
     """One message of a window's stream: its subject, its bytes and how many are still to come."""
 
     subject: str

@@ -7,8 +7,9 @@ written before any of it (writers) or is left as it is when the hub does not ans
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from relboard.hub.address import HubAddress
 from relboard.hub.link import HubLink, HubUnreachable, answering, quiet_loop
@@ -20,8 +21,7 @@ from relboard.store.plan_file import LoadedPlan
 CONNECT_TIMEOUT = 3.0
 
 
-@dataclass
-class SyncOutcome:
+class SyncOutcome(Struct):
     pushed: int = 0
     pulled: int = 0
     unsent: int = 0

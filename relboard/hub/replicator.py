@@ -31,8 +31,9 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from relboard.domain.events import Event, utc_now
 from relboard.domain.text import one_line
@@ -53,15 +54,13 @@ _COUNTS_EVERY = 0.25  # a moving count ("catching up 1,200/5,000", "3 unsent") i
 _CATCH_UP_BATCH = 2_000
 
 
-@dataclass(frozen=True)
-class Present:
+class Present(Struct, frozen=True):
     who: str
     writer: str
     unsent: int
 
 
-@dataclass(frozen=True)
-class HubStatus:
+class HubStatus(Struct, frozen=True):
     state: str  # "connecting", "catching up", "live", "offline" or "stopped"
     unsent: int = 0
     done: int = 0
@@ -78,8 +77,7 @@ class HubStatus:
         return self.state
 
 
-@dataclass
-class _View:
+class _View(Struct):
     """What the two tasks of a connection share."""
 
     linked: WindowLink
@@ -95,8 +93,7 @@ class _View:
         return HubStatus("catching up", unsent, self.done, self.total, self.present)
 
 
-@dataclass
-class _Callbacks:
+class _Callbacks(Struct):
     on_events: Callable[[list[Event]], None] | None = None
     on_status: Callable[[HubStatus], None] | None = None
     on_refused: Callable[[str], None] | None = None

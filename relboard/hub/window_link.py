@@ -12,9 +12,9 @@ import contextlib
 import hashlib
 import tomllib
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from msgspec import Struct, field
 from pydantic import ValidationError
 
 from relboard.domain.events import Event, utc_now
@@ -34,8 +34,7 @@ _BATCH = 2_000  # events from the hub appended with one write and one fsync
 _HUB_LOCK_TIMEOUT = 30.0
 
 
-@dataclass
-class PullResult:
+class PullResult(Struct):
     pulled: int = 0
     refused: list[str] = field(default_factory=list)
 

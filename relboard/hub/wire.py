@@ -9,10 +9,10 @@ refused with a one-line reason (data text cleaned of control characters) and nev
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from msgspec import Struct
 from pydantic import ValidationError
 
 from relboard.domain.event_model import validate_event
@@ -25,8 +25,7 @@ EVENT_KINDS = frozenset(KINDS)
 _SHOWN = 60
 
 
-@dataclass(frozen=True)
-class Refused:
+class Refused(Struct, frozen=True):
     """A hub message that was not taken, and why (one line, safe to print)."""
 
     subject: str

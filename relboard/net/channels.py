@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass
 from datetime import datetime
+
+from msgspec import Struct
 
 from relboard.domain.events import NoticeKind, NoticeSent
 from relboard.domain.pager import maintenance_ended, maintenance_id, needs_resolve
@@ -28,8 +29,7 @@ from relboard.net.webhook import WebhookNotConfigured, post_notice, webhook_labe
 CHANNELS = ("webhook", "statuspage", "pagerduty")
 
 
-@dataclass(frozen=True)
-class Send:
+class Send(Struct, frozen=True):
     """One thing a notice makes happen: `channel` and what it does there, in words for a person."""
 
     channel: str

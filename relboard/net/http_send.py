@@ -8,16 +8,16 @@ reaches the host the plan names). Details are one clean line with every secret m
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urlsplit
+
+from msgspec import Struct
 
 from relboard.domain.text import one_line
 from relboard.net.secrets import scrub
 
 
-@dataclass(frozen=True)
-class Answer:
+class Answer(Struct, frozen=True):
     ok: bool
     status: int
     attempts: int
@@ -25,8 +25,7 @@ class Answer:
     body: Any = None  # the JSON answer, when there was one
 
 
-@dataclass(frozen=True)
-class Retry:
+class Retry(Struct, frozen=True):
     attempts: int = 4
     backoff: float = 0.5
     timeout: float = 10.0
@@ -35,8 +34,7 @@ class Retry:
 DEFAULT_RETRY = Retry()
 
 
-@dataclass(frozen=True)
-class Words:
+class Words(Struct, frozen=True):
     """How an answer reads, in the words of what was sent: `done` and `refused` lead their line (the HTTP
     status follows), `gave_up` leads the line after the last attempt."""
 

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
 from urllib.parse import urlsplit
+
+from msgspec import Struct
 
 from relboard.domain.plan import Notices
 from relboard.net.http_send import Retry, Words, send_json, url_problem
@@ -20,8 +21,7 @@ class WebhookNotConfigured(Exception):
     """The plan names no webhook variable, or the variable is not set: a usage problem, not a delivery failure."""
 
 
-@dataclass(frozen=True)
-class DeliveryResult:
+class DeliveryResult(Struct, frozen=True):
     delivered: bool
     attempts: int
     detail: str

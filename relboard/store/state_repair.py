@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 import stat
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+
+from msgspec import Struct
 
 from relboard.domain.events import StateRepaired, utc_now
 from relboard.domain.text import clean
@@ -30,8 +31,7 @@ _LOCK_TIMEOUT = 10.0
 PullMissing = Callable[[Journal], int]
 
 
-@dataclass(frozen=True)
-class RepairResult:
+class RepairResult(Struct, frozen=True):
     state_path: Path
     kept: int  # intact events kept
     damage: tuple[Damage, ...]  # what was copied aside (empty: nothing needed repairing)

@@ -10,15 +10,13 @@ whichever pane has focus ("? Help" first, even at 80 columns).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from msgspec import Struct
 from textual.binding import Binding, BindingType
 
 PANE_SCOPES = ("checklist", "lookup", "issues", "rollback")
 
 
-@dataclass(frozen=True)
-class BoardAction:
+class BoardAction(Struct, frozen=True):
     id: str  # the binding id, as written in keymap.toml
     keys: str  # default keys, comma separated ("" for palette-only actions)
     action: str  # the Textual action run in the scope's widget

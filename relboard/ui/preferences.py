@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Collection
-from dataclasses import dataclass, field
 
+from msgspec import Struct, field
 from textual.app import App
 
 from relboard.store.keymap import load_keymap
@@ -12,8 +12,7 @@ from relboard.store.preferences import load_theme_choice, save_theme_choice
 from relboard.ui.themes import choose_theme, load_themes
 
 
-@dataclass
-class BoardPreferences:
+class BoardPreferences(Struct):
     keymap: dict[str, str] = field(default_factory=dict)
     # (title, message) to show once the board is up: a bad file is reported, never fatal.
     problems: list[tuple[str, str]] = field(default_factory=list)

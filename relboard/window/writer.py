@@ -12,9 +12,10 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
 from enum import StrEnum
 from typing import Protocol
+
+from msgspec import Struct
 
 from relboard.domain.events import Event
 from relboard.domain.text import one_line
@@ -34,8 +35,7 @@ class JournalLike(Protocol):
     def read_new(self) -> list[Event]: ...
 
 
-@dataclass(frozen=True)
-class SaveStatus:
+class SaveStatus(Struct, frozen=True):
     """The writer's view of the disk after an attempt: everything saved, or why not."""
 
     state: SaveState
@@ -43,30 +43,26 @@ class SaveStatus:
     error: str = ""
 
 
-@dataclass(frozen=True)
-class ForeignEvents:
+class ForeignEvents(Struct, frozen=True):
     """Events another writer appended (found while appending or polling)."""
 
     events: list[Event]
 
 
-@dataclass(frozen=True)
-class EventDropped:
+class EventDropped(Struct, frozen=True):
     """An event the journal can never hold was taken off the queue, so the events after it are saved."""
 
     event: Event
     error: str
 
 
-@dataclass(frozen=True)
-class ReadProblem:
+class ReadProblem(Struct, frozen=True):
     """Polling the journal failed (the file was replaced, the folder is gone); said once per cause."""
 
     error: str
 
 
-@dataclass(frozen=True)
-class DamageFound:
+class DamageFound(Struct, frozen=True):
     """The journal holds damaged blocks (found while following or appending): a repair is needed."""
 
     reason: str

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable
-from dataclasses import dataclass
 from datetime import datetime, timedelta, tzinfo
 
+from msgspec import Struct
 from textual import on
 from textual.app import ComposeResult
 from textual.content import Content
@@ -50,8 +50,7 @@ RUNNING_TEXT = "probe running"
 SPIN_SECONDS = 0.25
 
 
-@dataclass(frozen=True)
-class StepTiming:
+class StepTiming(Struct, frozen=True):
     """Where a pending step stands against its prerequisites and its expected duration."""
 
     readiness: Readiness

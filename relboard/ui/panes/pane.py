@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import Protocol
 
+from msgspec import Struct
 from textual.containers import Vertical
 
 from relboard.domain.forecast import Forecaster
@@ -25,8 +25,7 @@ class ProbeControl(Protocol):
         ...
 
 
-@dataclass(frozen=True)
-class PaneHooks:
+class PaneHooks(Struct, frozen=True):
     """What a pane may ask of the board: record an intent (True when recorded; a refusal is shown),
     whether the board is read-only, running probes, and the zone times are shown in."""
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
+from msgspec import Struct
 from textual.app import ComposeResult
 from textual.widget import Widget
 from textual.widgets import Input, Label, RadioButton, RadioSet
@@ -94,8 +93,7 @@ class DecisionForm(FormScreen[DecisionFields]):
         )
 
 
-@dataclass(frozen=True)
-class CriterionFields:
+class CriterionFields(Struct, frozen=True):
     tripped: bool
     reason: str
 

@@ -7,10 +7,10 @@ rows, and the list swaps in the matching rows without measuring any of them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, tzinfo
 from typing import ClassVar
 
+from msgspec import Struct
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import BindingType
@@ -31,8 +31,7 @@ SEARCH_DELAY = 0.2
 ALL_KINDS = "all"
 
 
-@dataclass(frozen=True)
-class TimelineRow:
+class TimelineRow(Struct, frozen=True):
     """One entry as shown: local time, who, what, and the lower-cased text a search looks in."""
 
     entry: TimelineEntry
