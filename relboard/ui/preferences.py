@@ -26,7 +26,7 @@ class BoardPreferences(Struct):
         name, warning = choose_theme(app.available_themes, theme_name, load_theme_choice())
         if warning:
             problems.append(("Theme", warning))
-        app.theme = name
+        _start_with(app, name)
         return cls(dict(keymap), problems)
 
     def apply(self, app: App[None]) -> None:
@@ -37,3 +37,19 @@ class BoardPreferences(Struct):
             app.set_keymap(self.keymap)
         # Subscribed after the start-up theme is published, so only a choice the user makes is saved.
         app.call_next(app.theme_changed_signal.subscribe, app, lambda theme: save_theme_choice(theme.name))
+
+
+def _start_with(app: App[None], name: str) -> None:
+    """The theme the board opens in, set before anything is styled.
+
+    Set as `app.theme`, Textual reads every stylesheet again from its text once the app runs, and then once
+    more for the screen (a tenth of the board's own start). Nothing is styled yet, so the theme's variables
+    are all a stylesheet needs; the colour mode must be the one the app started in, whose palette for ANSI
+    colours Textual set up at init (another mode goes the long way)."""
+    theme = app.get_theme(name)
+    if theme is None or theme.dark != app.current_theme.dark:
+        app.theme = name
+        return
+    app.set_reactive(App.theme, name)
+    app.stylesheet.set_variables(app.get_css_variables())
+    app.set_class(True, f"-theme-{name}", update=False)
