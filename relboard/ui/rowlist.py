@@ -117,16 +117,27 @@ class RowList(ScrollView, can_focus=True):
 
     def _update_virtual_size(self) -> None:
         self.virtual_size = Size(0, self.count)
+        if self._keeps_scrollbar():
+            # The count is the list's own: its scrollbar learns it now, and is drawn with the next frame.
+            # Learnt in the layout that places the new count, it would be drawn in a frame of its own after.
+            self.vertical_scrollbar.window_virtual_size = self.count
+            self.scroll_y = self.validate_scroll_y(self.scroll_y)
+
+    def _keeps_scrollbar(self) -> bool:
+        return self.styles.overflow_y == "scroll" and self.show_vertical_scrollbar
 
     def _size_updated(self, size: Size, virtual_size: Size, container_size: Size, layout: bool = True) -> bool:
         # Every layout of the screen passes each widget its geometry again. A ScrollView takes any call as
         # a change (the compositor's virtual size is never its own) and refreshes its scrollbars, and the
         # screen then repaints a box spanning every list on it: a key in the lookup redrew the checklist.
-        # Unchanged geometry, and the same rows, change nothing.
+        # Unchanged geometry changes nothing; nor does a new count alone, once its kept scrollbar has it.
         laid_out = (size, virtual_size, container_size, self.virtual_size)
         if laid_out == self._laid_out:
             return False
+        rows_only = self._laid_out is not None and laid_out[:3] == self._laid_out[:3]
         self._laid_out = laid_out
+        if rows_only and self._keeps_scrollbar():
+            return False
         return super()._size_updated(size, virtual_size, container_size, layout)
 
     def on_resize(self, event: events.Resize) -> None:

@@ -157,7 +157,6 @@ def test_known_ids_are_the_boards_bindings() -> None:
     from relboard.ui.app import RelboardApp
     from relboard.ui.panes.checklist import ChecklistPane
     from relboard.ui.panes.issues import IssuesPane
-    from relboard.ui.panes.navlist import NavList
     from relboard.ui.panes.rollback import RollbackPane
     from relboard.ui.rowlist import RowList
     from relboard.ui.screens.details import StepDetails
@@ -171,7 +170,6 @@ def test_known_ids_are_the_boards_bindings() -> None:
         ChecklistPane,
         IssuesPane,
         RollbackPane,
-        NavList,
         RowList,
         StepDetails,
         ConfirmDiscard,

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bisect import bisect_right
+from functools import partial
 
 from textual import events, on
 from textual.app import ComposeResult
@@ -13,14 +13,14 @@ from relboard.domain.changes import ChangeCursor
 from relboard.domain.intents import IssueFields, ReopenIssue, ResolveIssue, UpdateIssue
 from relboard.domain.state import IssueState, WindowState
 from relboard.domain.text import clean
+from relboard.ui.folded import FoldedItems, Lines
 from relboard.ui.panes.pane import Pane, PaneHooks
 from relboard.ui.rowlist import RowList
 
-Piece = tuple[str, str]  # text and style; the text is cleaned to one line (`_line`)
 NO_OWNER = "none yet (needed before the window completes)"
 
 
-def issue_pieces(issue: IssueState) -> list[list[Piece]]:
+def issue_pieces(issue: IssueState) -> Lines:
     """The issue as its lines, title first, each as styled pieces of text."""
     if issue.resolved:
         lines = [[("✔ resolved ", "$text-success"), (_line(issue.title), "$text-muted")]]
@@ -46,38 +46,18 @@ def _line(text: str) -> str:
     return clean(text, single_line=True)
 
 
-def folds(pieces: list[Piece], width: int) -> bool:
-    """Whether the line is wider than `width` and `wrapped` folds it."""
-    return width > 8 and sum(len(text) for text, _ in pieces) > width
-
-
-def wrapped(pieces: list[Piece], width: int) -> list[Content]:
-    """The line folded to `width`, the continuation indented under its label."""
-    line = Content.assemble(*(piece for piece in pieces if piece[0]))
-    if not folds(pieces, width):
-        return [line]
-    first, *rest = line.wrap(width - 4)
-    return [first, *(Content("    ") + part for part in rest)]
-
-
-class _IssueRows:
-    """One issue's rows at one width: counted from its text, made only when one of them is shown, unless a
-    line folds (then its rows are made to be counted)."""
-
-    __slots__ = ("count", "key", "pieces", "rows")
-
-    def __init__(self, key: tuple[object, ...], issue: IssueState, width: int) -> None:
-        self.key = key
-        self.pieces = issue_pieces(issue)
-        self.rows: list[Content] | None = None
-        if any(folds(line, width) for line in self.pieces):
-            self.make(width)
-        self.count = len(self.rows) if self.rows is not None else len(self.pieces)
-
-    def make(self, width: int) -> list[Content]:
-        if self.rows is None:
-            self.rows = [row for line in self.pieces for row in wrapped(line, width)]
-        return self.rows
+def _shown(issue: IssueState) -> tuple[object, ...]:
+    """What an issue's rows are made from."""
+    return (
+        issue.title,
+        issue.impact,
+        issue.workaround,
+        issue.owner,
+        issue.step,
+        issue.from_plan,
+        issue.opened_by,
+        issue.resolved,
+    )
 
 
 class IssuesPane(Pane):
@@ -91,24 +71,18 @@ class IssuesPane(Pane):
         super().__init__(state, hooks, id=id, classes=classes)
         self.border_title = "3 Known issues"
         self._changes = ChangeCursor(state.events)
-        # Each issue is a few rows on the line-API list, made when shown, so five thousand of them open in
-        # one frame; only its title row takes the cursor. The rows are folded to the pane's width.
-        self._width = 0
-        self._ids: list[str] = []  # the issues in the order listed
-        self._starts: list[int] = []  # the row of each one's title
-        self._rows: dict[str, _IssueRows] = {}
+        self._items = FoldedItems()
 
     def compose(self) -> ComposeResult:
-        yield RowList(self._line, 0, selectable=self._is_title, id="issue-list")
+        yield RowList(self._line, 0, selectable=self._items.is_first, id="issue-list")
 
     def on_mount(self) -> None:
-        # Before the first layout (and behind a tab) the width is 0 and no line folds: one row per line, the
-        # count at any width the lines fit in, so the first layout already holds the list's height and its
-        # scrollbar. The first resize folds them to the pane's width.
+        # Before the first layout (and behind a tab) the width is 0: the rows are counted unfolded, so the
+        # first layout already holds the list's height; the first resize folds them to the pane's width.
         self._rebuild()
 
     def on_resize(self, event: events.Resize) -> None:
-        if self._list_width() != self._width:
+        if self._list_width() != self._items.width:
             self._rebuild()
 
     def watch_revision(self) -> None:
@@ -123,60 +97,28 @@ class IssuesPane(Pane):
         issues = list(self.state.issues.values())
         return [i for i in issues if i.open] + [i for i in issues if not i.open]
 
-    def _at(self, row: int) -> tuple[str, int]:
-        """The issue that row `row` belongs to, and the row's place among that issue's rows."""
-        number = bisect_right(self._starts, row) - 1
-        return self._ids[number], row - self._starts[number]
-
     def _line(self, row: int) -> Content:
-        if not self._ids:
+        if not self._items.ids:
             return Content.styled("No known issues. Press i to open one.", "$text-muted")
-        issue_id, offset = self._at(row)
-        return self._rows[issue_id].make(self._width)[offset]
-
-    def _is_title(self, row: int) -> bool:
-        return bool(self._ids) and self._at(row)[1] == 0
+        return self._items.row(row)
 
     def _rebuild(self) -> None:
         rows = self.query_one("#issue-list", RowList)
         keep = self.selected_issue
-        self._width = width = self._list_width()
         ordered = self._ordered()
-        made, kept = self._rows, {}
-        starts: list[int] = []
-        count = 0
-        for issue in ordered:
-            key = (
-                issue.title,
-                issue.impact,
-                issue.workaround,
-                issue.owner,
-                issue.step,
-                issue.from_plan,
-                issue.opened_by,
-                issue.resolved,
-                width,
-            )
-            entry = made.get(issue.id)
-            if entry is None or entry.key != key:
-                entry = _IssueRows(key, issue, width)
-            kept[issue.id] = entry
-            starts.append(count)
-            count += entry.count
-        self._ids, self._starts, self._rows = [i.id for i in ordered], starts, kept
+        count = self._items.fill(
+            ((issue.id, _shown(issue), partial(issue_pieces, issue)) for issue in ordered), self._list_width()
+        )
         rows.set_rows(count if ordered else 1)
-        if keep in kept:
-            rows.move_cursor(starts[self._ids.index(keep)])
+        start = self._items.first_row(keep) if keep is not None else None
+        if start is not None:
+            rows.move_cursor(start)
         open_count = sum(1 for i in ordered if i.open)
         self.border_subtitle = f"{open_count} open" if ordered else ""
 
     @property
     def selected_issue(self) -> str | None:
-        cursor = self.query_one("#issue-list", RowList).cursor
-        if cursor is None or not self._ids:
-            return None
-        issue_id, offset = self._at(cursor)
-        return issue_id if offset == 0 else None
+        return self._items.item_on(self.query_one("#issue-list", RowList).cursor)
 
     @on(RowList.Highlighted, "#issue-list")
     def _highlighted(self, event: RowList.Highlighted) -> None:

@@ -2,15 +2,15 @@
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TYPE_CHECKING
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.reactive import var
 from textual.widgets import Static
-from textual.widgets.option_list import Option
 
 from relboard.domain.changes import ChangeCursor
 from relboard.domain.clock import Alert, ClockReading
@@ -21,8 +21,10 @@ from relboard.domain.intents import MarkCriterion
 from relboard.domain.plan import Plan
 from relboard.domain.rollback import CriterionState, CriterionStatus, criterion_steps, evaluate, recommendation
 from relboard.domain.state import WindowState
-from relboard.ui.panes.navlist import NavList
+from relboard.domain.text import clean
+from relboard.ui.folded import FoldedItems, Lines
 from relboard.ui.panes.pane import Pane, PaneHooks
+from relboard.ui.rowlist import RowList
 from relboard.ui.text import plain_line, show
 from relboard.ui.times import hhmm
 
@@ -38,12 +40,17 @@ _STATE_LOOK = {
 }
 
 
-def criterion_prompt(status: CriterionStatus) -> Content:
-    head = Content.assemble(_STATE_LOOK[status.state], plain_line(status.criterion.id, "bold"))
-    lines = [head, Content.assemble("  ", plain_line(status.criterion.condition))]
+def criterion_lines(status: CriterionStatus) -> Lines:
+    """The criterion as its lines: its state and id, its condition, why it is in that state."""
+    lines = [[_STATE_LOOK[status.state], (_line(status.criterion.id), "bold")]]
+    lines.append([("  ", ""), (_line(status.criterion.condition), "")])
     if status.why:
-        lines.append(Content.assemble("  ", plain_line(status.why, "$text-muted")))
-    return Content("\n").join(lines)
+        lines.append([("  ", ""), (_line(status.why), "$text-muted")])
+    return lines
+
+
+def _line(text: str) -> str:
+    return clean(text, single_line=True)
 
 
 class RollbackPane(Pane):
@@ -61,6 +68,7 @@ class RollbackPane(Pane):
         self._changes = ChangeCursor(state.events)
         # Only these steps' marks can change a criterion (linked steps, critical steps of later phases).
         self._trip_steps = criterion_steps(state.plan)
+        self._criteria = FoldedItems()
 
     def compose(self) -> ComposeResult:
         yield Static(id="rollback-deadline")
@@ -70,13 +78,20 @@ class RollbackPane(Pane):
         # the line from the first frame, so the forecast's arrival after it is a repaint, not a layout.
         forecast.display = _has_expected(self.state.plan)
         yield forecast
-        yield NavList(id="criteria")
+        yield RowList(self._criterion_row, 0, selectable=self._criteria.is_first, id="criteria")
         with VerticalScroll(id="rollback-info-scroll"):
             yield Static(id="rollback-info")
 
     def on_mount(self) -> None:
         self._rebuild()
         self._show_clock()
+
+    def on_resize(self, event: events.Resize) -> None:
+        if self._list_width() != self._criteria.width:
+            self._list_criteria(evaluate(self.state))
+
+    def _list_width(self) -> int:
+        return self.query_one("#criteria", RowList).scrollable_content_region.width
 
     def watch_revision(self) -> None:
         changed = self._changes.take()
@@ -98,19 +113,26 @@ class RollbackPane(Pane):
             show(box, plain_line(forecast_line(found, self.hooks.zone), "$text-muted"), layout=False)
 
     def _rebuild(self) -> None:
-        criteria = self.query_one("#criteria", NavList)
-        keep = criteria.highlighted
         statuses = evaluate(self.state)
-        if statuses:
-            criteria.set_options(Option(criterion_prompt(s), id=f"criterion:{s.criterion.id}") for s in statuses)
-            criteria.highlighted = keep if keep is not None and keep < len(statuses) else 0
-        else:
-            criteria.set_options(
-                [Option(Content.styled("The plan lists no rollback criteria.", "$text-muted"), disabled=True)]
-            )
+        self._list_criteria(statuses)
         tripped = sum(1 for s in statuses if s.tripped)
         self.border_subtitle = f"{tripped} tripped" if tripped else ""
         show(self.query_one("#rollback-info", Static), self._info())
+
+    def _list_criteria(self, statuses: list[CriterionStatus]) -> None:
+        rows = self.query_one("#criteria", RowList)
+        keep = self.selected_criterion
+        items = ((s.criterion.id, (s.state, s.why), partial(criterion_lines, s)) for s in statuses)
+        count = self._criteria.fill(items, self._list_width())
+        rows.set_rows(count if statuses else 1)
+        start = self._criteria.first_row(keep) if keep is not None else None
+        if start is not None:
+            rows.move_cursor(start)
+
+    def _criterion_row(self, row: int) -> Content:
+        if not self._criteria.ids:
+            return Content.styled("The plan lists no rollback criteria.", "$text-muted")
+        return self._criteria.row(row)
 
     def _info(self) -> Content:
         plan = self.state.plan
@@ -158,23 +180,20 @@ class RollbackPane(Pane):
 
     @property
     def selected_criterion(self) -> str | None:
-        option = self.query_one("#criteria", NavList).highlighted_option
-        if option is None or option.id is None:
-            return None
-        return option.id.removeprefix("criterion:")
+        return self._criteria.item_on(self.query_one("#criteria", RowList).cursor)
 
-    @on(NavList.OptionSelected, "#criteria")
-    def _selected(self, event: NavList.OptionSelected) -> None:
+    @on(RowList.Selected, "#criteria")
+    def _selected(self, event: RowList.Selected) -> None:
         event.stop()
         if not self.hooks.read_only():
             self.action_mark_criterion()
 
-    @on(NavList.OptionHighlighted, "#criteria")
-    def _highlighted(self, event: NavList.OptionHighlighted) -> None:
+    @on(RowList.Highlighted, "#criteria")
+    def _highlighted(self, event: RowList.Highlighted) -> None:
         event.stop()
 
     def focus_primary(self) -> None:
-        self.query_one("#criteria", NavList).focus()
+        self.query_one("#criteria", RowList).focus()
 
     # --- actions (the action table's "rollback" rows) ----------------------------------
 
