@@ -20,7 +20,6 @@ from textual.containers import Container
 from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
-from textual.widgets import Tab, Tabs
 
 from relboard.domain.clock import ClockReading, read_clock
 from relboard.domain.events import Event, utc_now
@@ -29,7 +28,7 @@ from relboard.domain.intents import Intent, Refusal
 from relboard.domain.progress import is_complete
 from relboard.domain.standing import Standing, standing
 from relboard.ui.actions import KNOWN_BINDING_IDS, bindings, writes
-from relboard.ui.board_screen import PANE_TITLES, PANES, BoardScreen
+from relboard.ui.board_screen import BoardScreen, is_narrow
 from relboard.ui.clock_strip import ClockStrip
 from relboard.ui.damage import BoardDamage
 from relboard.ui.dialogs import Dialogs
@@ -152,7 +151,8 @@ class RelboardApp(App[None]):
             RelboardApp.standing,
             RelboardApp.hub_state,
         )
-        yield Tabs(*(Tab(PANE_TITLES[name], id=f"tab-{name}") for name in PANES), id="pane-tabs")
+        if is_narrow(self.size.width, self.size.height):
+            yield self.board.make_tabs()
         hooks = PaneHooks(
             record=self.record,
             read_only=lambda: self.read_only,

@@ -16,7 +16,13 @@ import relboard
 # The board's own parts, and what they reach lazily: the network layer's HTTP client among them.
 PACKAGES = ("relboard.ui", "relboard.window", "relboard.domain", "relboard.store", "relboard.net")
 HUB_SCREENS = ("relboard.ui.fleet",)  # the fleet screen is its own program, and imports nats
-MODULES = ("httpx", "textual.widgets._text_area", "textual.widgets._select", "textual.widgets._radio_set")
+MODULES = (
+    "httpx",
+    "textual.widgets._tabs",
+    "textual.widgets._text_area",
+    "textual.widgets._select",
+    "textual.widgets._radio_set",
+)
 
 
 def modules(with_hub: bool) -> list[str]:

@@ -39,11 +39,19 @@ async def test_resizing_switches_between_grid_and_tabs(session):
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         assert "3 Known issues" in screen_text(app)
-        assert not app.query_one("#pane-tabs").display
+        assert "2 Lookup" not in screen_text(app)  # no tab bar
         await pilot.resize_terminal(*NARROW)
         await pilot.pause()
-        assert app.query_one("#pane-tabs").display
+        assert "1 Checklist  2 Lookup  3 Known issues  4 Rollback" in screen_text(app)
         assert "accepted in the plan" not in screen_text(app)
+        await pilot.press("3")
+        await pilot.pause()
+        assert "accepted in the plan" in screen_text(app)
+        await pilot.resize_terminal(*WIDE)
+        await pilot.pause()
+        assert "2 Lookup" not in screen_text(app)
+        assert "1 Checklist" in screen_text(app)
+        assert "accepted in the plan" in screen_text(app)
 
 
 async def test_a_theme_chosen_on_the_board_is_remembered(session, own_config):
