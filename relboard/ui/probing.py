@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from relboard.domain.commands import CommandList, command_list
 from relboard.domain.events import CommandsApproved
 from relboard.domain.plan import Phase, Step
-from relboard.net.probes import probe_steps
-from relboard.store.approvals import ApprovalStore
 from relboard.ui.panes.checklist import ChecklistPane
-from relboard.window.probe_runner import ProbeRunner, Severity
 from relboard.window.recorder import Recorded
 
 if TYPE_CHECKING:
+    from relboard.domain.commands import CommandList
     from relboard.ui.app import RelboardApp
+    from relboard.window.probe_runner import ProbeRunner, Severity
 
 
 class BoardProbes:
@@ -22,8 +20,20 @@ class BoardProbes:
 
     def __init__(self, app: RelboardApp) -> None:
         self.app = app
-        self.runner = ProbeRunner(app.session.plan_dir, app.recorder, notify=self._say, running_changed=self._running)
+        # Made at the first probe: the network layer is imported then, not before the board's first frame.
+        self._runner: ProbeRunner | None = None
         self._commands: CommandList | None = None
+
+    @property
+    def runner(self) -> ProbeRunner:
+        if self._runner is None:
+            from relboard.window.probe_runner import ProbeRunner
+
+            app = self.app
+            self._runner = ProbeRunner(
+                app.session.plan_dir, app.recorder, notify=self._say, running_changed=self._running
+            )
+        return self._runner
 
     def _say(self, message: str, severity: Severity) -> None:
         self.app.notify(message, title="Probe", severity=severity, markup=False, timeout=8)
@@ -35,6 +45,8 @@ class BoardProbes:
 
     def commands(self) -> CommandList:
         if self._commands is None:
+            from relboard.domain.commands import command_list
+
             session = self.app.session
             self._commands = command_list(session.plan, str(session.plan_dir.resolve()), session.loaded.hash)
         return self._commands
@@ -50,6 +62,8 @@ class BoardProbes:
         self.app.run_worker(self.runner.run(fresh), name="probes", group="probes", exit_on_error=False)
 
     def run_validate_phase(self) -> None:
+        from relboard.net.probes import probe_steps
+
         steps = [step for step in probe_steps(self.app.plan) if step.phase is Phase.VALIDATE]
         if not steps:
             self.app.notify("No step of the validate phase has a probe.", markup=False)
@@ -57,17 +71,19 @@ class BoardProbes:
         self.run(steps)
 
     def output(self, step_id: str) -> list[str] | None:
-        if step_id not in self.runner.running:
+        if self._runner is None or step_id not in self._runner.running:
             return None
         return list(self.runner.output.get(step_id, ()))
 
     def cancel(self, step: Step) -> None:
-        if self.runner.cancel(step.id):
+        if self._runner is not None and self._runner.cancel(step.id):
             self.app.notify(f"Stopping the check of {step.id}: its processes are killed.", markup=False)
         else:
             self.app.notify(f"No check of {step.id} is running.", markup=False)
 
     def _approved(self) -> bool:
+        from relboard.store.approvals import ApprovalStore
+
         if not self.runner.commands_approved:
             self.runner.commands_approved = ApprovalStore().remembered(self.commands().digest)
         return self.runner.commands_approved
@@ -85,6 +101,8 @@ class BoardProbes:
             if not isinstance(outcome, Recorded) or not isinstance(outcome.event, CommandsApproved):
                 return
             self.runner.commands_approved = True
+            from relboard.store.approvals import ApprovalStore
+
             try:
                 ApprovalStore().remember(self.app.session.loaded.path, outcome.event)
             except OSError as error:
