@@ -223,9 +223,18 @@ def _partial_ceiling(one: str, other: str, plain_ratio: float) -> float:
 def related(symptom: str, texts: Sequence[str], cutoff: float = 70.0) -> list[int]:
     """Indexes of the texts (e.g. known issues) that mention the symptom."""
     wanted = utils.default_process(symptom)
-    return [
+    # Two passes in C over the texts (the board shows this for its first symptom as it opens, over every
+    # known issue of the window).
+    found = {
         i
-        for i, text in enumerate(texts)
-        if fuzz.token_set_ratio(wanted, utils.default_process(text)) >= cutoff
-        or fuzz.partial_ratio(utils.default_process(text), wanted) >= 90
-    ]
+        for _, _, i in process.extract_iter(
+            wanted, texts, scorer=fuzz.token_set_ratio, processor=utils.default_process, score_cutoff=cutoff
+        )
+    }
+    found.update(
+        i
+        for _, _, i in process.extract_iter(
+            wanted, texts, scorer=fuzz.partial_ratio, processor=utils.default_process, score_cutoff=90
+        )
+    )
+    return sorted(found)
