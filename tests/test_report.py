@@ -347,7 +347,9 @@ def test_every_timeline_cell_is_single_spaced_as_its_table_promises(naughty_stri
             IssueUpdated(at=moment, by=text, issue=text, changed=["title"], title=text),
             NoticeSent(at=moment, by=text, notice=NoticeKind.AFTER, delivered=False, channel=text, action=text),
             StepMarked(at=moment, by=text, step=text, status=StepStatus.FAIL, note=text, undoes=text),
+            StepMarked(at=moment, by=text, step=text, status=StepStatus.FAIL, note=text, waited_on=[text, text]),
             StepStarted(at=moment, by=text, step=text, note=text, waited_on=[text]),
+            NoteAdded(at=moment, by=text, step=text, note=text),
         ):
             state.apply(event)
     for utc in (False, True):

@@ -366,6 +366,7 @@ def build_report(state: WindowState, utc: bool = False) -> Report:
         for n in sorted(state.notices, key=lambda e: e.at)
     )
     entries: list[TimelineEntry] = timeline(state)
+    label = KIND_LABELS.get
     return Report(
         title=plan.release.title,
         change=_change_fields(state),
@@ -389,5 +390,5 @@ def build_report(state: WindowState, utc: bool = False) -> Report:
         issues=issues,
         decisions=decisions,
         notices=notices,
-        timeline=tuple(_line((moment(e.at), KIND_LABELS.get(e.kind, e.kind), e.who, e.text)) for e in entries),
+        timeline=tuple([_line((moment(at), label(kind, kind), who, text)) for at, kind, who, text in entries]),
     )
