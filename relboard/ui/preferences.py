@@ -35,7 +35,8 @@ class BoardPreferences(Struct):
             app.notify(warning, title=title, severity="warning", markup=False, timeout=10)
         if self.keymap:
             app.set_keymap(self.keymap)
-        # Subscribed after the start-up theme is published, so only a choice the user makes is saved.
+        # Subscribed after the start-up theme is set (and published, when Textual set it), so only a choice the
+        # user makes is saved.
         app.call_next(app.theme_changed_signal.subscribe, app, lambda theme: save_theme_choice(theme.name))
 
 
