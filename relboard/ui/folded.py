@@ -10,9 +10,13 @@ from __future__ import annotations
 
 from bisect import bisect_right
 from collections.abc import Callable, Hashable, Iterable
+from typing import TYPE_CHECKING
 
 from rich._wrap import divide_line
 from textual.content import Content
+
+if TYPE_CHECKING:
+    from relboard.ui.rowlist import RowList
 
 Piece = tuple[str, str]  # text and style; the text is on one line
 Lines = list[list[Piece]]  # an item: its lines, each as styled pieces
@@ -87,6 +91,18 @@ class FoldedItems:
             count += entry.count
         self.width, self.ids, self._starts, self._rows = width, ids, starts, kept
         return count
+
+    def show(self, rows: RowList, items: Iterable[Item]) -> None:
+        """Lays `items` out at the width of `rows` and lists them there; the cursor stays on its item."""
+        keep = self.item_on(rows.cursor)
+        rows.set_rows(self.fill(items, rows.scrollable_content_region.width) or 1)  # an empty list: one row says so
+        start = self.first_row(keep) if keep is not None else None
+        if start is not None:
+            rows.move_cursor(start)
+
+    def refolds(self, rows: RowList) -> bool:
+        """Whether `rows` is not as wide as the items were folded to."""
+        return rows.scrollable_content_region.width != self.width
 
     def at(self, row: int) -> tuple[str, int]:
         """The item that row `row` belongs to, and the row's place among that item's rows."""

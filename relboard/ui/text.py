@@ -14,8 +14,13 @@ def plain(text: str, style: str = "") -> Content:
 
 
 def plain_line(text: str, style: str = "") -> Content:
-    content = Content(clean(text, single_line=True))
+    content = Content(line_text(text))
     return content.stylize(style) if style and content else content
+
+
+def line_text(text: str) -> str:
+    """Data cleaned to one line, for a piece of Content assembled elsewhere (a folded list's lines)."""
+    return clean(text, single_line=True)
 
 
 def show(widget: Static, content: Content, *, layout: bool = True) -> None:

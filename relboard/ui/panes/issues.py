@@ -12,10 +12,10 @@ from textual.reactive import var
 from relboard.domain.changes import ChangeCursor
 from relboard.domain.intents import IssueFields, ReopenIssue, ResolveIssue, UpdateIssue
 from relboard.domain.state import IssueState, WindowState
-from relboard.domain.text import clean
 from relboard.ui.folded import FoldedItems, Lines
 from relboard.ui.panes.pane import Pane, PaneHooks
 from relboard.ui.rowlist import RowList
+from relboard.ui.text import line_text
 
 NO_OWNER = "none yet (needed before the window completes)"
 
@@ -23,27 +23,23 @@ NO_OWNER = "none yet (needed before the window completes)"
 def issue_pieces(issue: IssueState) -> Lines:
     """The issue as its lines, title first, each as styled pieces of text."""
     if issue.resolved:
-        lines = [[("✔ resolved ", "$text-success"), (_line(issue.title), "$text-muted")]]
+        lines = [[("✔ resolved ", "$text-success"), (line_text(issue.title), "$text-muted")]]
     else:
-        lines = [[("● open ", "bold $text-warning"), (_line(issue.title), "bold")]]
+        lines = [[("● open ", "bold $text-warning"), (line_text(issue.title), "bold")]]
     if issue.impact:
-        lines.append([("  impact: ", "$text-muted"), (_line(issue.impact), "")])
+        lines.append([("  impact: ", "$text-muted"), (line_text(issue.impact), "")])
     if issue.workaround:
-        lines.append([("  workaround: ", "$text-muted"), (_line(issue.workaround), "")])
-    owner = (_line(issue.owner), "") if issue.owner else (NO_OWNER, "$text-error")
+        lines.append([("  workaround: ", "$text-muted"), (line_text(issue.workaround), "")])
+    owner = (line_text(issue.owner), "") if issue.owner else (NO_OWNER, "$text-error")
     tail = [("  follow-up: ", "$text-muted"), owner]
     if issue.step:
-        tail += [("  step: ", "$text-muted"), (_line(issue.step), "")]
+        tail += [("  step: ", "$text-muted"), (line_text(issue.step), "")]
     if issue.from_plan:
         tail.append(("  · accepted in the plan", "$text-muted"))
     elif issue.opened_by:
-        tail.append((_line(f"  · opened by {issue.opened_by}"), "$text-muted"))
+        tail.append((line_text(f"  · opened by {issue.opened_by}"), "$text-muted"))
     lines.append(tail)
     return lines
-
-
-def _line(text: str) -> str:
-    return clean(text, single_line=True)
 
 
 def _shown(issue: IssueState) -> tuple[object, ...]:
@@ -82,15 +78,12 @@ class IssuesPane(Pane):
         self._rebuild()
 
     def on_resize(self, event: events.Resize) -> None:
-        if self._list_width() != self._items.width:
+        if self._items.refolds(self.query_one("#issue-list", RowList)):
             self._rebuild()
 
     def watch_revision(self) -> None:
         if self._changes.take().issues:
             self._rebuild()
-
-    def _list_width(self) -> int:
-        return self.query_one("#issue-list", RowList).scrollable_content_region.width
 
     def _ordered(self) -> list[IssueState]:
         # Open ones first: they are what the window still has to answer for.
@@ -103,16 +96,9 @@ class IssuesPane(Pane):
         return self._items.row(row)
 
     def _rebuild(self) -> None:
-        rows = self.query_one("#issue-list", RowList)
-        keep = self.selected_issue
         ordered = self._ordered()
-        count = self._items.fill(
-            ((issue.id, _shown(issue), partial(issue_pieces, issue)) for issue in ordered), self._list_width()
-        )
-        rows.set_rows(count if ordered else 1)
-        start = self._items.first_row(keep) if keep is not None else None
-        if start is not None:
-            rows.move_cursor(start)
+        items = ((issue.id, _shown(issue), partial(issue_pieces, issue)) for issue in ordered)
+        self._items.show(self.query_one("#issue-list", RowList), items)
         open_count = sum(1 for i in ordered if i.open)
         self.border_subtitle = f"{open_count} open" if ordered else ""
 

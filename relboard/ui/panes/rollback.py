@@ -21,11 +21,10 @@ from relboard.domain.intents import MarkCriterion
 from relboard.domain.plan import Plan
 from relboard.domain.rollback import CriterionState, CriterionStatus, criterion_steps, evaluate, recommendation
 from relboard.domain.state import WindowState
-from relboard.domain.text import clean
 from relboard.ui.folded import FoldedItems, Lines
 from relboard.ui.panes.pane import Pane, PaneHooks
 from relboard.ui.rowlist import RowList
-from relboard.ui.text import plain_line, show
+from relboard.ui.text import line_text, plain_line, show
 from relboard.ui.times import hhmm
 
 if TYPE_CHECKING:
@@ -42,15 +41,11 @@ _STATE_LOOK = {
 
 def criterion_lines(status: CriterionStatus) -> Lines:
     """The criterion as its lines: its state and id, its condition, why it is in that state."""
-    lines = [[_STATE_LOOK[status.state], (_line(status.criterion.id), "bold")]]
-    lines.append([("  ", ""), (_line(status.criterion.condition), "")])
+    lines = [[_STATE_LOOK[status.state], (line_text(status.criterion.id), "bold")]]
+    lines.append([("  ", ""), (line_text(status.criterion.condition), "")])
     if status.why:
-        lines.append([("  ", ""), (_line(status.why), "$text-muted")])
+        lines.append([("  ", ""), (line_text(status.why), "$text-muted")])
     return lines
-
-
-def _line(text: str) -> str:
-    return clean(text, single_line=True)
 
 
 class RollbackPane(Pane):
@@ -87,11 +82,8 @@ class RollbackPane(Pane):
         self._show_clock()
 
     def on_resize(self, event: events.Resize) -> None:
-        if self._list_width() != self._criteria.width:
+        if self._criteria.refolds(self.query_one("#criteria", RowList)):
             self._list_criteria(evaluate(self.state))
-
-    def _list_width(self) -> int:
-        return self.query_one("#criteria", RowList).scrollable_content_region.width
 
     def watch_revision(self) -> None:
         changed = self._changes.take()
@@ -120,14 +112,8 @@ class RollbackPane(Pane):
         show(self.query_one("#rollback-info", Static), self._info())
 
     def _list_criteria(self, statuses: list[CriterionStatus]) -> None:
-        rows = self.query_one("#criteria", RowList)
-        keep = self.selected_criterion
         items = ((s.criterion.id, (s.state, s.why), partial(criterion_lines, s)) for s in statuses)
-        count = self._criteria.fill(items, self._list_width())
-        rows.set_rows(count if statuses else 1)
-        start = self._criteria.first_row(keep) if keep is not None else None
-        if start is not None:
-            rows.move_cursor(start)
+        self._criteria.show(self.query_one("#criteria", RowList), items)
 
     def _criterion_row(self, row: int) -> Content:
         if not self._criteria.ids:
