@@ -61,10 +61,15 @@ def test_the_graph_is_its_definition_for_any_waits_forward_backward_or_in_a_cycl
     ids, kept, order = reference(plan)
     graph = build_graph(plan)
     assert list(graph.ids) == ids
-    assert list(graph.prereqs) == kept
+    assert [tuple(p) for p in graph.prereqs] == kept
+    assert [tuple(graph.prereqs[n]) for n in range(len(ids))] == kept
+    assert len(graph.prereqs) == len(graph.dependents) == len(ids)
     assert list(graph.order) == order
     assert [graph.order.index(n) for n in range(len(ids))] == list(graph.rank)
-    assert [tuple(n for n in range(len(ids)) if p in kept[n]) for p in range(len(ids))] == list(graph.dependents)
+    dependents = [tuple(n for n in range(len(ids)) if p in kept[n]) for p in range(len(ids))]
+    assert [tuple(d) for d in graph.dependents] == dependents
+    assert [tuple(graph.dependents[n]) for n in range(len(ids))] == dependents
+    assert [graph.plan_index[n] for n in range(len(ids))] == [[s.id for s in plan.steps].index(i) for i in ids]
 
 
 def test_waits_on_later_steps_are_ordered_after_them():

@@ -7,7 +7,10 @@ step of a duplicated id wins, as in `Plan.step`), and every list here is indexed
 
 from __future__ import annotations
 
+from array import array
+from collections.abc import Iterable, Iterator, Sequence
 from enum import StrEnum
+from itertools import accumulate
 
 from msgspec import Struct
 
@@ -33,14 +36,60 @@ class Edge(Struct, frozen=True):
     position: int | None
 
 
+class Adjacency:
+    """Each node's neighbours (its waits, or the steps waiting on it), packed in two arrays of ints.
+
+    A graph lives as long as the board: as a tuple per node, a 5,000-step plan's two lists cost about a
+    megabyte of small objects."""
+
+    __slots__ = ("_flat", "_starts")
+
+    def __init__(self, lists: Iterable[Iterable[int]]) -> None:
+        self._flat = flat = array("i")
+        self._starts = starts = array("i", [0])
+        for own in lists:
+            flat.extend(own)
+            starts.append(len(flat))
+
+    @classmethod
+    def reversed_of(cls, forward: Adjacency) -> Adjacency:
+        """For each node, the nodes that list it, in node order."""
+        count = len(forward)
+        sizes = [0] * (count + 1)
+        for target in forward._flat:
+            sizes[target + 1] += 1
+        starts = array("i", accumulate(sizes))
+        flat = array("i", bytes(4 * len(forward._flat)))
+        free = starts.tolist()
+        for node in range(count):
+            for target in forward[node]:
+                flat[free[target]] = node
+                free[target] += 1
+        made = cls.__new__(cls)
+        made._flat, made._starts = flat, starts
+        return made
+
+    def __len__(self) -> int:
+        return len(self._starts) - 1
+
+    def __getitem__(self, node: int) -> Sequence[int]:
+        if not 0 <= node < len(self._starts) - 1:
+            raise IndexError(node)
+        return self._flat[self._starts[node] : self._starts[node + 1]]
+
+    def __iter__(self) -> Iterator[Sequence[int]]:
+        flat, starts = self._flat, self._starts
+        return (flat[starts[node] : starts[node + 1]] for node in range(len(starts) - 1))
+
+
 class Graph(Struct, frozen=True):
     ids: tuple[str, ...]  # one per distinct step id, in plan order
     index: dict[str, int]
-    plan_index: tuple[int, ...]  # where each node's step sits in plan.steps
-    prereqs: tuple[tuple[int, ...], ...]
-    dependents: tuple[tuple[int, ...], ...]
-    order: tuple[int, ...]  # prerequisites before the steps that wait on them
-    rank: tuple[int, ...]  # each node's place in `order`
+    plan_index: Sequence[int]  # where each node's step sits in plan.steps
+    prereqs: Adjacency
+    dependents: Adjacency
+    order: Sequence[int]  # prerequisites before the steps that wait on them
+    rank: Sequence[int]  # each node's place in `order`
 
 
 def edges(plan: Plan) -> list[Edge]:
@@ -92,28 +141,24 @@ def build_graph(plan: Plan) -> Graph:
     if backward:
         # Every step waits only on steps listed before it (as plans are written): plan order is Kahn's
         # order, and there is no cycle to cut.
-        order = list(range(len(ids)))
-        placed = order
-        kept = [tuple(own) for own in prereqs]
+        order: Sequence[int] = range(len(ids))
+        rank: Sequence[int] = order
+        kept = Adjacency(prereqs)
     else:
-        order = _topological(prereqs)
-        placed = [0] * len(ids)
+        order = array("i", _topological(prereqs))
+        rank = placed = array("i", bytes(4 * len(ids)))
         for position, node in enumerate(order):
             placed[node] = position
         # Waits that point forward in `order` only exist inside a cycle: cut them.
-        kept = [tuple(p for p in prereqs[node] if placed[p] < placed[node]) for node in range(len(ids))]
-    dependents: list[list[int]] = [[] for _ in ids]
-    for node, waits_on in enumerate(kept):
-        for p in waits_on:
-            dependents[p].append(node)
+        kept = Adjacency([p for p in prereqs[node] if placed[p] < placed[node]] for node in range(len(ids)))
     return Graph(
         ids=tuple(ids),
         index=index,
-        plan_index=tuple(plan_index),
-        prereqs=tuple(kept),
-        dependents=tuple(tuple(d) for d in dependents),
-        order=tuple(order),
-        rank=tuple(placed),
+        plan_index=range(len(ids)) if len(ids) == len(plan.steps) else array("i", plan_index),
+        prereqs=kept,
+        dependents=Adjacency.reversed_of(kept),
+        order=order,
+        rank=rank,
     )
 
 

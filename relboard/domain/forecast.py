@@ -22,7 +22,8 @@ changes the tails of the undone steps before it, which in a window that moves fo
 from __future__ import annotations
 
 import heapq
-from collections.abc import Iterable
+from array import array
+from collections.abc import Iterable, MutableSequence
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
 
@@ -102,7 +103,7 @@ class Forecaster:
         graph = self.graph = build_graph(plan)
         count = len(graph.ids)
         steps = [plan.steps[i] for i in graph.plan_index]
-        self._expected = [s.expected.total_seconds() if s.expected is not None else 0.0 for s in steps]
+        self._expected = array("d", [s.expected.total_seconds() if s.expected is not None else 0.0 for s in steps])
         self._has_expected = [s.expected is not None for s in steps]
         self._any_expected = any(self._has_expected)
         self._target = _targets(plan, graph)
@@ -112,8 +113,9 @@ class Forecaster:
         self._started: list[float | None] = [None] * count  # set only while in progress
         self._in_progress: set[int] = set()
         self._undone_prereqs = [len(p) for p in graph.prereqs]
-        self._tail = [0.0] * count
-        self._tail_target = [_NONE] * count
+        # Two numbers per step for as long as the board is open: unboxed doubles.
+        self._tail: MutableSequence[float] = array("d", [0.0]) * count
+        self._tail_target: MutableSequence[float] = array("d", [_NONE]) * count
         self._actual = [0] * count  # bounded actual microseconds of a passed, timed step with an expectation
         self._counted = [0] * count  # its expectation, when it counts towards the pace
         self._seen = 0
@@ -125,8 +127,9 @@ class Forecaster:
                     self._undone_prereqs[d] -= 1
         for node in reversed(graph.order):
             self._tail[node], self._tail_target[node] = self._tails(node)
-        self._longest = RunningMax(self._tail)
-        self._longest_target = RunningMax(self._tail_target)
+        self._longest, self._longest_target = RunningMax(self._tail), RunningMax(self._tail_target)
+        # From here on the tails are the running maxima's own values, which `_propagate` sets.
+        self._tail, self._tail_target = self._longest.values, self._longest_target.values
         # The pace's sums, kept as each step's part changes (in microseconds: exact, in any order).
         self._actual_total = self._counted_total = 0
         for node in range(count):
