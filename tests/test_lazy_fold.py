@@ -113,7 +113,7 @@ def write_journal(path: Path, events: list[Event]) -> None:
 def parts(state: WindowState) -> dict:
     """Everything a state holds, read as any view would read it."""
     return {
-        "steps": {step_id: vars(step) for step_id, step in state.steps.items()},
+        "steps": {step_id: step.fields() for step_id, step in state.steps.items()},
         "issues": {issue_id: vars(issue) for issue_id, issue in state.issues.items()},
         "criteria_marks": state.criteria_marks,
         "decisions": state.decisions,

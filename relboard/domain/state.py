@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, MutableSet
-from dataclasses import dataclass, field
+from collections.abc import Iterable, MutableSet, Sequence
+from dataclasses import dataclass
 from datetime import datetime
 
 from msgspec import Struct
@@ -36,21 +36,51 @@ def _is_newer(event: Event, than: Event | None) -> bool:
     return than is None or is_later_or_same(event, than)
 
 
-@dataclass
 class StepState:
-    status: StepStatus = StepStatus.PENDING
-    note: str = ""
-    by: str = ""
-    at: datetime | None = None
-    notes: list[NoteAdded] = field(default_factory=list)
-    probe: ProbeRan | None = None
-    started_at: datetime | None = None
-    started_by: str = ""
-    last_probe: ProbeRan | None = None  # the latest probe result of any outcome, `error` included
-    # Every event on this step in the order it was folded: marks, notes, probe results, starts.
-    history: list[Event] = field(default_factory=list)
-    source: StepMarked | ProbeRan | None = None  # the event that set the status, to order later ones against
-    start_source: StepStarted | None = None
+    """A step's state: the fold of its own events.
+
+    Slotted, with its lists made at the first event: a window holds one for every step of its plan, most of
+    them untouched, for as long as the board is open."""
+
+    __slots__ = FIELDS = (
+        "status",
+        "note",
+        "by",
+        "at",
+        "notes",
+        "probe",
+        "started_at",
+        "started_by",
+        "last_probe",
+        "history",
+        "source",
+        "start_source",
+    )
+    __hash__ = None  # type: ignore[assignment]  # compared by value, and changed in place
+
+    def __init__(self) -> None:
+        self.status = StepStatus.PENDING
+        self.note = ""
+        self.by = ""
+        self.at: datetime | None = None
+        self.notes: Sequence[NoteAdded] = ()
+        self.probe: ProbeRan | None = None
+        self.started_at: datetime | None = None
+        self.started_by = ""
+        self.last_probe: ProbeRan | None = None  # the latest probe result of any outcome, `error` included
+        # Every event on this step in the order it was folded: marks, notes, probe results, starts.
+        self.history: Sequence[Event] = ()
+        self.source: StepMarked | ProbeRan | None = None  # the event that set the status, to order later ones against
+        self.start_source: StepStarted | None = None
+
+    def fields(self) -> dict[str, object]:
+        return {name: getattr(self, name) for name in StepState.FIELDS}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, StepState) and self.fields() == other.fields()
+
+    def __repr__(self) -> str:
+        return f"StepState({', '.join(f'{name}={value!r}' for name, value in self.fields().items())})"
 
     @property
     def probe_error(self) -> ProbeRan | None:
@@ -58,7 +88,11 @@ class StepState:
         return self.last_probe if self.last_probe is not None and self.last_probe.errored else None
 
     def apply(self, event: Event) -> None:
-        self.history.append(event)
+        history = self.history
+        if isinstance(history, list):
+            history.append(event)
+        else:
+            self.history = [event]
         if type(event) is StepMarked:  # most of a window's events, first and without a match
             source = self.source
             if source is None or is_later_or_same(event, source):
@@ -67,7 +101,11 @@ class StepState:
             return
         match event:
             case NoteAdded():
-                self.notes.append(event)
+                notes = self.notes
+                if isinstance(notes, list):
+                    notes.append(event)
+                else:
+                    self.notes = [event]
             case ProbeRan():
                 if _is_newer(event, self.last_probe):
                     self.last_probe = event

@@ -32,10 +32,11 @@ class _LazyStep(StepState):
         self.__dict__["_replay"] = replay
 
     def __getattribute__(self, name: str) -> Any:
-        fields = object.__getattribute__(self, "__dict__")
-        replay = fields.pop("_replay", None)
+        replay = object.__getattribute__(self, "__dict__").pop("_replay", None)
         if replay is not None:
-            fields.update(vars(replay()))
+            made = replay()
+            for field in StepState.FIELDS:
+                object.__setattr__(self, field, getattr(made, field))
         return object.__getattribute__(self, name)
 
     def __setattr__(self, name: str, value: Any) -> None:
