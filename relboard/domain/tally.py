@@ -23,29 +23,30 @@ def begun_at(status: StepStatus, at: datetime | None, started_at: datetime | Non
 
 class Tally:
     def __init__(self, plan: Plan) -> None:
-        self._phase: dict[str, Phase] = {}
-        self._index: dict[str, int] = {}  # plan order: of two steps begun at the same moment, the first
+        # A step's phase is read from the plan, whose first step of an id is the one the fold keeps.
+        self._step = plan.step
+        self._index: dict[str, int] = {}  # plan order of the critical steps: of two begun at one moment, the first
         self._critical: set[str] = set()
         self.by_phase: dict[Phase, Counter[StepStatus]] = {phase: Counter() for phase in Phase}
         self.overall: Counter[StepStatus] = Counter()
         self.critical_open: set[str] = set()  # critical steps not passed
         self._begun: dict[Phase, dict[str, datetime]] = {phase: {} for phase in Phase}
         self._first: dict[Phase, tuple[str, datetime] | None] = {}
-        for step in plan.steps:
-            if step.id in self._phase:
+        for number, step in enumerate(plan.steps):
+            if plan.step(step.id) is not step:
                 continue  # a duplicate id: the fold keeps one state for it
-            self._phase[step.id] = step.phase
-            self._index[step.id] = len(self._index)
             self.by_phase[step.phase][StepStatus.PENDING] += 1
             self.overall[StepStatus.PENDING] += 1
             if step.critical:
+                self._index[step.id] = number
                 self._critical.add(step.id)
                 self.critical_open.add(step.id)
 
     def moved(self, step_id: str, before: StepStatus, after: StepStatus) -> None:
-        phase = self._phase.get(step_id)
-        if phase is None or before is after:
+        step = self._step(step_id)
+        if step is None or before is after:
             return
+        phase = step.phase
         self.by_phase[phase][before] -= 1
         self.by_phase[phase][after] += 1
         self.overall[before] -= 1
