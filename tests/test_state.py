@@ -1,5 +1,7 @@
 from datetime import UTC, datetime, timedelta
 
+import pytest
+
 from relboard.domain import progress
 from relboard.domain.events import (
     Decision,
@@ -43,6 +45,24 @@ def test_the_latest_mark_wins_whatever_order_writers_appended_in(plan):
     state = WindowState(plan, [late, early])
     assert (state.steps["login"].status, state.steps["login"].by) == (StepStatus.PASS, "board")
     assert state.events == [late, early]
+
+
+def test_a_step_gets_a_state_of_its_own_at_its_first_event(plan):
+    state = WindowState(plan, [StepMarked(at=t(1), by="a", step="apply", status=StepStatus.PASS)])
+    state.apply(NoteAdded(at=t(2), by="b", step="login", note="slow"))
+    assert {s: v.status for s, v in state.steps.items()} == {
+        "confirm-scope": StepStatus.PENDING,
+        "apply": StepStatus.PASS,
+        "login": StepStatus.PENDING,
+        "notify-done": StepStatus.PENDING,
+    }
+    assert [n.note for n in state.steps["login"].notes] == ["slow"]
+    assert [len(state.steps[s].history) for s in state.steps] == [0, 1, 1, 0]
+    # The steps without an event share one state, which refuses a change made around the fold.
+    with pytest.raises(AttributeError):
+        state.steps["notify-done"].status = StepStatus.FAIL
+    assert state.steps["confirm-scope"].status is StepStatus.PENDING
+    assert state.steps["confirm-scope"] == WindowState(plan).steps["notify-done"]
 
 
 def test_notes_issues_decisions_and_notices_fold(plan):

@@ -127,6 +127,26 @@ class StepState:
         return replay
 
 
+class _Untouched(StepState):
+    """The state every step of a window shares until its first event gives it one of its own: a plan of
+    50,000 steps starts with one state, not 50,000. Shared, it refuses any change."""
+
+    __slots__ = ()
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"an untouched step's state is shared: cannot set {name}")
+
+
+def _untouched() -> StepState:
+    shared, fresh = object.__new__(_Untouched), StepState()
+    for name in StepState.FIELDS:
+        object.__setattr__(shared, name, getattr(fresh, name))
+    return shared
+
+
+UNTOUCHED = _untouched()
+
+
 @dataclass
 class IssueState:
     id: str
@@ -198,7 +218,7 @@ class WindowState:
 
     def __init__(self, plan: Plan, events: Iterable[Event] = ()) -> None:
         self.plan = plan
-        self.steps: dict[str, StepState] = {s.id: StepState() for s in plan.steps}
+        self.steps: dict[str, StepState] = dict.fromkeys((s.id for s in plan.steps), UNTOUCHED)
         self.issues: dict[str, IssueState] = plan_issues(plan)
         self.criteria_marks: dict[str, CriterionMarked] = {}
         self.decisions: list[DecisionRecorded] = []
@@ -229,7 +249,10 @@ class WindowState:
             append(event)
             kind = type(event)
             if kind is StepMarked or kind is NoteAdded or kind is StepStarted:
-                step = steps.get(event.step)  # type: ignore[union-attr]
+                step_id = event.step  # type: ignore[union-attr]
+                step = steps.get(step_id)
+                if step is UNTOUCHED:
+                    step = steps[step_id] = StepState()
                 if step is not None:
                     step.apply(event)
             else:
@@ -289,6 +312,8 @@ class WindowState:
         step = self.steps.get(step_id)
         if step is None:
             return
+        if step is UNTOUCHED:
+            step = self.steps[step_id] = StepState()
         if not self._counting:
             step.apply(event)
             return

@@ -15,7 +15,7 @@ from typing import Any, cast
 from relboard.domain.events import Event
 from relboard.domain.fold_index import EventLog, KnownIds
 from relboard.domain.plan import Plan
-from relboard.domain.state import StepState, WindowState, count_steps, plan_issues
+from relboard.domain.state import UNTOUCHED, StepState, WindowState, count_steps, plan_issues
 
 
 def fold(plan: Plan, events: Sequence[Event]) -> WindowState:
@@ -98,7 +98,7 @@ class LazyWindowState(WindowState):
 
             return run
 
-        self.steps = {s.id: _LazyStep(replay(s.id)) for s in self.plan.steps}
+        self.steps = {s.id: _LazyStep(replay(s.id)) if s.id in by_step else UNTOUCHED for s in self.plan.steps}
 
     def _make_issues(self) -> None:
         def start() -> None:

@@ -83,6 +83,28 @@ async def test_a_running_check_shows_its_output_live_and_ctrl_k_stops_it(tmp_pat
     assert app.state.steps["login"].status is StepStatus.PENDING
 
 
+async def test_the_details_of_an_untouched_step_show_its_check_once_it_ends(tmp_path, own_config):
+    code = "import time; print('warming up', flush=True); time.sleep(1); print('all good')"
+    session, state = with_login_check(tmp_path, command_check(code))
+    app = make_app(session)
+    async with app.run_test(size=WIDE, notifications=True) as pilot:
+        await pilot.pause()
+        await to_login(pilot, app)
+        await pilot.press("r", "y")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, StepDetails)
+        assert await wait_until(pilot, lambda: "Running: output so far" in screen_text(app), timeout=20)
+        # The step had no event when its details opened; the check's result is its first.
+        assert await wait_until(pilot, lambda: "last probe" in screen_text(app), timeout=20)
+        text = screen_text(app)
+        assert "PASS" in text
+        assert "all good" in text
+        assert "Running: output so far" not in text
+    (result,) = events_of(state, "probe_ran")
+    assert result.outcome.value == "pass"
+
+
 PAGER = """
 [escalation.pagerduty]
 routing_key_env = "RB_PD_ROUTING"

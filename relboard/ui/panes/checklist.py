@@ -339,7 +339,7 @@ class ChecklistPane(Pane):
         if step is not None:
             from relboard.ui.screens.details import StepDetails
 
-            self.app.push_screen(StepDetails(step, self.state.steps[step.id], self.hooks.zone, self.hooks.probes))
+            self.app.push_screen(StepDetails(step, self.state, self.hooks.zone, self.hooks.probes))
 
     def action_start(self) -> None:
         step = self._step()

@@ -14,7 +14,7 @@ from textual.widgets import Label, Static
 
 from relboard.domain.events import Event, NoteAdded, ProbeOutcome, ProbeRan, StepMarked, StepStarted
 from relboard.domain.plan import Step
-from relboard.domain.state import StepState
+from relboard.domain.state import StepState, WindowState
 from relboard.net.command_check import command_text
 from relboard.ui.actions import bindings
 from relboard.ui.panes.checklist import STATUS_LOOK
@@ -84,12 +84,17 @@ LIVE_SECONDS = 0.5
 class StepDetails(ModalScreen[None]):
     BINDINGS: ClassVar[list[BindingType]] = bindings("details")
 
-    def __init__(self, step: Step, state: StepState, zone: tzinfo, probes: ProbeControl | None = None) -> None:
+    def __init__(self, step: Step, window: WindowState, zone: tzinfo, probes: ProbeControl | None = None) -> None:
         super().__init__()
         self.step = step
-        self.step_state = state
+        self.window = window
         self.zone = zone
         self.probes = probes
+
+    @property
+    def step_state(self) -> StepState:
+        # Read afresh: a check that ends while the details are open gives the step a newer state.
+        return self.window.steps[self.step.id]
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog details"):
