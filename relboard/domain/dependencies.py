@@ -59,7 +59,7 @@ class Adjacency:
         for target in forward._flat:
             sizes[target + 1] += 1
         starts = array("i", accumulate(sizes))
-        flat = array("i", bytes(4 * len(forward._flat)))
+        flat = array("i", [0]) * len(forward._flat)
         free = starts.tolist()
         for node in range(count):
             for target in forward[node]:
@@ -146,7 +146,7 @@ def build_graph(plan: Plan) -> Graph:
         kept = Adjacency(prereqs)
     else:
         order = array("i", _topological(prereqs))
-        rank = placed = array("i", bytes(4 * len(ids)))
+        rank = placed = array("i", [0]) * len(ids)
         for position, node in enumerate(order):
             placed[node] = position
         # Waits that point forward in `order` only exist inside a cycle: cut them.

@@ -39,8 +39,8 @@ def _is_newer(event: Event, than: Event | None) -> bool:
 class StepState:
     """A step's state: the fold of its own events.
 
-    Slotted, with its lists made at the first event: a window holds one for every step of its plan, most of
-    them untouched, for as long as the board is open."""
+    A step gets one of its own at its first event (until then it shares `UNTOUCHED`); slotted, with its
+    lists made as they get their first item: a long window holds thousands, for as long as the board is open."""
 
     __slots__ = FIELDS = (
         "status",
