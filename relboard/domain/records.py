@@ -3,8 +3,8 @@
 The plan, the events, the intents and the journal's, fold's and forecast's parts are `msgspec.Struct`s
 rather than dataclasses: a struct type is made in C when its module loads (about 10 µs, where a frozen
 slotted dataclass writes and compiles half a dozen methods, 0.4–1 ms each, which every `relboard mark`
-paid for some sixty types before doing anything). A step's state is a slotted class and an issue's a
-dataclass: the on-demand fold fills them in place.
+paid for some sixty types before doing anything). A step's state (a slotted class) and an issue's (a
+dataclass) are not records: events change them in place as they fold.
 
 The modules that define them postpone their annotations, and the readers built from the fields (the
 journal's, the caches') are keyed on the annotations as written, so nothing here evaluates a type.

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, MutableSet, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, MutableSet, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -202,7 +202,7 @@ def plan_issues(plan: Plan) -> dict[str, IssueState]:
     return issues
 
 
-def count_steps(plan: Plan, steps: dict[str, StepState]) -> Tally:
+def count_steps(plan: Plan, steps: Mapping[str, StepState]) -> Tally:
     """The counts of steps as they stand."""
     tally = Tally(plan)
     for step_id, step in steps.items():
@@ -218,7 +218,7 @@ class WindowState:
 
     def __init__(self, plan: Plan, events: Iterable[Event] = ()) -> None:
         self.plan = plan
-        self.steps: dict[str, StepState] = dict.fromkeys((s.id for s in plan.steps), UNTOUCHED)
+        self.steps: MutableMapping[str, StepState] = dict.fromkeys((s.id for s in plan.steps), UNTOUCHED)
         self.issues: dict[str, IssueState] = plan_issues(plan)
         self.criteria_marks: dict[str, CriterionMarked] = {}
         self.decisions: list[DecisionRecorded] = []

@@ -9,7 +9,7 @@ exactly as the plain fold would have made it (tests compare the two on every par
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, MutableMapping, Sequence
 from typing import Any, cast
 
 from relboard.domain.events import Event
@@ -25,23 +25,41 @@ def fold(plan: Plan, events: Sequence[Event]) -> WindowState:
     return WindowState(plan, events)
 
 
-class _LazyStep(StepState):
-    """A step's state, folded from its own events when one of its fields is first read or written."""
+class _FoldedSteps(MutableMapping[str, StepState]):
+    """The window's steps, each one's state folded from its own events when it is first looked up: a writer
+    that marks one step of a long window makes one state, not one per step of the plan."""
 
-    def __init__(self, replay: Callable[[], StepState]) -> None:  # the fields come from the replay
-        self.__dict__["_replay"] = replay
+    __slots__ = ("_fold", "_ids", "_made")
 
-    def __getattribute__(self, name: str) -> Any:
-        replay = object.__getattribute__(self, "__dict__").pop("_replay", None)
-        if replay is not None:
-            made = replay()
-            for field in StepState.FIELDS:
-                object.__setattr__(self, field, getattr(made, field))
-        return object.__getattribute__(self, name)
+    def __init__(self, ids: Iterable[str], fold: Callable[[str], StepState]) -> None:
+        self._ids = dict.fromkeys(ids)  # plan order; a duplicated id once
+        self._made: dict[str, StepState] = {}
+        self._fold = fold
 
-    def __setattr__(self, name: str, value: Any) -> None:
-        self.__getattribute__("__dict__")  # folded first, so that the write lands on the folded state
-        object.__setattr__(self, name, value)
+    def __getitem__(self, step_id: str) -> StepState:
+        made = self._made.get(step_id)
+        if made is None:
+            if step_id not in self._ids:
+                raise KeyError(step_id)
+            made = self._made[step_id] = self._fold(step_id)
+        return made
+
+    def __setitem__(self, step_id: str, state: StepState) -> None:
+        if step_id not in self._ids:
+            raise KeyError(step_id)  # a window's steps are its plan's
+        self._made[step_id] = state
+
+    def __delitem__(self, step_id: str) -> None:
+        raise TypeError("a window's steps are its plan's")
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._ids)
+
+    def __len__(self) -> int:
+        return len(self._ids)
+
+    def __contains__(self, step_id: object) -> bool:
+        return step_id in self._ids
 
 
 class LazyWindowState(WindowState):
@@ -89,16 +107,15 @@ class LazyWindowState(WindowState):
         by_step = self._source.index.by_step
         event = self._source.event
 
-        def replay(step_id: str) -> Callable[[], StepState]:
-            def run() -> StepState:
-                step = StepState()
-                for position in by_step.get(step_id, ()):
-                    step.apply(event(position))
-                return step
+        def fold_step(step_id: str) -> StepState:
+            if step_id not in by_step:
+                return UNTOUCHED
+            step = StepState()
+            for position in by_step[step_id]:
+                step.apply(event(position))
+            return step
 
-            return run
-
-        self.steps = {s.id: _LazyStep(replay(s.id)) if s.id in by_step else UNTOUCHED for s in self.plan.steps}
+        self.steps = _FoldedSteps((s.id for s in self.plan.steps), fold_step)
 
     def _make_issues(self) -> None:
         def start() -> None:

@@ -193,6 +193,9 @@ class _Unpacked(Mapping[str, Sequence[int]]):
     def __getitem__(self, key: str) -> Sequence[int]:
         return _unpacked(self._packed[key])
 
+    def __contains__(self, key: object) -> bool:
+        return key in self._packed  # without unpacking (Mapping's own looks the item up)
+
     def __iter__(self) -> Iterator[str]:
         return iter(self._packed)
 
