@@ -37,6 +37,16 @@ async def to_login(pilot, app) -> None:
     assert app.selected_step == "login"
 
 
+async def check_login_and_open_its_details(pilot, app) -> None:
+    """The login step's check run (its commands approved), and its details opened while it runs."""
+    await pilot.pause()
+    await to_login(pilot, app)
+    await pilot.press("r", "y")
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(app.screen, StepDetails)
+
+
 async def test_a_command_check_runs_only_once_its_commands_are_approved(tmp_path, own_config):
     session, state = with_login_check(tmp_path, command_check("print('ready')"))
     app = make_app(session)
@@ -66,12 +76,7 @@ async def test_a_running_check_shows_its_output_live_and_ctrl_k_stops_it(tmp_pat
     session, state = with_login_check(tmp_path, command_check(code, timeout="2m"))
     app = make_app(session)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
-        await pilot.pause()
-        await to_login(pilot, app)
-        await pilot.press("r", "y")
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, StepDetails)
+        await check_login_and_open_its_details(pilot, app)
         assert await wait_until(pilot, lambda: "migrating 1/3" in screen_text(app), timeout=20)
         assert "Running: output so far" in screen_text(app)
         await pilot.press("escape", "ctrl+k")
@@ -88,12 +93,7 @@ async def test_the_details_of_an_untouched_step_show_its_check_once_it_ends(tmp_
     session, state = with_login_check(tmp_path, command_check(code))
     app = make_app(session)
     async with app.run_test(size=WIDE, notifications=True) as pilot:
-        await pilot.pause()
-        await to_login(pilot, app)
-        await pilot.press("r", "y")
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, StepDetails)
+        await check_login_and_open_its_details(pilot, app)
         assert await wait_until(pilot, lambda: "Running: output so far" in screen_text(app), timeout=20)
         # The step had no event when its details opened; the check's result is its first.
         assert await wait_until(pilot, lambda: "last probe" in screen_text(app), timeout=20)
