@@ -31,6 +31,7 @@ from array import array
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from functools import cache
+from itertools import pairwise
 from pathlib import Path
 from typing import Any
 
@@ -67,7 +68,7 @@ class CachedCopy:
         """Every event, decoded."""
         offsets, blob, decoders = self._offsets, self._blob, _DECODERS
         with paused_gc():
-            return [decoders[blob[offsets[i]]].decode(blob[offsets[i] + 1 : offsets[i + 1]]) for i in range(self.count)]
+            return [decoders[blob[start]].decode(blob[start + 1 : end]) for start, end in pairwise(offsets)]
 
     def log(self) -> EventLog:
         """Every event, each decoded when first read."""
