@@ -70,6 +70,11 @@ def test_the_graph_is_its_definition_for_any_waits_forward_backward_or_in_a_cycl
     assert [tuple(d) for d in graph.dependents] == dependents
     assert [tuple(graph.dependents[n]) for n in range(len(ids))] == dependents
     assert [graph.plan_index[n] for n in range(len(ids))] == [[s.id for s in plan.steps].index(i) for i in ids]
+    assert graph.index == {step_id: node for node, step_id in enumerate(ids)}
+    assert plan.positions == {step_id: [s.id for s in plan.steps].index(step_id) for step_id in ids}
+    assert all(plan.step(step_id) is plan.steps[plan.positions[step_id]] for step_id in ids)
+    if len(ids) == len(plan.steps):  # no repeated id: the plan's map is the graph's, not a copy
+        assert graph.index is plan.positions
 
 
 def test_waits_on_later_steps_are_ordered_after_them():

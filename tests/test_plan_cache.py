@@ -56,6 +56,15 @@ def test_a_seen_plan_comes_from_the_cache_and_says_so_nowhere(cache_home, plan_f
     assert again.hash == first.hash
 
 
+def test_steps_share_one_string_per_owner_from_the_file_and_from_the_cache(cache_home, plan_file):
+    for loaded in (_cached(plan_file), _cached(plan_file)):  # validated, then read from the cache
+        first: dict[str, str] = {}
+        for step in loaded.plan.steps:
+            assert first.setdefault(step.owner, step.owner) is step.owner
+        assert len(first) < len(loaded.plan.steps)  # the demo plan's owners do repeat
+        assert loaded.plan == load_plan(plan_file).plan
+
+
 def test_a_plan_edited_by_one_byte_is_validated_again(cache_home, plan_file):
     _cached(plan_file)
     text = plan_file.read_text(encoding="utf-8")

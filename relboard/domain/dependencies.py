@@ -114,17 +114,24 @@ def build_graph(plan: Plan) -> Graph:
     """The resolved graph. Self-waits and duplicate waits are dropped; a cycle (which the plan rules
     refuse) is cut so that every step still has a place in `order`."""
     # The waits of `edges`, read in one pass over the plan: a 50,000-step plan's graph is built on every open.
-    ids: list[str] = []
-    index: dict[str, int] = {}
-    plan_index: list[int] = []
-    node_of_step: list[int] = []
-    for number, step in enumerate(plan.steps):
-        node = index.get(step.id)
-        if node is None:
-            node = index[step.id] = len(ids)
-            ids.append(step.id)
-            plan_index.append(number)
-        node_of_step.append(node)
+    index = plan.positions
+    plan_index: Sequence[int]
+    node_of_step: Sequence[int]
+    if len(index) == len(plan.steps):
+        # No id repeats (as plans are written): a step's node is its place in the plan, and the plan's own
+        # map of ids is the graph's, not a copy of it.
+        ids = [step.id for step in plan.steps]
+        plan_index = node_of_step = range(len(ids))
+    else:
+        ids, index, firsts, nodes = [], {}, array("i"), array("i")
+        for number, step in enumerate(plan.steps):
+            node = index.get(step.id)
+            if node is None:
+                node = index[step.id] = len(ids)
+                ids.append(step.id)
+                firsts.append(number)
+            nodes.append(node)
+        plan_index, node_of_step = firsts, nodes
     prereqs: list[list[int]] = [[] for _ in ids]
     backward = True
     for number, step in enumerate(plan.steps):
@@ -154,7 +161,7 @@ def build_graph(plan: Plan) -> Graph:
     return Graph(
         ids=tuple(ids),
         index=index,
-        plan_index=range(len(ids)) if len(ids) == len(plan.steps) else array("i", plan_index),
+        plan_index=plan_index,
         prereqs=kept,
         dependents=Adjacency.reversed_of(kept),
         order=order,

@@ -17,6 +17,7 @@ from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
 from msgspec import Struct, field
+from msgspec.structs import force_setattr
 
 PLAN_SCHEMA = 1
 
@@ -203,16 +204,31 @@ class Plan(Struct, frozen=True, kw_only=True, dict=True, forbid_unknown_fields=T
     hub: Hub = field(default_factory=Hub)
 
     @cached_property
-    def _step_index(self) -> dict[str, Step]:
-        # Duplicate ids are reported by the plan rules; the first one wins here.
-        index: dict[str, Step] = {}
-        for step in self.steps:
-            index.setdefault(step.id, step)
-        return index
+    def positions(self) -> dict[str, int]:
+        """Where each step id first sits in `steps`. Duplicate ids are reported by the plan rules; the first
+        one wins here. One map of ids for the whole board: the waits graph and the checklist read it too."""
+        positions: dict[str, int] = {}
+        for number, step in enumerate(self.steps):
+            positions.setdefault(step.id, number)
+        return positions
 
     def step(self, step_id: str) -> Step | None:
-        return self._step_index.get(step_id)
+        number = self.positions.get(step_id)
+        return None if number is None else self.steps[number]
 
     @property
     def decision_owners(self) -> list[str]:
         return list(self.rollback.decision_owners) or [self.window.technical_owner, self.window.business_owner]
+
+
+def share_owners(plan: Plan) -> Plan:
+    """The same plan, its steps sharing one string per owner. Steps name a handful of owners thousands of
+    times, and a decoder makes a string for each: 0.3 MiB at 5,000 steps, 3 MiB at 50,000, for as long as
+    the board is open. No value changes, only whose strings the steps hold."""
+    seen: dict[str, str] = {}
+    for step in plan.steps:
+        owner = step.owner
+        shared = seen.setdefault(owner, owner)
+        if shared is not owner:
+            force_setattr(step, "owner", shared)
+    return plan

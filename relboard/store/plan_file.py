@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from msgspec import Struct
 
-from relboard.domain.plan import Plan
+from relboard.domain.plan import Plan, share_owners
 
 if TYPE_CHECKING:
     import tomllib
@@ -153,7 +153,7 @@ def _load(path: Path, name: str, cached: bool) -> LoadedPlan:
         seen = read_cached_plan(plan_hash)
         if seen is not None:
             # These very bytes were decoded and validated before: the text is not needed again.
-            return LoadedPlan(path=path, plan=seen, hash=plan_hash)
+            return LoadedPlan(path=path, plan=share_owners(seen), hash=plan_hash)
     text = _decode(data, name)
     if not text.strip():
         raise PlanError(
@@ -188,7 +188,7 @@ def _load(path: Path, name: str, cached: bool) -> LoadedPlan:
     from relboard.store.plan_cache import write_cached_plan
 
     write_cached_plan(plan_hash, plan)
-    return LoadedPlan(path=path, plan=plan, hash=plan_hash)
+    return LoadedPlan(path=path, plan=share_owners(plan), hash=plan_hash)
 
 
 def _raise_positioned(found: list[tuple[tuple[str | int, ...], str]], text: str, name: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable, Collection, Iterable
 from datetime import datetime, timedelta, tzinfo
 
@@ -154,15 +155,19 @@ class ChecklistPane(Pane):
         self._changes = ChangeCursor(state.events)
         # One row per phase heading and per step, in the order a window runs them.
         self.rows: list[Phase | Step] = []
-        self._row_of: dict[str, int] = {}
+        # Each step's row by its place in the plan, found through the plan's map of ids: a map of our own
+        # would cost a 50,000-step plan some 3 MiB for as long as the board is open.
+        self._places = places = state.plan.positions
+        self._row_at = row_at = array("i", [-1]) * len(state.plan.steps)
         current: Phase | None = None
         for step in self._ordered():
-            if step.id in self._row_of:
+            place = places[step.id]
+            if row_at[place] >= 0:
                 continue
             if step.phase is not current:
                 current = step.phase
                 self.rows.append(current)
-            self._row_of[step.id] = len(self.rows)
+            row_at[place] = len(self.rows)
             self.rows.append(step)
 
     def compose(self) -> ComposeResult:
@@ -191,8 +196,11 @@ class ChecklistPane(Pane):
         return SPINNER[self._frame % len(SPINNER)] if step_id in self.running else None
 
     def _repaint(self, step_ids: Iterable[str]) -> None:
-        row_of = self._row_of
-        self.query_one("#steps", RowList).refresh_rows(row_of[s] for s in step_ids if s in row_of)
+        places, row_at = self._places, self._row_at
+        self.query_one("#steps", RowList).refresh_rows(row_at[places[s]] for s in step_ids if s in places)
+
+    def _row_of(self, step_id: str) -> int:
+        return self._row_at[self._places[step_id]]
 
     def show_running(self, step_ids: frozenset[str]) -> None:
         """Spin the glyph of each step whose probe is running; the timer runs only while one does."""
@@ -238,7 +246,7 @@ class ChecklistPane(Pane):
 
     def line_of(self, step_id: str) -> Content:
         """A step's line in the list, as it is drawn now."""
-        return self.query_one("#steps", RowList).row_content(self._row_of[step_id])
+        return self.query_one("#steps", RowList).row_content(self._row_of(step_id))
 
     def _update_summary(self) -> None:
         step = self._selected_row_step()
@@ -295,16 +303,16 @@ class ChecklistPane(Pane):
             self.notify("Select a step in the checklist first.", severity="warning", markup=False)
             return
         if self.hooks.record(UndoMark(step_id)):
-            self.query_one("#steps", RowList).move_cursor(self._row_of[step_id])
+            self.query_one("#steps", RowList).move_cursor(self._row_of(step_id))
             state = self.state.steps[step_id]
             self.notify(f"Undone: {step_id} is {state.status.value} again.", markup=False)
 
     def _to_next_pending(self, after: str) -> None:
-        start = self._row_of[after]
+        start = self._row_of(after)
         rows = self.rows[start + 1 :] + self.rows[: start + 1]
         for item in rows:
             if isinstance(item, Step) and self.state.steps[item.id].status is StepStatus.PENDING:
-                self.query_one("#steps", RowList).move_cursor(self._row_of[item.id])
+                self.query_one("#steps", RowList).move_cursor(self._row_of(item.id))
                 return
 
     def _ask_note(self, title: str, label: str, then: Callable[[Step, str], Intent]) -> None:
@@ -352,7 +360,7 @@ class ChecklistPane(Pane):
         if step_id is None:
             self.notify("No step is ready to start: each open one waits on another.", markup=False)
             return
-        self.query_one("#steps", RowList).move_cursor(self._row_of[step_id])
+        self.query_one("#steps", RowList).move_cursor(self._row_of(step_id))
 
     def timing_changed(self, step_ids: Collection[str]) -> None:
         """Steps whose timing line changed (the clock ticked for those in progress, or a prerequisite settled)."""
