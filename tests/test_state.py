@@ -109,6 +109,27 @@ def test_plan_change_names_added_and_removed_steps(plan):
     assert state.plan_change("old") is None
 
 
+def copies(texts):
+    """Equal strings that are not the same objects, as a journal read from disk gives them."""
+    return ["".join(list(text)) for text in texts]
+
+
+def test_the_record_of_an_unchanged_plan_holds_the_plans_own_step_ids(plan):
+    read = copies(s.id for s in plan.steps)
+    assert not any(a is s.id for a, s in zip(read, plan.steps, strict=True))
+    state = WindowState(plan, [PlanLoaded(at=t(0), plan_hash="same", step_ids=read)])
+    held = state.last_plan.step_ids
+    assert held == [s.id for s in plan.steps]
+    assert all(a is s.id for a, s in zip(held, plan.steps, strict=True))
+
+
+def test_the_record_of_another_plan_keeps_its_own_step_ids(plan):
+    read = copies(s.id for s in plan.steps[1:])
+    state = WindowState(plan, [PlanLoaded(at=t(0), plan_hash="old", step_ids=read)])
+    assert state.last_plan.step_ids is read
+    assert state.plan_change("new").added == (plan.steps[0].id,)
+
+
 def test_progress_and_completion_follow_the_seed(plan):
     state = WindowState(plan)
     assert progress.completion_blockers(state) == [

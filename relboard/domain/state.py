@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from msgspec import Struct
+from msgspec.structs import force_setattr
 
 from relboard.domain.events import (
     CommandsApproved,
@@ -302,6 +303,7 @@ class WindowState:
             case NoticeSent():
                 self.notices.append(event)
             case PlanLoaded():
+                _share_step_ids(event, self.plan)
                 self.last_plan = event
             case Handover():
                 self.handovers.append(event)
@@ -346,3 +348,15 @@ class WindowState:
         return any(
             n.notice == NoticeKind.AFTER and n.delivered and not n.channel.startswith("pagerduty") for n in self.notices
         )
+
+
+def _share_step_ids(event: PlanLoaded, plan: Plan) -> None:
+    """A record of the plan the window was opened with lists every step id. While the plan is the same,
+    the record keeps the plan's own id strings instead of a copy read from the journal: 3 MiB less at
+    50,000 steps, for as long as the board is open. The event's value does not change, only whose strings
+    it holds."""
+    if len(event.step_ids) != len(plan.steps):
+        return
+    ids = [step.id for step in plan.steps]
+    if event.step_ids == ids:
+        force_setattr(event, "step_ids", ids)
