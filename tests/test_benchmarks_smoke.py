@@ -39,6 +39,7 @@ FIGURES = (
     "one event applied median, ",
     "one event applied p95, ",
     "event save, key to fsynced",
+    "event save p90, key to fsynced",
     "event save, off the UI thread",
     "lookup median, ",
     "lookup p99, ",
