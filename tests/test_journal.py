@@ -38,6 +38,7 @@ from relboard.domain.events import (
 )
 from relboard.domain.identity import ID_PATTERN
 from relboard.store.journal import STATE_SCHEMA, Journal, StateError
+from relboard.store.journal_cache import FORMAT
 from relboard.store.locations import default_state_path
 from relboard.store.paths import sample_plans_dir
 from tests.hostile import hostile_strings
@@ -685,7 +686,7 @@ def _another_windows_copy(data: bytes, other: bytes) -> bytes:
         lambda data, other: b"",
         lambda data, other: bytes(range(256)) * 64,
         lambda data, other: b'{"relboard_journal_cache": 2}\n[]',
-        lambda data, other: data.replace(b'"relboard_journal_cache": 2', b'"relboard_journal_cache": 99', 1),
+        lambda data, other: data.replace(b'"relboard_journal_cache": %d' % FORMAT, b'"relboard_journal_cache": 99', 1),
     ],
     ids=["truncated", "one-letter", "header-only", "another-window", "empty", "binary", "no-facts", "newer-format"],
 )
@@ -700,7 +701,10 @@ def test_a_damaged_or_foreign_copy_is_ignored_and_written_again(tmp_path, spoil)
     events = long_journal(path, 4000)
     journal = Journal(path)
     journal.load()
-    journal.cache_path.write_bytes(spoil(journal.cache_path.read_bytes(), other.cache_path.read_bytes()))
+    made = journal.cache_path.read_bytes()
+    spoiled = spoil(made, other.cache_path.read_bytes())
+    assert spoiled != made
+    journal.cache_path.write_bytes(spoiled)
 
     assert_identical(Journal(path).load(), events)
     assert copy_facts(journal)["length"] == path.stat().st_size

@@ -164,6 +164,44 @@ def test_a_state_folded_on_demand_holds_exactly_the_plain_fold(long_window, grow
     assert parts(lazy) == parts(plain)
 
 
+def spoil_copy_events(path: Path, old: bytes, new: bytes) -> None:
+    """Change bytes in the copy's events (after its frame), leaving its facts and frame as they were."""
+    copy = Journal(path).cache_path
+    raw = copy.read_bytes()
+    facts = json.loads(raw.split(b"\n", 1)[0])
+    events_at = len(raw) - facts["parts"][3]
+    spoiled = raw[:events_at] + raw[events_at:].replace(old, new)
+    assert spoiled != raw
+    assert len(spoiled) == len(raw)
+    copy.write_bytes(spoiled)
+
+
+def test_events_of_the_copy_that_fail_their_check_are_read_from_the_journal(long_window):
+    path, _ = long_window
+    plan = load_plan(MINIMAL).plan
+    plain = WindowState(plan, Journal(path).load())
+    spoil_copy_events(path, b"a note a note", b"A NOTE A NOTE")
+    lazy = fold(plan, Journal(path).load(lazy=True))
+    assert isinstance(lazy, LazyWindowState)
+    assert parts(lazy) == parts(plain)
+    assert [event_to_dict(e) for e in lazy.events] == [event_to_dict(e) for e in plain.events]
+
+
+def test_a_mark_on_a_copy_whose_events_were_changed_finds_the_journals_marks(tmp_path):
+    plan = tmp_path / "plan.toml"
+    shutil.copy(MINIMAL, plan)
+    state = tmp_path / "w.state.toml"
+    write_journal(state, window_events(2500) + ending(StepStatus.FAIL, StepStatus.FAIL, "w"))
+    Journal(state).load()  # makes the copy
+    # The copy now says the window's last marks passed; the journal says they failed.
+    spoil_copy_events(state, bytes([0xA4]) + b"fail", bytes([0xA4]) + b"pass")
+    done = relboard("mark", str(plan), "apply", "pass", "--state", str(state), "--by", "bot")
+    assert done.returncode == 0, done.stderr
+    assert "already" not in done.stdout
+    last = Journal(state).load()[-1]
+    assert (last.step, last.status) == ("apply", StepStatus.PASS)
+
+
 def test_parts_looked_at_first_and_events_folded_later_still_match(long_window):
     path, events = long_window
     write_journal(path, window_events(40, first=3000))  # after the copy: read from the journal

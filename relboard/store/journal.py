@@ -321,11 +321,17 @@ class Journal:
         # Only long journals need the copy; short ones do not pay for importing it.
         from relboard.store.journal_cache import read_cache, write_cache
 
-        found = read_cache(self.cache_path, data)
+        found = read_cache(self.cache_path, data, whole=not self._lazy)
         known: list[Event] | EventLog = []
         if found is not None and found.length >= header_end:
             try:
-                known = found.log() if self._lazy else found.events()
+                if self._lazy:
+                    # An event of the copy that fails its own check is read from the journal instead.
+                    prefix = found.length
+                    found.or_from_journal(lambda: _parse_blocks(data[:prefix], header_end).events)
+                    known = found.log()
+                else:
+                    known = found.events()
             except (ValueError, TypeError, IndexError, EOFError):
                 found = None  # a copy that does not decode (made by hand): read the journal instead
         else:
