@@ -46,7 +46,8 @@ from relboard.domain.identity import MAX_AHEAD_MS, Stamper, format_hlc
 from relboard.domain.plan import Phase
 from relboard.domain.state import WindowState
 from relboard.domain.state_lazy import LazyWindowState, fold
-from relboard.store.journal import Journal
+from relboard.store.journal import Journal, StateError
+from relboard.store.journal_cache import write_cache
 from relboard.store.plan_file import load_plan
 from tests.conftest import MINIMAL
 
@@ -185,6 +186,17 @@ def test_events_of_the_copy_that_fail_their_check_are_read_from_the_journal(long
     assert isinstance(lazy, LazyWindowState)
     assert parts(lazy) == parts(plain)
     assert [event_to_dict(e) for e in lazy.events] == [event_to_dict(e) for e in plain.events]
+
+
+def test_a_copy_made_by_hand_with_events_the_journal_lacks_is_refused_by_name(long_window):
+    path, _ = long_window
+    data = path.read_bytes()
+    extra = StepMarked(at=T0, by="nobody", step="apply", status=StepStatus.SKIP, note="not in the journal")
+    write_cache(Journal(path).cache_path, data, len(data), [*Journal(path).load(), extra])
+    spoil_copy_events(path, b"not in the journal", b"NOT IN THE JOURNAL")
+    lazy = fold(load_plan(MINIMAL).plan, Journal(path).load(lazy=True))
+    with pytest.raises(StateError, match=r"w\.state\.toml\.cache does not match the state file; delete it"):
+        lazy.steps["apply"].fields()
 
 
 def test_a_mark_on_a_copy_whose_events_were_changed_finds_the_journals_marks(tmp_path):

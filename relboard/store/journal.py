@@ -19,30 +19,23 @@ from __future__ import annotations
 import contextlib
 import os
 import stat
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, Literal, overload
+from typing import Literal, overload
 
-from msgspec import Struct
-
-from relboard.domain.event_input import read_events
 from relboard.domain.events import Event
 from relboard.domain.fold_index import EventLog
 from relboard.store.files import cannot_write, folder_of, make_folder, write_all, write_atomically
-from relboard.store.gc_pause import paused_gc
+from relboard.store.journal_blocks import Anomaly, Parsed, parse_blocks, read_from
 from relboard.store.journal_format import (
-    MARKER,
     STATE_SCHEMA,
     StateError,
     UnsaveableEvent,
     encode_block,
-    first_block,
     new_header,
-    read_body,
     read_header,
-    verified_body,
 )
-from relboard.store.journal_scan import KEEP, JournalDamaged, JournalScan, looks_torn, scan_journal
+from relboard.store.journal_scan import KEEP, JournalDamaged, JournalScan, scan_journal
 from relboard.store.lock import LockTimeout, locked
 
 __all__ = ["STATE_SCHEMA", "Journal", "JournalDamaged", "JournalScan", "StateError", "UnsaveableEvent"]
@@ -57,15 +50,6 @@ _CACHE_AGAIN = 1 << 20
 _KEEP_FOLDER = "pass --state PATH with a file path instead"
 _KEEP_REOPEN = "nothing more was written to it; reopen the window to read it again"
 _MOVED = "the state file was moved or deleted while the window was open; " + _KEEP_REOPEN
-
-
-class _Anomaly(Exception):
-    """The fast reader met something relboard does not write: the full scan decides what it is."""
-
-
-class _Parsed(Struct):
-    events: list[Event] | EventLog
-    end: int  # just past the last valid block (or the header), relative to the bytes parsed
 
 
 class Journal:
@@ -267,14 +251,14 @@ class Journal:
         data = self._read_bytes(fd, base, st.st_size - base)
         try:
             if self._has_header:
-                parsed = _parse_blocks(data, 0)
+                parsed = parse_blocks(data, 0)
             else:
                 header = read_header(data)
                 if header.problem is not None:
-                    raise _Anomaly
+                    raise Anomaly
                 self._has_header = header.present
-                parsed = self._parse_with_cache(data, header.end) if use_cache else _parse_blocks(data, header.end)
-        except _Anomaly:
+                parsed = self._parse_with_cache(data, header.end) if use_cache else parse_blocks(data, header.end)
+        except Anomaly:
             return self._rescan(fd, st, strict)
         self._ino = st.st_ino
         self._offset = base + parsed.end
@@ -311,13 +295,13 @@ class Journal:
 
     def _read_bytes(self, fd: int, offset: int, size: int) -> bytes:
         try:
-            return _read_from(fd, offset, size)
+            return read_from(fd, offset, size)
         except OSError as exc:
             raise self._error(f"cannot read the state file ({exc.strerror}); {KEEP}") from None
 
-    def _parse_with_cache(self, data: bytes, header_end: int) -> _Parsed:
+    def _parse_with_cache(self, data: bytes, header_end: int) -> Parsed:
         if len(data) - header_end < _CACHE_FROM:
-            return _parse_blocks(data, header_end)
+            return parse_blocks(data, header_end)
         # Only long journals need the copy; short ones do not pay for importing it.
         from relboard.store.journal_cache import read_cache, write_cache
 
@@ -327,8 +311,7 @@ class Journal:
             try:
                 if self._lazy:
                     # An event of the copy that fails its own check is read from the journal instead.
-                    prefix = found.length
-                    found.or_from_journal(lambda: _parse_blocks(data[:prefix], header_end).events)
+                    found.or_from_journal(self._events_of(data[: found.length], header_end))
                     known = found.log()
                 else:
                     known = found.events()
@@ -337,77 +320,28 @@ class Journal:
         else:
             found = None
         start = found.length if found is not None else header_end
-        parsed = _parse_blocks(data, start)
+        parsed = parse_blocks(data, start)
         if parsed.end - start >= (_CACHE_AGAIN if found is not None else _CACHE_FROM):
             write_cache(self.cache_path, data, parsed.end, list(parsed.events), previous=found)
         if found is None:
             return parsed
         known.extend(parsed.events)
-        return _Parsed(known, parsed.end)
+        return Parsed(known, parsed.end)
+
+    def _events_of(self, prefix: bytes, header_end: int) -> Callable[[int], Event]:
+        """Each event of a prefix its cached copy was made from, by position, the blocks parsed at the first."""
+        parsed: list[Event] = []
+
+        def event_at(position: int) -> Event:
+            if not parsed:
+                with contextlib.suppress(Anomaly):
+                    parsed.extend(parse_blocks(prefix, header_end).events)
+            if position < len(parsed):
+                return parsed[position]
+            # Only a copy made by hand gets here: it matched the journal's bytes but not their events.
+            raise self._error(f"{self.cache_path.name} does not match the state file; delete it and try again")
+
+        return event_at
 
     def _error(self, message: str) -> StateError:
         return StateError(self.path, 1, 1, message)
-
-
-def _parse_blocks(data: bytes, start: int) -> _Parsed:
-    """The events in data[start:], which should be whole blocks; only the last one may be torn.
-
-    Anything else raises _Anomaly, for the full scan to say what and where."""
-    if not data.startswith(MARKER, start):
-        if start < len(data) and (data.find(MARKER, start) != -1 or not looks_torn_start(data[start:])):
-            raise _Anomaly
-        # Nothing, or the start of a block whose `[[event]]` line was cut short.
-        return _Parsed([], start)
-    # Splitting at the markers and checking each piece's tail does in C what a search per block did in Python.
-    pieces = data[start + len(MARKER) :].split(MARKER)
-    last = len(pieces) - 1
-    dicts: list[dict[str, Any]] = []
-    end = start
-    with paused_gc():
-        for index, piece in enumerate(pieces):
-            if index == last:
-                whole = piece
-                piece = first_block(piece)
-                body = verified_body(piece)
-                if body is None:
-                    if looks_torn(whole):
-                        pieces[index] = b""
-                        break  # torn: a crash while it was being written
-                    raise _Anomaly
-                if not MARKER.startswith(whole[len(piece) :].rstrip(b"\0")):
-                    raise _Anomaly
-                pieces[index] = piece
-            else:
-                body = verified_body(piece)
-                if body is None:
-                    raise _Anomaly
-            try:
-                dicts.append(read_body(body))
-            except ValueError:
-                raise _Anomaly from None
-            end += len(MARKER) + len(piece)
-        blocks = pieces[: len(dicts)]
-        if len(set(blocks)) != len(blocks):
-            raise _Anomaly  # the same block twice
-        try:
-            events = read_events(dicts)
-        except ValueError:  # pydantic's ValidationError among others
-            raise _Anomaly from None
-    return _Parsed(events, end)
-
-
-def looks_torn_start(rest: bytes) -> bool:
-    """Bytes after the header or the last block that are the start of a block cut short."""
-    return MARKER.startswith(rest.rstrip(b"\0"))
-
-
-def _read_from(fd: int, offset: int, size: int) -> bytes:
-    chunks = []
-    while size > 0:
-        chunk = os.pread(fd, size, offset)
-        if not chunk:
-            break
-        chunks.append(chunk)
-        offset += len(chunk)
-        size -= len(chunk)
-    return b"".join(chunks)

@@ -100,27 +100,24 @@ class CachedCopy:
         self._crcs = crcs
         self._events = events
         self.index = index
-        self._journal_events: Callable[[], Sequence[Event]] | None = None
-        self._from_journal: Sequence[Event] | None = None
+        self._from_journal: Callable[[int], Event] | None = None
 
     @property
     def count(self) -> int:
         return self.index.count
 
-    def or_from_journal(self, events: Callable[[], Sequence[Event]]) -> None:
-        """Where an event that fails its check comes from instead: the journal's own events, in order."""
-        self._journal_events = events
+    def or_from_journal(self, event_at: Callable[[int], Event]) -> None:
+        """Where an event that fails its check comes from instead: the journal's event at its position."""
+        self._from_journal = event_at
 
     def decode(self, position: int) -> Event:
         offsets = self._offsets
         try:
             return _decode(self._events.event(offsets[position], offsets[position + 1], self._crcs[position]))
         except _DAMAGE:
-            if self._journal_events is None:
+            if self._from_journal is None:
                 raise
-        if self._from_journal is None:
-            self._from_journal = self._journal_events()
-        return self._from_journal[position]
+        return self._from_journal(position)
 
     def events(self) -> list[Event]:
         """Every event, decoded."""
