@@ -281,6 +281,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         # flush from complaining on the closed pipe.
         os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
         return 1
+    except Exception as error:
+        # Last, after BrokenPipeError (an OSError). A state file that turns out unreadable after it was opened
+        # (a writer folds the parts of the window it looks at while it works) stops the command with its
+        # positioned message, as at the open. Imported here: every command would pay for it.
+        from relboard.store.journal_format import StateError
+
+        if not isinstance(error, StateError):
+            raise
+        print(str(error), file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":

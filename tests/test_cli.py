@@ -254,3 +254,25 @@ def test_status_and_report_show_every_time_in_one_zone_or_utc(plan_file):
     assert "Times in UTC." in report.stdout
     assert "+01:00" not in report.stdout
     assert "2026-12-05 21:20:00 UTC" in report.stdout
+
+
+def test_a_state_error_met_after_the_open_is_positioned_with_exit_2_and_no_traceback(monkeypatch, capsys):
+    """A writer folds the parts of the window it looks at while it works, so a state file can turn out
+    unreadable after it was opened; any command then stops as it would at the open."""
+    from relboard import cli
+    from relboard.commands import common
+    from relboard.store.journal_format import StateError
+
+    def fails(command: str, args: object) -> int:
+        raise StateError(Path("w.state.toml"), 1, 1, "w.state.toml.cache does not match the state file")
+
+    monkeypatch.setattr(common, "run", fails)
+    assert cli.main(["status", "plan.toml"]) == 2
+    assert capsys.readouterr().err == "w.state.toml:1:1: w.state.toml.cache does not match the state file\n"
+
+    def breaks(command: str, args: object) -> int:
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(common, "run", breaks)
+    with pytest.raises(RuntimeError, match="a bug"):  # anything else is not dressed up as a state error
+        cli.main(["status", "plan.toml"])
