@@ -53,6 +53,7 @@ FORMAT = 4  # 4: each event's CRC-32 in the frame, the events last
 _KEY = "relboard_journal_cache"
 _HEAD_LIMIT = 1 << 16  # the facts line is some hundred bytes; a longer one is not a copy of ours
 _DAMAGE = (ValueError, EOFError, TypeError, KeyError, IndexError, OverflowError, OSError)
+_READS_BEFORE_WHOLE = 1_000  # `mark` reads some fifteen events; a rescan reads every one
 
 
 class _Whole:
@@ -70,13 +71,23 @@ class _Whole:
 
 class _InFile:
     """The copy's events left in its file: each one read when asked, and checked alone. The descriptor is
-    the one the frame was read from: a copy replaced meanwhile (atomically, by a rename) is not mixed in."""
+    the one the frame was read from: a copy replaced meanwhile (atomically, by a rename) is not mixed in.
+    A reader that goes on to read many of them (a writer comparing all it knows with the file) gets them
+    all in one read once it has read `_READS_BEFORE_WHOLE`, checked together."""
 
     def __init__(self, fd: int, start: int, size: int, crc: int) -> None:
         self._fd, self._start, self._size, self._crc = fd, start, size, crc
+        self._reads = 0
+        self._all: bytes | None = None
         weakref.finalize(self, os.close, fd)
 
-    def event(self, start: int, end: int, crc: int) -> bytes:
+    def event(self, start: int, end: int, crc: int) -> bytes | memoryview:
+        if self._all is None and self._reads == _READS_BEFORE_WHOLE:
+            with contextlib.suppress(*_DAMAGE):  # then each is still read and checked alone
+                self._all = self.whole()
+        if self._all is not None:
+            return memoryview(self._all)[start:end]
+        self._reads += 1
         data = os.pread(self._fd, end - start, self._start + start)
         if len(data) != end - start or zlib.crc32(data) != crc:
             raise ValueError("an event of the copy fails its check")
