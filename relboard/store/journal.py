@@ -311,7 +311,7 @@ class Journal:
             try:
                 if self._lazy:
                     # An event of the copy that fails its own check is read from the journal instead.
-                    found.or_from_journal(self._events_of(data[: found.length], header_end))
+                    found.or_from_journal(self._events_of(data, found.length, header_end))
                     known = found.log()
                 else:
                     known = found.events()
@@ -328,14 +328,15 @@ class Journal:
         known.extend(parsed.events)
         return Parsed(known, parsed.end)
 
-    def _events_of(self, prefix: bytes, header_end: int) -> Callable[[int], Event]:
-        """Each event of a prefix its cached copy was made from, by position, the blocks parsed at the first."""
+    def _events_of(self, data: bytes, length: int, header_end: int) -> Callable[[int], Event]:
+        """Each event of data[:length], which a cached copy was made from, by position; the blocks are parsed
+        when the first is asked for (most copies are never asked)."""
         parsed: list[Event] = []
 
         def event_at(position: int) -> Event:
             if not parsed:
                 with contextlib.suppress(Anomaly):
-                    parsed.extend(parse_blocks(prefix, header_end).events)
+                    parsed.extend(parse_blocks(data[:length], header_end).events)
             if position < len(parsed):
                 return parsed[position]
             # Only a copy made by hand gets here: it matched the journal's bytes but not their events.
