@@ -24,6 +24,17 @@ def test_the_board_opens_without_the_http_client():
     assert _loaded_after("import relboard.ui.app", "textual", "httpx") == [True, False]
 
 
+def test_the_board_opens_a_seen_plan_without_openssls_digests(tmp_path):
+    # hashlib's import sets up OpenSSL's digests: 0.6 MiB resident for a few hashes (relboard.domain.digests).
+    state = tmp_path / "window.state.toml"
+    code = (
+        "import relboard.ui.app\nfrom relboard.window.session import WindowSession\n"
+        f"WindowSession.open({str(MINIMAL)!r}, {str(state)!r})"
+    )
+    _loaded_after(code)  # the first open validates the plan (pydantic imports hashlib) and caches it
+    assert _loaded_after(code, "relboard.domain.digests", "_hashlib", "hashlib") == [True, False, False]
+
+
 def test_a_probe_loads_the_http_client_when_it_runs():
     code = "from relboard.net.probes import load_http_client\nload_http_client()"
     assert _loaded_after(code, "httpx") == [True]

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from relboard.domain.digests import sha256_hex
 from relboard.domain.notices import draft_before
 from relboard.domain.plan import Plan
 
@@ -28,7 +28,7 @@ def _organizer(owner: str) -> tuple[str, str]:
 def event_uid(plan: Plan) -> str:
     """The same window gives the same UID, so importing an updated file updates the event."""
     identity = "\n".join([plan.release.title, plan.release.environment, plan.release.change_ref])
-    return hashlib.sha256(identity.encode("utf-8")).hexdigest()[:24] + "@relboard"
+    return sha256_hex(identity.encode("utf-8"))[:24] + "@relboard"
 
 
 def description(plan: Plan) -> str:

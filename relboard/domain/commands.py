@@ -7,12 +7,12 @@ digest of the plan's hash and those lines is what an approval is for.
 
 from __future__ import annotations
 
-import hashlib
 import posixpath
 import shlex
 
 from msgspec import Struct
 
+from relboard.domain.digests import sha256_hex
 from relboard.domain.events import CommandsApproved, Event
 from relboard.domain.intents import Refusal, Stamp
 from relboard.domain.plan import Plan
@@ -43,7 +43,7 @@ class CommandList(Struct, frozen=True):
     @property
     def digest(self) -> str:
         text = "\n".join([self.plan_hash, *self.lines])
-        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+        return sha256_hex(text.encode("utf-8"))
 
     def approve(self) -> ApproveCommands:
         """The intent to record (through the recorder) once the operator said yes to `lines`."""

@@ -13,7 +13,6 @@ always sorts after it, however slow the second machine's clock is. People still 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import time
@@ -24,6 +23,8 @@ from typing import Protocol, TypeVar
 
 from msgspec import Struct
 from msgspec.structs import replace
+
+from relboard.domain.digests import sha256_digest
 
 _CROCKFORD = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 ID_PATTERN = r"^[0-9A-HJKMNP-TV-Z]{26}$"
@@ -54,7 +55,7 @@ def new_id(wall_ms: int | None = None) -> str:
 def content_id(at: datetime, data: bytes) -> str:
     """The id of an event saved before events had ids: the same bytes always give the same id."""
     ms = max(0, int(at.timestamp() * 1000))
-    digest = int.from_bytes(hashlib.sha256(data).digest()[:10], "big")
+    digest = int.from_bytes(sha256_digest(data)[:10], "big")
     return _base32(ms & ((1 << 48) - 1), 10) + _base32(digest, 16)
 
 

@@ -8,12 +8,12 @@ notice resolves.
 
 from __future__ import annotations
 
-import hashlib
 from datetime import UTC, datetime
 from typing import Any
 
 from msgspec import Struct
 
+from relboard.domain.digests import sha256_hex
 from relboard.domain.events import Decision, NoticeKind, NoticeSent
 from relboard.domain.plan import Plan
 from relboard.domain.rollback import evaluate
@@ -46,7 +46,7 @@ def dedup_key(state: WindowState) -> str:
     identity = "\n".join(
         [plan.release.title, plan.release.environment, plan.release.change_ref, plan.window.start.isoformat()]
     )
-    return "relboard-" + hashlib.sha256(identity.encode("utf-8")).hexdigest()[:20]
+    return "relboard-" + sha256_hex(identity.encode("utf-8"))[:20]
 
 
 def page_reasons(state: WindowState) -> list[str]:

@@ -9,12 +9,12 @@ the key is a subject token and a KV key (no dots, wildcards or spaces) on any se
 
 from __future__ import annotations
 
-import hashlib
 import re
 import unicodedata
 
 from msgspec import Struct
 
+from relboard.domain.digests import sha256_hex
 from relboard.domain.plan import Plan
 
 MAX_KEY = 64
@@ -47,10 +47,10 @@ def _key(plan: Plan) -> str:
     key = _token(f"{base}-{plan.release.environment}")
     if not key:
         # Names without a letter or digit (":" on "*"): the plan still names one window.
-        key = "window-" + hashlib.sha256(f"{base}\0{plan.release.environment}".encode()).hexdigest()[:12]
+        key = "window-" + sha256_hex(f"{base}\0{plan.release.environment}".encode())[:12]
     if len(key) > MAX_KEY:
         # A long title still names one window: keep its start and tell it from others by a hash.
-        digest = hashlib.sha256(key.encode()).hexdigest()[:8]
+        digest = sha256_hex(key.encode())[:8]
         key = key[: MAX_KEY - 9].rstrip("-_") + "-" + digest
     return key
 

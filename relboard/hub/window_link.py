@@ -9,7 +9,6 @@ that two processes pulling at once cannot both append the same event.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import tomllib
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +16,7 @@ from pathlib import Path
 from msgspec import Struct, field
 from pydantic import ValidationError
 
+from relboard.domain.digests import sha256_hex
 from relboard.domain.events import Event, utc_now
 from relboard.domain.fleet import window_summary
 from relboard.domain.plan_diff import step_differences
@@ -187,7 +187,7 @@ class WindowLink:
             data = self.loaded.path.read_bytes()
         except OSError:
             return None
-        return data if hashlib.sha256(data).hexdigest() == self.loaded.hash else None
+        return data if sha256_hex(data) == self.loaded.hash else None
 
     async def _plan_note(self, their_hash: str) -> str:
         start = f"your plan differs from the window's plan on the hub ({their_hash[:12]})"

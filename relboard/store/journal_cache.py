@@ -25,7 +25,6 @@ the frame and the events (`parts` gives the sizes of the offsets, the CRC-32s, t
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import marshal
 import os
@@ -43,6 +42,7 @@ from typing import Any
 import msgspec
 
 from relboard import __version__
+from relboard.domain.digests import sha256_hex
 from relboard.domain.events import EVENT_TYPES, Event, event_fields
 from relboard.domain.fold_index import EventLog, EventSource, FoldIndex, index_events
 from relboard.domain.records import written_types
@@ -317,7 +317,7 @@ def _shape() -> str:
     marshal's and msgspec's formats (relboard's, Python's and msgspec's versions) and the byte order."""
     kinds = [(cls.__name__, list(written_types(cls).items())) for cls in EVENT_TYPES]
     about = [kinds, __version__, list(sys.version_info[:2]), marshal.version, msgspec.__version__, sys.byteorder]
-    return hashlib.sha256(json.dumps(about).encode("utf-8")).hexdigest()[:32]
+    return sha256_hex(json.dumps(about).encode("utf-8"))[:32]
 
 
 def _encode(event: Event) -> bytes:

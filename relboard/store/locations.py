@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
+from relboard.domain.digests import sha256_hex
 from relboard.store.paths import data_dir, sample_plans_dir
 
 
@@ -25,7 +25,7 @@ def default_state_path(plan_path: Path) -> Path:
         return data_dir() / "samples" / f"{plan_path.stem}.state.toml"
     if _writable(folder):
         return folder / f"{plan_path.stem}.state.toml"
-    digest = hashlib.sha256(os.fsencode(plan_path.resolve())).hexdigest()[:10]
+    digest = sha256_hex(os.fsencode(plan_path.resolve()))[:10]
     return data_dir() / f"{plan_path.stem}-{digest}.state.toml"
 
 

@@ -16,6 +16,7 @@ from functools import cache
 from pathlib import Path
 
 from relboard import __version__
+from relboard.domain.digests import sha256_hex
 from relboard.domain.plan import Plan
 from relboard.domain.plan_json import plan_from_json, plan_to_json, shape
 from relboard.store.files import make_folder, write_atomically
@@ -67,6 +68,4 @@ def _facts(plan_hash: str, length: int) -> dict[str, object]:
 
 @cache
 def _shape() -> str:
-    import hashlib
-
-    return hashlib.sha256(shape().encode("utf-8")).hexdigest()[:16]
+    return sha256_hex(shape().encode("utf-8"))[:16]

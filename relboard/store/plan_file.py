@@ -11,13 +11,13 @@ no pydantic.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from msgspec import Struct
 
+from relboard.domain.digests import sha256_hex
 from relboard.domain.plan import Plan, share_owners
 
 if TYPE_CHECKING:
@@ -146,7 +146,7 @@ def _dotted_key(match: re.Match[str]) -> str:
 
 def _load(path: Path, name: str, cached: bool) -> LoadedPlan:
     data = _read(path, name)
-    plan_hash = hashlib.sha256(data).hexdigest()
+    plan_hash = sha256_hex(data)
     if cached:
         from relboard.store.plan_cache import read_cached_plan
 

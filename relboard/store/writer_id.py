@@ -9,11 +9,12 @@ It names no person and no path (people are in `by`).
 
 from __future__ import annotations
 
-import hashlib
 import os
 import platform
 from functools import cache
 from pathlib import Path
+
+from relboard.domain.digests import sha256_digest
 
 _MACHINE_ID_FILES = ("/etc/machine-id", "/var/lib/dbus/machine-id")
 _ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
@@ -33,6 +34,6 @@ def _machine() -> str:
 
 def writer_for(state_path: Path) -> str:
     """Twelve lowercase base32 characters naming this machine's writer of `state_path`."""
-    digest = hashlib.sha256(f"{_machine()}\0{os.path.abspath(state_path)}".encode()).digest()
+    digest = sha256_digest(f"{_machine()}\0{os.path.abspath(state_path)}".encode())
     value = int.from_bytes(digest[:8], "big")
     return "".join(_ALPHABET[(value >> (5 * i)) & 31] for i in range(12))

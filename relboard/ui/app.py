@@ -17,7 +17,6 @@ from typing import TYPE_CHECKING, ClassVar
 from textual import on
 from textual.app import App, ComposeResult
 from textual.binding import BindingType
-from textual.containers import Container
 from textual.notifications import SeverityLevel
 from textual.reactive import var
 from textual.screen import Screen
@@ -29,6 +28,7 @@ from relboard.domain.intents import Intent, Refusal
 from relboard.domain.progress import is_complete
 from relboard.domain.standing import Standing, standing
 from relboard.ui.actions import KNOWN_BINDING_IDS, bindings, writes
+from relboard.ui.alike import BlankContainer
 from relboard.ui.board_screen import BoardScreen, is_narrow
 from relboard.ui.clock_strip import ClockStrip
 from relboard.ui.damage import BoardDamage
@@ -166,7 +166,7 @@ class RelboardApp(App[None]):
             forecaster=lambda: self.watcher.forecaster,
         )
         revision = RelboardApp.revision
-        with Container(id="panes"):
+        with BlankContainer(id="panes"):
             yield ChecklistPane(self.state, hooks, id="checklist", classes="pane -active").data_bind(revision)
             yield LookupPane(self.state, hooks, id="lookup", classes="pane").data_bind(revision)
             yield IssuesPane(self.state, hooks, id="issues", classes="pane").data_bind(revision)

@@ -30,6 +30,8 @@ class BoardScreen(Screen[None]):
     change the bindings again and have the footer built twice more."""
 
     AUTO_FOCUS = "#steps"
+    # Its panes cover it but for a gap or two: one blank strip for all its lines (see relboard.ui.alike).
+    BLANK = True
 
     active_pane: var[str] = var("checklist", init=False)
     narrow: var[bool] = var(False, init=False)

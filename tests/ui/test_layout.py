@@ -3,6 +3,11 @@
 from __future__ import annotations
 
 from board_helpers import NARROW, WIDE, make_app, screen_text, wait_until
+from rich.segment import Segment
+from textual.geometry import Region
+from textual.strip import Strip
+
+from relboard.ui.alike import shared_alike
 
 
 async def test_narrow_terminal_shows_one_pane_as_tabs(session):
@@ -67,3 +72,26 @@ async def test_a_theme_chosen_on_the_board_is_remembered(session, own_config):
     async with again.run_test(size=WIDE) as pilot:
         await pilot.pause()
         assert again.theme == "textual-light"
+
+
+def test_lines_alike_are_given_as_one_strip():
+    rule, blank = Strip([Segment("─" * 4)]), Strip([Segment("    ")])
+    lines = [rule, Strip([Segment("    ")]), Strip([Segment("    ")]), blank, Strip([Segment("─" * 4)])]
+    shared = shared_alike(lines)
+    assert [line.text for line in shared] == [line.text for line in lines]
+    assert shared[1] is shared[2] is shared[3]
+    assert shared[0] is rule
+    assert shared[4] is not rule  # only a line like the one before it is replaced
+
+
+async def test_a_panes_lines_under_its_children_are_one_strip(session):
+    # Textual's compositor keeps its pieces of every line a widget gives: lines given as one are cut once.
+    app = make_app(session)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        for pane in app.screen.query(".pane"):
+            width, height = pane.outer_size
+            lines = pane.render_lines(Region(0, 0, width, height))
+            inside = lines[1:-1]
+            assert len({id(line) for line in inside}) == 1, pane.id
+            assert inside[0].text == "│" + " " * (width - 2) + "│"

@@ -6,7 +6,6 @@ from time import perf_counter
 
 from textual import on
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.reactive import var
 from textual.timer import Timer
@@ -17,6 +16,7 @@ from relboard.domain.changes import ChangeCursor
 from relboard.domain.lookup import RESULTS, Match, SymptomIndex, related
 from relboard.domain.plan import Troubleshooting
 from relboard.domain.state import WindowState
+from relboard.ui.alike import DetailScroll
 from relboard.ui.panes.pane import Pane, PaneHooks
 from relboard.ui.rowlist import RowList
 from relboard.ui.text import plain_line, show
@@ -58,7 +58,7 @@ class LookupPane(Pane):
         yield query
         # The line-API list: results change at every key, and it never measures its rows.
         yield RowList(self._row, len(self.matches), id="symptoms")
-        with VerticalScroll(id="symptom-detail-scroll"):
+        with DetailScroll(id="symptom-detail-scroll"):
             yield Static(id="symptom-detail")
 
     @property

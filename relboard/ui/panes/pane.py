@@ -13,6 +13,7 @@ from relboard.domain.forecast import Forecaster
 from relboard.domain.intents import Intent
 from relboard.domain.plan import Step
 from relboard.domain.state import WindowState
+from relboard.ui.alike import AlikeLines
 
 
 class ProbeControl(Protocol):
@@ -38,7 +39,7 @@ class PaneHooks(Struct, frozen=True):
     forecaster: Callable[[], Forecaster | None]
 
 
-class Pane(Vertical):
+class Pane(AlikeLines, Vertical):
     """One of the board's panes: the App switches between them and focuses each one's main control.
 
     Its actions (the action table's rows of its scope) run on its selected row; the App's keys reach

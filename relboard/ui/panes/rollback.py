@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from textual import events, on
 from textual.app import ComposeResult
-from textual.containers import VerticalScroll
 from textual.content import Content
 from textual.reactive import var
 from textual.widgets import Static
@@ -21,6 +20,7 @@ from relboard.domain.intents import MarkCriterion
 from relboard.domain.plan import Plan
 from relboard.domain.rollback import CriterionState, CriterionStatus, criterion_steps, evaluate, recommendation
 from relboard.domain.state import WindowState
+from relboard.ui.alike import DetailScroll
 from relboard.ui.folded import FoldedItems, Lines
 from relboard.ui.panes.pane import Pane, PaneHooks
 from relboard.ui.rowlist import RowList
@@ -74,7 +74,7 @@ class RollbackPane(Pane):
         forecast.display = _has_expected(self.state.plan)
         yield forecast
         yield RowList(self._criterion_row, 0, selectable=self._criteria.is_first, id="criteria")
-        with VerticalScroll(id="rollback-info-scroll"):
+        with DetailScroll(id="rollback-info-scroll"):
             yield Static(id="rollback-info")
 
     def on_mount(self) -> None:
