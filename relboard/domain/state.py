@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, MutableMapping, MutableSet, Sequence
+from collections.abc import Iterable, Mapping, MutableMapping, MutableSet
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -28,124 +28,16 @@ from relboard.domain.events import (
 )
 from relboard.domain.identity import is_later_or_same
 from relboard.domain.plan import Plan, Step
+from relboard.domain.step_state import UNTOUCHED, StepState, StepStates
 from relboard.domain.tally import Tally, begun_at
+
+__all__ = ["UNTOUCHED", "IssueState", "PlanChange", "StepState", "StepStates", "WindowState"]
 
 
 def _is_newer(event: Event, than: Event | None) -> bool:
     # Two writers append in lock order, and machines in the order the hub delivers: the latest mark
     # (by hybrid clock when both have one, by wall time otherwise) wins wherever it sits.
     return than is None or is_later_or_same(event, than)
-
-
-class StepState:
-    """A step's state: the fold of its own events.
-
-    A step gets one of its own at its first event (until then it shares `UNTOUCHED`); slotted, with its
-    lists made as they get their first item: a long window holds thousands, for as long as the board is open."""
-
-    __slots__ = FIELDS = (
-        "status",
-        "note",
-        "by",
-        "at",
-        "notes",
-        "probe",
-        "started_at",
-        "started_by",
-        "last_probe",
-        "history",
-        "source",
-        "start_source",
-    )
-    __hash__ = None  # type: ignore[assignment]  # compared by value, and changed in place
-
-    def __init__(self) -> None:
-        self.status = StepStatus.PENDING
-        self.note = ""
-        self.by = ""
-        self.at: datetime | None = None
-        self.notes: Sequence[NoteAdded] = ()
-        self.probe: ProbeRan | None = None
-        self.started_at: datetime | None = None
-        self.started_by = ""
-        self.last_probe: ProbeRan | None = None  # the latest probe result of any outcome, `error` included
-        # Every event on this step in the order it was folded: marks, notes, probe results, starts.
-        self.history: Sequence[Event] = ()
-        self.source: StepMarked | ProbeRan | None = None  # the event that set the status, to order later ones against
-        self.start_source: StepStarted | None = None
-
-    def fields(self) -> dict[str, object]:
-        return {name: getattr(self, name) for name in StepState.FIELDS}
-
-    def __eq__(self, other: object) -> bool:
-        return isinstance(other, StepState) and self.fields() == other.fields()
-
-    def __repr__(self) -> str:
-        return f"StepState({', '.join(f'{name}={value!r}' for name, value in self.fields().items())})"
-
-    @property
-    def probe_error(self) -> ProbeRan | None:
-        """The latest probe could not check (the operator's set-up, not the service): show it, mark nothing."""
-        return self.last_probe if self.last_probe is not None and self.last_probe.errored else None
-
-    def apply(self, event: Event) -> None:
-        history = self.history
-        if isinstance(history, list):
-            history.append(event)
-        else:
-            self.history = [event]
-        if type(event) is StepMarked:  # most of a window's events, first and without a match
-            source = self.source
-            if source is None or is_later_or_same(event, source):
-                self.status, self.note, self.by, self.at = event.status, event.note, event.by, event.at
-                self.source = event
-            return
-        match event:
-            case NoteAdded():
-                notes = self.notes
-                if isinstance(notes, list):
-                    notes.append(event)
-                else:
-                    self.notes = [event]
-            case ProbeRan():
-                if _is_newer(event, self.last_probe):
-                    self.last_probe = event
-                # A probe that could not check says nothing about the service: the step keeps its status.
-                if not event.errored and _is_newer(event, self.source):
-                    self.probe, self.source = event, event
-                    self.status = StepStatus.PASS if event.passed else StepStatus.FAIL
-                    self.note, self.by, self.at = f"probe: {event.reason}", event.by or "probe", event.at
-            case StepStarted():
-                if _is_newer(event, self.start_source):
-                    self.started_at, self.started_by, self.start_source = event.at, event.by, event
-
-    def without(self, event: Event) -> StepState:
-        """The step as it would be had `event` never happened (what an undo brings back)."""
-        replay = StepState()
-        for earlier in self.history:
-            if earlier is not event:
-                replay.apply(earlier)
-        return replay
-
-
-class _Untouched(StepState):
-    """The state every step of a window shares until its first event gives it one of its own: a plan of
-    50,000 steps starts with one state, not 50,000. Shared, it refuses any change."""
-
-    __slots__ = ()
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"an untouched step's state is shared: cannot set {name}")
-
-
-def _untouched() -> StepState:
-    shared, fresh = object.__new__(_Untouched), StepState()
-    for name in StepState.FIELDS:
-        object.__setattr__(shared, name, getattr(fresh, name))
-    return shared
-
-
-UNTOUCHED = _untouched()
 
 
 @dataclass
@@ -219,7 +111,8 @@ class WindowState:
 
     def __init__(self, plan: Plan, events: Iterable[Event] = ()) -> None:
         self.plan = plan
-        self.steps: MutableMapping[str, StepState] = dict.fromkeys((s.id for s in plan.steps), UNTOUCHED)
+        steps = StepStates(plan)
+        self.steps: MutableMapping[str, StepState] = steps
         self.issues: dict[str, IssueState] = plan_issues(plan)
         self.criteria_marks: dict[str, CriterionMarked] = {}
         self.decisions: list[DecisionRecorded] = []
@@ -233,14 +126,15 @@ class WindowState:
         self._ids: MutableSet[str] = set()
         # The counts are made once from the folded steps, not moved along by each of a long window's events.
         self._counting = False
-        self._fold_all(events)
+        self._fold_all(steps, events)
         self.tally = count_steps(plan, self.steps)
         self._counting = True
 
-    def _fold_all(self, events: Iterable[Event]) -> None:
+    def _fold_all(self, steps: StepStates, events: Iterable[Event]) -> None:
         """`apply` for each event, with the marks, notes and starts of steps (nine events in ten) folded
         here without a call per layer: a long window's state is folded from a hundred thousand events."""
-        ids, steps, append, fold = self._ids, self.steps, self.events.append, self._fold
+        ids, append, fold = self._ids, self.events.append, self._fold
+        places, states = steps.places, steps.states
         for event in events:
             event_id = event.id
             if event_id is not None:
@@ -250,11 +144,11 @@ class WindowState:
             append(event)
             kind = type(event)
             if kind is StepMarked or kind is NoteAdded or kind is StepStarted:
-                step_id = event.step  # type: ignore[union-attr]
-                step = steps.get(step_id)
-                if step is UNTOUCHED:
-                    step = steps[step_id] = StepState()
-                if step is not None:
+                place = places.get(event.step)  # type: ignore[union-attr]
+                if place is not None:
+                    step = states[place]
+                    if step is UNTOUCHED:
+                        step = states[place] = StepState()
                     step.apply(event)
             else:
                 fold(event)
