@@ -129,6 +129,7 @@ class RelboardApp(App[None]):
         self.watcher = BoardWatch(self, quiet=quiet)
         self.hub = BoardHub(self, hub) if hub is not None else None
         self._quit_armed = False
+        self._preloading: threading.Thread | None = None
         self._refresh_pending = False
         self.set_reactive(RelboardApp.reading, read_clock(self.plan.window, self.now()))
         self.set_reactive(RelboardApp.save_state, SaveState.READ_ONLY if read_only else SaveState.SAVED)
@@ -183,8 +184,6 @@ class RelboardApp(App[None]):
         elif not self.read_only:
             self._open_window()
         self.watcher.start()
-        # Every lazily imported module, once the board is up: a reinstall meanwhile cannot break a dialog.
-        self.call_after_refresh(preload, self.hub is not None)
         if self.hub is not None:
             self.hub_state = "hub: connecting"
             self.hub.start()
@@ -223,7 +222,16 @@ class RelboardApp(App[None]):
 
     # --- the clock and the record ----------------------------------------------------------------
 
+    @on(BoardFooter.KeysDrawn)
+    def _preload(self) -> None:
+        """Every lazily imported module, once the board is whole (its footer's keys drawn, or at its first tick
+        if they never are): a reinstall meanwhile cannot break a dialog. Started before, the imports would take
+        the interpreter from the frames still to come, and their memory would be the first frame's."""
+        if self._preloading is None:
+            self._preloading = preload(self.hub is not None)
+
     def tick(self) -> None:
+        self._preload()
         self.reading = read_clock(self.plan.window, self.now())
         self.watcher.look()
         if len(self.screen_stack) > 2:
