@@ -5,9 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from relboard.store.journal import StateError
-from relboard.store.state_repair import RepairResult, check_state, repair_state
 
 if TYPE_CHECKING:
+    from relboard.store.state_repair import RepairResult
     from relboard.ui.app import RelboardApp
 
 
@@ -21,6 +21,9 @@ class BoardDamage:
 
     def offer(self) -> None:
         """Show what is damaged, as `state check` lists it; yes repairs, escape leaves the file untouched."""
+        # Here, not at the open: most boards never meet a damaged file (nor need the repair's code).
+        from relboard.store.state_repair import check_state
+
         app = self.app
         path = app.session.state_path
         try:
@@ -52,6 +55,8 @@ class BoardDamage:
             self.app.run_worker(self._repair, name="repair", group="repair", thread=True, exit_on_error=False)
 
     def _repair(self) -> None:
+        from relboard.store.state_repair import repair_state
+
         app = self.app
         try:
             result = repair_state(app.session.state_path, by=app.operator, at=app.now())

@@ -7,7 +7,6 @@ from typing import TYPE_CHECKING
 
 from textual.notifications import SeverityLevel
 
-from relboard.domain.channel_events import RecordSent
 from relboard.domain.clock import read_clock
 from relboard.domain.events import Handover, NoticeKind, NoticeSent
 from relboard.domain.intents import (
@@ -19,8 +18,6 @@ from relboard.domain.intents import (
     RecordNotice,
     Refusal,
 )
-from relboard.domain.notice_moment import preview_choice
-from relboard.window.report_file import report_path, write_report
 
 if TYPE_CHECKING:
     from relboard.ui.app import RelboardApp
@@ -100,6 +97,7 @@ class Dialogs:
             self.app.notify("Completion notice marked as sent.", markup=False)
 
     def notice_preview(self) -> None:
+        from relboard.domain.notice_moment import preview_choice
         from relboard.ui.screens.notice_preview import NoticePreview
 
         app = self.app
@@ -135,6 +133,8 @@ class Dialogs:
         app.push_screen(HandoverForm(app.operator), callback=done)
 
     def write_report(self) -> None:
+        from relboard.window.report_file import report_path, write_report
+
         app = self.app
         target = report_path(app.session.state_path)
         # Folded again in the worker from a copy of the events: the board keeps recording meanwhile.
@@ -188,6 +188,8 @@ class Dialogs:
         app.push_screen(form, callback=done)
 
     def _paged(self, sent: NoticeSent) -> None:
+        from relboard.domain.channel_events import RecordSent
+
         if self.app.record(RecordSent(sent)):
             verdict = "Paged" if sent.delivered else "NOT paged"
             severity: SeverityLevel = "information" if sent.delivered else "error"

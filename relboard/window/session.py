@@ -7,11 +7,11 @@ from datetime import datetime
 from pathlib import Path
 
 from relboard.domain.events import Event, PlanLoaded, utc_now
+from relboard.domain.fold_index import EventLog
 from relboard.domain.identity import Stamper
 from relboard.domain.intents import OpenWindow, Stamp
 from relboard.domain.plan import Plan
-from relboard.domain.state import PlanChange
-from relboard.domain.state_lazy import LazyWindowState, fold
+from relboard.domain.state import PlanChange, WindowState
 from relboard.store.journal import Journal
 from relboard.store.plan_file import LoadedPlan, load_plan
 from relboard.store.writer_id import writer_for
@@ -24,12 +24,17 @@ class WindowSession:
     def __init__(self, loaded: LoadedPlan, journal: Journal, events: Sequence[Event]) -> None:
         self.loaded = loaded
         self.journal = journal
-        # Events from the journal's indexed copy (a writer's load) are folded only where they are looked at.
-        self.state = fold(loaded.plan, events)
-        self.plan_change: PlanChange | None = self.state.plan_change(loaded.hash)
         self.stamper = Stamper(writer_for(journal.path))
-        if isinstance(self.state, LazyWindowState):
-            self.stamper.skip(self.state.indexed, self.state.stamp_keys)
+        if isinstance(events, EventLog):
+            # Events from the journal's indexed copy (a writer's load) are folded only where they are looked at.
+            from relboard.domain.state_lazy import LazyWindowState
+
+            lazy = LazyWindowState(loaded.plan, events)
+            self.stamper.skip(lazy.indexed, lazy.stamp_keys)
+            self.state: WindowState = lazy
+        else:
+            self.state = WindowState(loaded.plan, events)
+        self.plan_change: PlanChange | None = self.state.plan_change(loaded.hash)
 
     @classmethod
     def open(cls, plan_path: Path | str, state_path: Path | str | None = None, *, lazy: bool = False) -> WindowSession:
