@@ -34,3 +34,10 @@ def test_json_keeps_every_string_as_data_and_shows_none_of_its_controls(naughty_
     assert not UNSHOWABLE.search(escaped)
     assert "\u2028" not in escaped
     assert "\u2029" not in escaped
+
+
+def test_printable_text_has_nothing_to_clean():
+    # clean() gives printable text back as it is: no character it strips is printable, in any plane.
+    printable = [chr(c) for c in (*range(0x10000), *range(0x10000, 0x110000, 97)) if chr(c).isprintable()]
+    assert len(printable) > 50_000
+    assert [ch for ch in printable if UNSHOWABLE.search(ch)] == []

@@ -26,6 +26,10 @@ _JSON_RAW = re.compile(f"[\x7f-\x9f{_INVISIBLE}\u2028\u2029]")
 
 def clean(text: str, *, single_line: bool = False) -> str:
     """Strip escape sequences and control characters (C0 but tab/newline, DEL, C1, bidi and invisible ones)."""
+    if text.isprintable():
+        # No control, format or separator character: nothing here to strip (most text, found without a search
+        # by pattern: a long window's five thousand known issues are cleaned as the board opens).
+        return text
     text = _HIDDEN.sub("", _ESCAPE_SEQUENCE.sub("", text))
     if single_line:
         return _LINE_CONTROL.sub(" ", text.replace("\r\n", " ").replace("\n", " ").replace("\t", " "))
