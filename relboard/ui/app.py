@@ -58,7 +58,7 @@ if TYPE_CHECKING:
     from relboard.hub.address import HubAddress
 
 # How long a thread that wants the interpreter waits for the one holding it (Python's default is 5 ms).
-SWITCH_INTERVAL_SECONDS = 0.001
+SWITCH_INTERVAL_SECONDS = 0.0005
 
 
 class RelboardApp(App[None]):
@@ -198,8 +198,10 @@ class RelboardApp(App[None]):
         what it builds lives as long as the window), the collector runs again from here."""
         gc.enable()
         # The journal's writer thread needs the interpreter for a moment before and after each fsync, while
-        # this thread repaints what the key changed. Python hands it over only after the switch interval:
-        # at its default 5 ms, one save in five took 7-11 ms from key to disk instead of 3.
+        # this thread repaints what the key changed (and, with a hub, the replicator's thread publishes the
+        # last event). Python hands it over only after the switch interval: at its default 5 ms, one save in
+        # five took 7-11 ms from key to disk instead of 3; at 1 ms a hub still added 1-2.5 ms to the median
+        # save, at 0.5 ms a few tenths. Keys and typing measure the same at 1 and 0.5 ms.
         sys.setswitchinterval(SWITCH_INTERVAL_SECONDS)
 
     def can_record_again(self) -> None:
