@@ -224,11 +224,10 @@ class RelboardApp(App[None]):
 
     # --- the clock and the record ----------------------------------------------------------------
 
-    @on(BoardFooter.KeysDrawn)
     def _preload(self) -> None:
-        """Every lazily imported module, once the board is whole (its footer's keys drawn, or at its first tick
-        if they never are): a reinstall meanwhile cannot break a dialog. Started before, the imports would take
-        the interpreter from the frames still to come, and their memory would be the first frame's."""
+        """Every lazily imported module, from the board's first tick (a second after it opens): a reinstall
+        meanwhile cannot break a dialog. Started as the board opens, the imports took the interpreter from the
+        frames that complete the opening, and their memory (httpx's among them) was the first frame's."""
         if self._preloading is None:
             self._preloading = preload(self.hub is not None)
 

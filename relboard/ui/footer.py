@@ -14,7 +14,6 @@ from typing import Any, ClassVar, NamedTuple
 from rich.style import Style
 from rich.text import Text
 from textual import events
-from textual.message import Message
 from textual.reactive import reactive
 from textual.screen import Screen
 from textual.widget import Widget
@@ -69,16 +68,12 @@ class BoardFooter(Widget, can_focus=False):
 
     operator: reactive[str] = reactive("")
 
-    class KeysDrawn(Message):
-        """The footer has drawn its keys for the first time: the board's first frame is whole."""
-
     def __init__(self, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._shown: tuple[Shown, ...] | None = None
         self._palette: Shown | None = None
         self._placed: list[_Placed] = []
         self._hover: Shown | None = None
-        self._told_drawn = False
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self.bindings_changed)
@@ -139,9 +134,6 @@ class BoardFooter(Widget, can_focus=False):
             start = line.cell_len
             line.append_text(tail)
             self._placed.append(_Placed(start, line.cell_len, palette))
-        if self._placed and not self._told_drawn:
-            self._told_drawn = True
-            self.post_message(self.KeysDrawn())
         return line
 
     @property

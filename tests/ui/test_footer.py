@@ -61,21 +61,3 @@ async def test_an_operator_name_is_shown_as_written(session):
     async with app.run_test(size=WIDE) as pilot:
         await pilot.pause()
         assert footer_line(app).lstrip().startswith("[b]eve[/b] $x  ? Help")
-
-
-async def test_the_board_imports_its_lazy_modules_once_the_footer_shows_keys(session):
-    # Not before: the imports would take the interpreter (and add their memory) while the board is drawn.
-    app = make_app(session)
-    told: list[BoardFooter.KeysDrawn] = []
-    async with app.run_test(
-        size=WIDE, message_hook=lambda m: told.append(m) if isinstance(m, BoardFooter.KeysDrawn) else None
-    ) as pilot:
-        footer = app.query_one(BoardFooter)
-        assert await wait_until(pilot, lambda: footer.keys_drawn)
-        assert await wait_until(pilot, lambda: app._preloading is not None)
-        preloading = app._preloading
-        footer.refresh()
-        await pilot.press("j")
-        await pilot.pause()
-        assert len({id(message) for message in told}) == 1  # seen by the footer and each node it bubbles to
-        assert app._preloading is preloading

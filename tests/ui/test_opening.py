@@ -5,7 +5,7 @@ from __future__ import annotations
 import gc
 
 import pytest
-from board_helpers import WIDE, make_app, screen_text
+from board_helpers import WIDE, make_app, screen_text, wait_until
 from textual.color import Color
 from textual.css.stylesheet import Stylesheet
 
@@ -45,3 +45,16 @@ async def test_the_board_opens_in_its_theme_reading_its_stylesheets_once(session
         assert app.has_class("-dark-mode") is chosen.dark
     # A light theme on an app that starts dark takes Textual's own way (its ANSI palette changes too).
     assert len(reparsed) == (0 if chosen.dark else 1)
+
+
+async def test_the_lazy_modules_are_imported_from_the_first_tick_not_while_the_board_opens(session):
+    # Started as the board opened, the imports took the interpreter (and added their memory) while it drew.
+    app = make_app(session)
+    async with app.run_test(size=WIDE) as pilot:
+        await pilot.pause()
+        assert "Checklist" in screen_text(app)
+        assert app._preloading is None
+        assert await wait_until(pilot, lambda: app._preloading is not None)
+        preloading = app._preloading
+        app.tick()
+        assert app._preloading is preloading  # once
