@@ -42,14 +42,23 @@ from relboard.domain.events import (
     StepStatus,
     event_to_dict,
 )
+from relboard.domain.fold_index import EventLog
 from relboard.domain.identity import MAX_AHEAD_MS, Stamper, format_hlc
-from relboard.domain.plan import Phase
+from relboard.domain.plan import Phase, Plan
 from relboard.domain.state import WindowState
-from relboard.domain.state_lazy import LazyWindowState, fold
+from relboard.domain.state_lazy import LazyWindowState
 from relboard.store.journal import Journal, StateError
 from relboard.store.journal_cache import write_cache
 from relboard.store.plan_file import load_plan
 from tests.conftest import MINIMAL
+
+
+def lazy_fold(plan: Plan, path: Path) -> LazyWindowState:
+    """The state a writer folds: from the journal's indexed copy, on demand."""
+    events = Journal(path).load(lazy=True)
+    assert isinstance(events, EventLog)  # the copy was read
+    return LazyWindowState(plan, events)
+
 
 T0 = datetime(2025, 12, 5, 21, 0, 0, 123456, tzinfo=UTC)  # before any mark the tests make
 T0_MS = int(T0.timestamp() * 1000)
@@ -157,8 +166,7 @@ def test_a_state_folded_on_demand_holds_exactly_the_plain_fold(long_window, grow
         assert Journal(path).cache_path.stat().st_ino != copy
     plan = load_plan(MINIMAL).plan
     plain = WindowState(plan, Journal(path).load())
-    lazy = fold(plan, Journal(path).load(lazy=True))
-    assert isinstance(lazy, LazyWindowState)
+    lazy = lazy_fold(plan, path)
     assert len(lazy.events) == len(plain.events) < len(Journal(path).load())  # the duplicates count once
     # Every attribute of the plain fold is compared (a new one must be added to `parts`).
     assert set(vars(plain)) - {"_ids", "_counting"} == set(parts(plain))
@@ -182,8 +190,7 @@ def test_events_of_the_copy_that_fail_their_check_are_read_from_the_journal(long
     plan = load_plan(MINIMAL).plan
     plain = WindowState(plan, Journal(path).load())
     spoil_copy_events(path, b"a note a note", b"A NOTE A NOTE")
-    lazy = fold(plan, Journal(path).load(lazy=True))
-    assert isinstance(lazy, LazyWindowState)
+    lazy = lazy_fold(plan, path)
     assert parts(lazy) == parts(plain)
     assert [event_to_dict(e) for e in lazy.events] == [event_to_dict(e) for e in plain.events]
 
@@ -194,7 +201,7 @@ def test_a_copy_made_by_hand_with_events_the_journal_lacks_is_refused_by_name(lo
     extra = StepMarked(at=T0, by="nobody", step="apply", status=StepStatus.SKIP, note="not in the journal")
     write_cache(Journal(path).cache_path, data, len(data), [*Journal(path).load(), extra])
     spoil_copy_events(path, b"not in the journal", b"NOT IN THE JOURNAL")
-    lazy = fold(load_plan(MINIMAL).plan, Journal(path).load(lazy=True))
+    lazy = lazy_fold(load_plan(MINIMAL).plan, path)
     with pytest.raises(StateError, match=r"w\.state\.toml\.cache does not match the state file; delete it"):
         lazy.steps["apply"].fields()
 
@@ -219,7 +226,7 @@ def test_parts_looked_at_first_and_events_folded_later_still_match(long_window):
     write_journal(path, window_events(40, first=3000))  # after the copy: read from the journal
     plan = load_plan(MINIMAL).plan
     plain = WindowState(plan, Journal(path).load())
-    lazy = fold(plan, Journal(path).load(lazy=True))
+    lazy = lazy_fold(plan, path)
     assert lazy.steps["apply"].status == plain.steps["apply"].status  # one step first, alone
     later = [*window_events(30, first=5000), events[10], replace(events[11], by="x")]  # old ids: skipped
     for event in later:
@@ -236,8 +243,7 @@ def test_a_writers_clock_skipping_the_copy_stamps_as_one_that_read_every_event(l
     Journal(path).load()  # the copy now holds a stamp too far ahead to follow
     plan = load_plan(MINIMAL).plan
     plain = WindowState(plan, Journal(path).load())
-    lazy = fold(plan, Journal(path).load(lazy=True))
-    assert isinstance(lazy, LazyWindowState)
+    lazy = lazy_fold(plan, path)
     now = T0_MS + 5
     reading, skipping = Stamper("me", wall_ms=lambda: now), Stamper("me", wall_ms=lambda: now)
     skipping.skip(lazy.indexed, lazy.stamp_keys)

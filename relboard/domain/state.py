@@ -26,18 +26,9 @@ from relboard.domain.events import (
     StepStarted,
     StepStatus,
 )
-from relboard.domain.identity import is_later_or_same
 from relboard.domain.plan import Plan, Step
-from relboard.domain.step_state import UNTOUCHED, StepState, StepStates
+from relboard.domain.step_state import UNTOUCHED, StepState, StepStates, is_newer
 from relboard.domain.tally import Tally, begun_at
-
-__all__ = ["UNTOUCHED", "IssueState", "PlanChange", "StepState", "StepStates", "WindowState"]
-
-
-def _is_newer(event: Event, than: Event | None) -> bool:
-    # Two writers append in lock order, and machines in the order the hub delivers: the latest mark
-    # (by hybrid clock when both have one, by wall time otherwise) wins wherever it sits.
-    return than is None or is_later_or_same(event, than)
 
 
 @dataclass
@@ -188,11 +179,11 @@ class WindowState:
                             setattr(issue, name, getattr(event, name))
             case CriterionMarked():
                 previous = self.criteria_marks.get(event.criterion)
-                if _is_newer(event, previous):
+                if is_newer(event, previous):
                     self.criteria_marks[event.criterion] = event
             case DecisionRecorded():
                 self.decisions.append(event)
-                if _is_newer(event, self.last_decision):
+                if is_newer(event, self.last_decision):
                     self.last_decision = event
             case NoticeSent():
                 self.notices.append(event)

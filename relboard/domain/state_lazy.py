@@ -15,14 +15,8 @@ from typing import Any, cast
 from relboard.domain.events import Event
 from relboard.domain.fold_index import EventLog, KnownIds
 from relboard.domain.plan import Plan
-from relboard.domain.state import UNTOUCHED, StepState, WindowState, count_steps, plan_issues
-
-
-def fold(plan: Plan, events: Sequence[Event]) -> WindowState:
-    """The window state of `events`: folded on demand when they come from an indexed cached copy."""
-    if isinstance(events, EventLog):
-        return LazyWindowState(plan, events)
-    return WindowState(plan, events)
+from relboard.domain.state import WindowState, count_steps, plan_issues
+from relboard.domain.step_state import UNTOUCHED, StepState
 
 
 class _FoldedSteps(MutableMapping[str, StepState]):

@@ -10,7 +10,8 @@ from relboard.domain.identity import is_later_or_same
 from relboard.domain.plan import Plan
 
 
-def _is_newer(event: Event, than: Event | None) -> bool:
+def is_newer(event: Event, than: Event | None) -> bool:
+    """Whether `event` takes the place of `than` (None: nothing yet) as the latest of its kind."""
     # Two writers append in lock order, and machines in the order the hub delivers: the latest mark
     # (by hybrid clock when both have one, by wall time otherwise) wins wherever it sits.
     return than is None or is_later_or_same(event, than)
@@ -87,15 +88,15 @@ class StepState:
                 else:
                     self.notes = [event]
             case ProbeRan():
-                if _is_newer(event, self.last_probe):
+                if is_newer(event, self.last_probe):
                     self.last_probe = event
                 # A probe that could not check says nothing about the service: the step keeps its status.
-                if not event.errored and _is_newer(event, self.source):
+                if not event.errored and is_newer(event, self.source):
                     self.probe, self.source = event, event
                     self.status = StepStatus.PASS if event.passed else StepStatus.FAIL
                     self.note, self.by, self.at = f"probe: {event.reason}", event.by or "probe", event.at
             case StepStarted():
-                if _is_newer(event, self.start_source):
+                if is_newer(event, self.start_source):
                     self.started_at, self.started_by, self.start_source = event.at, event.by, event
 
     def without(self, event: Event) -> StepState:

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from relboard.domain.dependencies import SETTLED
 from relboard.domain.events import StepStatus
-from relboard.domain.state import StepState
+from relboard.domain.step_state import StepState
 
 
 def in_progress(step: StepState) -> bool:

@@ -21,7 +21,8 @@ from relboard.domain.events import StepStatus
 from relboard.domain.forecast import Forecaster
 from relboard.domain.intents import AddNote, Intent, MarkStep, StartStep, UndoMark
 from relboard.domain.plan import Phase, Step
-from relboard.domain.state import StepState, WindowState
+from relboard.domain.state import WindowState
+from relboard.domain.step_state import StepState
 from relboard.ui.panes.pane import Pane, PaneHooks
 from relboard.ui.panes.progress import ProgressStrip
 from relboard.ui.rowlist import RowList

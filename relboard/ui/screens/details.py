@@ -14,7 +14,8 @@ from textual.widgets import Label, Static
 
 from relboard.domain.events import Event, NoteAdded, ProbeOutcome, ProbeRan, StepMarked, StepStarted
 from relboard.domain.plan import Step
-from relboard.domain.state import StepState, WindowState
+from relboard.domain.state import WindowState
+from relboard.domain.step_state import StepState
 from relboard.net.command_check import command_text
 from relboard.ui.actions import bindings
 from relboard.ui.panes.checklist import STATUS_LOOK
