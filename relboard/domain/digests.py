@@ -1,7 +1,7 @@
 """SHA-256 from the interpreter's own implementation, not through hashlib.
 
 Importing hashlib sets up OpenSSL's digests: some 0.6 MiB resident, in a board that hashes one plan file and
-a few names at its open (a third of what it may add to a bare Textual app's memory). CPython builds its own
+a few names at its open. CPython builds its own
 SHA-256 (the one hashlib falls back on) into every standard build, and the digests are the same. It is
 slower on large input (2 ms where OpenSSL takes 0.4 on a 5,000-step plan) and quicker to import.
 """
